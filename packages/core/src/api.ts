@@ -1,0 +1,192 @@
+/**
+ * The public op functions. Each is one rank-generic path (`n = rank − 2`); the 1d/2d/3d names
+ * are the same function with a rank check and their own name in messages.
+ */
+import type { PoolKernelName } from './backend.js';
+import { execute, wrap } from './dispatch.js';
+import type { PoolOpDef } from './ops/region.js';
+import {
+  checkShapeEquals,
+  checkTensor,
+  planBeta,
+  planPool,
+  planUnpool,
+  withBeta,
+  type AvgPoolOptions,
+  type IdwPoolOptions,
+  type PoolOptions,
+  type UnpoolOptions,
+} from './plan.js';
+import { poolOpDefs } from './reference.js';
+import { Tensor, tensor } from './tensor.js';
+
+/** `{ output, mask }` (and `indices` for maxPool) when `returnMask: true`. */
+export interface PoolWithMask {
+  output: Tensor;
+  mask: Tensor;
+  /** int32 flat spatial index of the max per output, −1 for an empty region (maxPool only). */
+  indices?: Tensor;
+}
+
+export interface PoolFn<O extends PoolOptions> {
+  (x: Tensor, opts?: O & { returnMask?: false }): Tensor;
+  (x: Tensor, opts: O & { returnMask: true }): PoolWithMask;
+  (x: Tensor, opts?: O): Tensor | PoolWithMask;
+}
+export interface AdaPoolFn {
+  (x: Tensor, beta: Tensor | number, opts?: PoolOptions & { returnMask?: false }): Tensor;
+  (x: Tensor, beta: Tensor | number, opts: PoolOptions & { returnMask: true }): PoolWithMask;
+  (x: Tensor, beta: Tensor | number, opts?: PoolOptions): Tensor | PoolWithMask;
+}
+export type PoolGradFn<O extends PoolOptions> = (x: Tensor, dy: Tensor, opts?: O) => Tensor;
+export type AdaPoolGradFn = (x: Tensor, beta: Tensor | number, dy: Tensor, opts?: PoolOptions) => { dx: Tensor; dbeta: Tensor };
+export type UnpoolFn = (v: Tensor, mask: Tensor, opts?: UnpoolOptions) => Tensor;
+export type UnpoolGradFn = (v: Tensor, mask: Tensor, dU: Tensor, opts?: UnpoolOptions) => { dv: Tensor; dmask: Tensor };
+
+/** β given as a number becomes a scalar tensor for the duration of the call. */
+function betaTensor(op: string, beta: unknown): { t: Tensor; owned: boolean } {
+  if (typeof beta === 'number') return { t: tensor([beta], []), owned: true };
+  checkTensor(op, 'beta', beta);
+  return { t: beta as Tensor, owned: false };
+}
+
+function runPool(def: PoolOpDef, op: string, rank: number | undefined, x: Tensor, betaArg: unknown, opts: unknown): Tensor | PoolWithMask {
+  let { plan, options } = planPool(op, def.method, x, opts, def.options, rank);
+  const beta = def.method === 'ada' ? betaTensor(op, betaArg) : undefined;
+  try {
+    if (beta) plan = withBeta(plan, planBeta(op, beta.t, plan));
+    const kernel: PoolKernelName = `${def.method}Pool`;
+    const { backend, result } = execute(op, kernel, plan, [x, beta?.t], options.backend as string | undefined, (b, [hx, hb]) =>
+      b.kernels[kernel]!(plan, hx, hb),
+    );
+    const output = wrap(backend, result.output, plan.outputShape);
+    if (!plan.returnMask) return output;
+    const out: PoolWithMask = { output, mask: wrap(backend, result.mask, plan.maskShape) };
+    if (def.method === 'max') out.indices = wrap(backend, result.indices, plan.outputShape, 'int32');
+    return out;
+  } finally {
+    if (beta?.owned) beta.t.dispose();
+  }
+}
+
+function runPoolGrad(def: PoolOpDef, op: string, rank: number | undefined, x: Tensor, betaArg: unknown, dy: unknown, opts: unknown) {
+  let { plan, options } = planPool(op, def.method, x, opts, def.options, rank);
+  plan = { ...plan, returnMask: false };
+  checkShapeEquals(op, 'dy', dy, plan.outputShape, 'the output shape');
+  const beta = def.method === 'ada' ? betaTensor(op, betaArg) : undefined;
+  try {
+    if (beta) plan = withBeta(plan, planBeta(op, beta.t, plan));
+    const kernel = `${def.method}PoolGrad` as const;
+    const { backend, result } = execute(op, kernel, plan, [x, dy as Tensor, beta?.t], options.backend as string | undefined, (b, [hx, hdy, hb]) =>
+      b.kernels[kernel]!(plan, hx, hdy, hb),
+    );
+    const dx = wrap(backend, result.dx, plan.inputShape);
+    if (!beta) return dx;
+    return { dx, dbeta: wrap(backend, result.dbeta, beta.t.shape) };
+  } finally {
+    if (beta?.owned) beta.t.dispose();
+  }
+}
+
+function pool<O extends PoolOptions>(def: PoolOpDef, op: string, rank?: number): PoolFn<O> {
+  return ((x: Tensor, opts?: O) => runPool(def, op, rank, x, undefined, opts)) as PoolFn<O>;
+}
+function poolGrad<O extends PoolOptions>(def: PoolOpDef, op: string, rank?: number): PoolGradFn<O> {
+  return (x, dy, opts) => runPoolGrad(def, op, rank, x, undefined, dy, opts) as Tensor;
+}
+function ada(op: string, rank?: number): AdaPoolFn {
+  return ((x: Tensor, beta: Tensor | number, opts?: PoolOptions) => runPool(poolOpDefs.ada, op, rank, x, beta, opts)) as AdaPoolFn;
+}
+function adaGrad(op: string, rank?: number): AdaPoolGradFn {
+  return (x, beta, dy, opts) => runPoolGrad(poolOpDefs.ada, op, rank, x, beta, dy, opts) as { dx: Tensor; dbeta: Tensor };
+}
+
+function unpool(op: string, rank?: number): UnpoolFn {
+  return (v, mask, opts) => {
+    const { plan, options } = planUnpool(op, v, opts, rank);
+    checkShapeEquals(op, 'mask', mask, plan.maskShape, 'the mask shape [N,C,*O,*K] of this geometry');
+    const { backend, result } = execute(op, 'adaUnpool', plan, [v, mask], options.backend as string | undefined, (b, [hv, hm]) =>
+      b.kernels.adaUnpool!(plan, hv, hm),
+    );
+    return wrap(backend, result, plan.inputShape);
+  };
+}
+function unpoolGrad(op: string, rank?: number): UnpoolGradFn {
+  return (v, mask, dU, opts) => {
+    const { plan, options } = planUnpool(op, v, opts, rank);
+    checkShapeEquals(op, 'mask', mask, plan.maskShape, 'the mask shape [N,C,*O,*K] of this geometry');
+    checkShapeEquals(op, 'dU', dU, plan.inputShape, 'the unpooled shape');
+    const { backend, result } = execute(op, 'adaUnpoolGrad', plan, [v, mask, dU], options.backend as string | undefined, (b, [hv, hm, hg]) =>
+      b.kernels.adaUnpoolGrad!(plan, hv, hm, hg),
+    );
+    return { dv: wrap(backend, result.dv, plan.outputShape), dmask: wrap(backend, result.dmask, plan.maskShape) };
+  };
+}
+
+const { avg, max, em, edscw, idw } = poolOpDefs;
+
+export const avgPool = pool<AvgPoolOptions>(avg, 'avgPool');
+export const avgPool1d = pool<AvgPoolOptions>(avg, 'avgPool1d', 1);
+export const avgPool2d = pool<AvgPoolOptions>(avg, 'avgPool2d', 2);
+export const avgPool3d = pool<AvgPoolOptions>(avg, 'avgPool3d', 3);
+export const maxPool = pool<PoolOptions>(max, 'maxPool');
+export const maxPool1d = pool<PoolOptions>(max, 'maxPool1d', 1);
+export const maxPool2d = pool<PoolOptions>(max, 'maxPool2d', 2);
+export const maxPool3d = pool<PoolOptions>(max, 'maxPool3d', 3);
+export const emPool = pool<PoolOptions>(em, 'emPool');
+export const emPool1d = pool<PoolOptions>(em, 'emPool1d', 1);
+export const emPool2d = pool<PoolOptions>(em, 'emPool2d', 2);
+export const emPool3d = pool<PoolOptions>(em, 'emPool3d', 3);
+export const softPool = pool<PoolOptions>(em, 'softPool');
+export const softPool1d = pool<PoolOptions>(em, 'softPool1d', 1);
+export const softPool2d = pool<PoolOptions>(em, 'softPool2d', 2);
+export const softPool3d = pool<PoolOptions>(em, 'softPool3d', 3);
+export const edscwPool = pool<PoolOptions>(edscw, 'edscwPool');
+export const edscwPool1d = pool<PoolOptions>(edscw, 'edscwPool1d', 1);
+export const edscwPool2d = pool<PoolOptions>(edscw, 'edscwPool2d', 2);
+export const edscwPool3d = pool<PoolOptions>(edscw, 'edscwPool3d', 3);
+export const idwPool = pool<IdwPoolOptions>(idw, 'idwPool');
+export const idwPool1d = pool<IdwPoolOptions>(idw, 'idwPool1d', 1);
+export const idwPool2d = pool<IdwPoolOptions>(idw, 'idwPool2d', 2);
+export const idwPool3d = pool<IdwPoolOptions>(idw, 'idwPool3d', 3);
+export const adaPool = ada('adaPool');
+export const adaPool1d = ada('adaPool1d', 1);
+export const adaPool2d = ada('adaPool2d', 2);
+export const adaPool3d = ada('adaPool3d', 3);
+export const adaUnpool = unpool('adaUnpool');
+export const adaUnpool1d = unpool('adaUnpool1d', 1);
+export const adaUnpool2d = unpool('adaUnpool2d', 2);
+export const adaUnpool3d = unpool('adaUnpool3d', 3);
+
+export const avgPoolGrad = poolGrad<AvgPoolOptions>(avg, 'avgPoolGrad');
+export const avgPool1dGrad = poolGrad<AvgPoolOptions>(avg, 'avgPool1dGrad', 1);
+export const avgPool2dGrad = poolGrad<AvgPoolOptions>(avg, 'avgPool2dGrad', 2);
+export const avgPool3dGrad = poolGrad<AvgPoolOptions>(avg, 'avgPool3dGrad', 3);
+export const maxPoolGrad = poolGrad<PoolOptions>(max, 'maxPoolGrad');
+export const maxPool1dGrad = poolGrad<PoolOptions>(max, 'maxPool1dGrad', 1);
+export const maxPool2dGrad = poolGrad<PoolOptions>(max, 'maxPool2dGrad', 2);
+export const maxPool3dGrad = poolGrad<PoolOptions>(max, 'maxPool3dGrad', 3);
+export const emPoolGrad = poolGrad<PoolOptions>(em, 'emPoolGrad');
+export const emPool1dGrad = poolGrad<PoolOptions>(em, 'emPool1dGrad', 1);
+export const emPool2dGrad = poolGrad<PoolOptions>(em, 'emPool2dGrad', 2);
+export const emPool3dGrad = poolGrad<PoolOptions>(em, 'emPool3dGrad', 3);
+export const softPoolGrad = poolGrad<PoolOptions>(em, 'softPoolGrad');
+export const softPool1dGrad = poolGrad<PoolOptions>(em, 'softPool1dGrad', 1);
+export const softPool2dGrad = poolGrad<PoolOptions>(em, 'softPool2dGrad', 2);
+export const softPool3dGrad = poolGrad<PoolOptions>(em, 'softPool3dGrad', 3);
+export const edscwPoolGrad = poolGrad<PoolOptions>(edscw, 'edscwPoolGrad');
+export const edscwPool1dGrad = poolGrad<PoolOptions>(edscw, 'edscwPool1dGrad', 1);
+export const edscwPool2dGrad = poolGrad<PoolOptions>(edscw, 'edscwPool2dGrad', 2);
+export const edscwPool3dGrad = poolGrad<PoolOptions>(edscw, 'edscwPool3dGrad', 3);
+export const idwPoolGrad = poolGrad<IdwPoolOptions>(idw, 'idwPoolGrad');
+export const idwPool1dGrad = poolGrad<IdwPoolOptions>(idw, 'idwPool1dGrad', 1);
+export const idwPool2dGrad = poolGrad<IdwPoolOptions>(idw, 'idwPool2dGrad', 2);
+export const idwPool3dGrad = poolGrad<IdwPoolOptions>(idw, 'idwPool3dGrad', 3);
+export const adaPoolGrad = adaGrad('adaPoolGrad');
+export const adaPool1dGrad = adaGrad('adaPool1dGrad', 1);
+export const adaPool2dGrad = adaGrad('adaPool2dGrad', 2);
+export const adaPool3dGrad = adaGrad('adaPool3dGrad', 3);
+export const adaUnpoolGrad = unpoolGrad('adaUnpoolGrad');
+export const adaUnpool1dGrad = unpoolGrad('adaUnpool1dGrad', 1);
+export const adaUnpool2dGrad = unpoolGrad('adaUnpool2dGrad', 2);
+export const adaUnpool3dGrad = unpoolGrad('adaUnpool3dGrad', 3);

@@ -1,0 +1,56 @@
+import type { PoolPlan, PoolMethod } from './plan.js';
+
+export type TypedArray = Float32Array | Int32Array;
+
+/** Kernel names: the registry key of every op a backend can implement. */
+export type PoolKernelName = `${PoolMethod}Pool`;
+export type KernelName = PoolKernelName | `${PoolMethod}PoolGrad` | 'adaUnpool' | 'adaUnpoolGrad';
+
+export interface PoolKernelResult<H> {
+  output: H;
+  /** Present when `plan.returnMask`. */
+  mask?: H;
+  /** int32; maxPool with `plan.returnMask` only. */
+  indices?: H;
+}
+
+/** Forward pooling: `x` laid out as `plan.inputShape`; `beta` (adaPool only) as `plan.beta.shape`. */
+export type PoolKernel<H> = (plan: PoolPlan, x: H, beta?: H) => PoolKernelResult<H>;
+/** Input gradient (and β gradient for adaPool) given `dy` shaped like the output. */
+export type PoolGradKernel<H> = (plan: PoolPlan, x: H, dy: H, beta?: H) => { dx: H; dbeta?: H };
+/** adaUnpool: `v` shaped like the pooled output, `mask` like `plan.maskShape`; returns `plan.inputShape`. */
+export type UnpoolKernel<H> = (plan: PoolPlan, v: H, mask: H) => H;
+export type UnpoolGradKernel<H> = (plan: PoolPlan, v: H, mask: H, dU: H) => { dv: H; dmask: H };
+
+export type Kernels<H> = { [K in PoolKernelName]: PoolKernel<H> } & {
+  [K in `${PoolMethod}PoolGrad`]: PoolGradKernel<H>;
+} & {
+  adaUnpool: UnpoolKernel<H>;
+  adaUnpoolGrad: UnpoolGradKernel<H>;
+};
+
+/**
+ * What a backend implements. Data lives behind opaque handles `H`; kernels take a validated
+ * `PoolPlan` (shapes, geometry, layout, strides) and handles, and return new handles. A backend
+ * may implement any subset of the kernels and may decline a plan through `supports`; the op layer
+ * then falls back to the reference backend `js` with a one-time warning.
+ */
+export interface Backend<H = any> {
+  readonly name: string;
+  /** Takes ownership of `data` (the caller never touches it again) and returns a handle. */
+  upload(data: TypedArray): H;
+  /** A fresh copy of the data behind `h`. */
+  read(h: H): Promise<TypedArray> | TypedArray;
+  /** Present on backends whose memory is CPU-visible; lets ops move tensors synchronously. */
+  readSync?(h: H): TypedArray;
+  dispose(h: H): void;
+  readonly kernels: Partial<Kernels<H>>;
+  /** `true`, or the reason this backend cannot run `kernel` for `plan` (it then falls back to `js`). */
+  supports?(kernel: KernelName, plan: PoolPlan): true | string;
+  /**
+   * How `'auto'` ranks this backend: higher priority first, and only for work (output elements ×
+   * window taps) of at least `minWork`. Backends without it are never picked by `'auto'` except
+   * when the input already lives there.
+   */
+  readonly auto?: { readonly priority: number; readonly minWork?: number };
+}

@@ -1,0 +1,84 @@
+/**
+ * Runs a validated plan on a backend: picks the backend (per-call option, default, or 'auto'),
+ * moves inputs that live elsewhere, falls back to `js` (warning once) when a backend lacks a
+ * kernel or declines a plan, and frees every temporary it made, also when the kernel throws.
+ */
+import type { Backend, KernelName } from './backend.js';
+import { AdaPoolError } from './errors.js';
+import type { PoolPlan } from './plan.js';
+import { autoCandidates, backendByName, getBackend, jsBackendInstance } from './registry.js';
+import { Tensor, tensorSlot, type DType } from './tensor.js';
+
+const warned = new Set<string>();
+function warnOnce(key: string, message: string): void {
+  if (warned.has(key)) return;
+  warned.add(key);
+  console.warn(message);
+}
+
+function unsupportedReason(b: Backend, kernel: KernelName, plan: PoolPlan): string | undefined {
+  if (typeof b.kernels[kernel] !== 'function') return `has no ${kernel} kernel`;
+  const s = b.supports ? b.supports(kernel, plan) : true;
+  return s === true ? undefined : s;
+}
+
+/** The backend that will run `kernel` for `plan`. */
+export function chooseBackend(op: string, kernel: KernelName, plan: PoolPlan, home: Backend, requested: string | undefined): Backend {
+  const name = requested ?? getBackend();
+  const js = jsBackendInstance();
+  if (name !== 'auto') {
+    const b = backendByName(op, name);
+    const why = unsupportedReason(b, kernel, plan);
+    if (why === undefined) return b;
+    warnOnce(`${b.name}\u0000${kernel}\u0000${why}`, `adapool: ${op}: backend '${b.name}' ${why}; computing it on 'js' instead (warned once)`);
+    return js;
+  }
+  if (home !== js && unsupportedReason(home, kernel, plan) === undefined) return home;
+  const work = Math.max(plan.outputElements, plan.inputElements) * plan.windowSize;
+  for (const b of autoCandidates()) {
+    if (work >= (b.auto?.minWork ?? 0) && unsupportedReason(b, kernel, plan) === undefined) return b;
+  }
+  return js;
+}
+
+/**
+ * Runs `call` on the chosen backend with handles for `inputs` (undefined entries pass through),
+ * moving tensors between backends as needed and disposing the moved copies afterwards.
+ */
+export function execute<R>(
+  op: string,
+  kernel: KernelName,
+  plan: PoolPlan,
+  inputs: readonly (Tensor | undefined)[],
+  requested: string | undefined,
+  call: (backend: Backend, handles: unknown[]) => R,
+): { backend: Backend; result: R } {
+  const first = inputs[0]!;
+  const backend = chooseBackend(op, kernel, plan, tensorSlot(first, op).backend, requested);
+  const temps: unknown[] = [];
+  try {
+    const handles = inputs.map((t) => {
+      if (!t) return undefined;
+      const s = tensorSlot(t, op);
+      if (s.backend === backend) return s.handle;
+      if (!s.backend.readSync) {
+        throw new AdaPoolError(
+          'BACKEND',
+          op,
+          `${op}: inputs must be movable to backend '${backend.name}' synchronously (read() them, or run on '${s.backend.name}'), got a tensor on '${s.backend.name}'`,
+        );
+      }
+      const h = backend.upload(s.backend.readSync(s.handle));
+      temps.push(h);
+      return h;
+    });
+    return { backend, result: call(backend, handles) };
+  } finally {
+    for (const h of temps) backend.dispose(h);
+  }
+}
+
+/** Wraps a handle a kernel returned into a Tensor. */
+export function wrap(backend: Backend, handle: unknown, shape: readonly number[], dtype: DType = 'float32'): Tensor {
+  return new Tensor(backend, handle, shape, dtype);
+}

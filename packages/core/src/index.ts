@@ -1,0 +1,52 @@
+export { AdaPoolError, type AdaPoolErrorCode } from './errors.js';
+export { Tensor, tensor, type DType, type TensorData } from './tensor.js';
+export { registerBackend, removeBackend, setBackend, getBackend, listBackends } from './registry.js';
+export type {
+  Backend,
+  KernelName,
+  Kernels,
+  PoolKernel,
+  PoolGradKernel,
+  PoolKernelName,
+  PoolKernelResult,
+  TypedArray,
+  UnpoolKernel,
+  UnpoolGradKernel,
+} from './backend.js';
+export type {
+  AvgPoolOptions,
+  BetaPlan,
+  GeometryOptions,
+  IdwPoolOptions,
+  PerDim,
+  PoolMethod,
+  PoolOptions,
+  PoolPlan,
+  UnpoolOptions,
+} from './plan.js';
+export * from './api.js';
+
+// For backend authors and conformance tests: the one geometry rule and the float64 reference.
+export {
+  adaptiveAxis,
+  adaptiveEnd,
+  adaptiveStart,
+  axisPaddedCounts,
+  axisTaps,
+  defaultUnpoolLength,
+  layoutShape,
+  layoutStrides,
+  stridedAxis,
+  stridedOutputLength,
+  tapPosition,
+  windowsContaining,
+  type AdaptiveAxis,
+  type AxisGeometry,
+  type LayoutStrides,
+  type StridedAxis,
+} from './geometry.js';
+export { planBeta, planPool, planUnpool, withBeta } from './plan.js';
+export { poolOpDefs, referencePool, referencePoolGrad, regionTable, type RegionTable, type ReferencePoolResult } from './reference.js';
+export { referenceUnpool, referenceUnpoolGrad } from './ops/ada-unpool.js';
+export { clampBeta, clampBetaGrad } from './ops/ada-pool.js';
+export { createJsBackend } from './backends/js.js';

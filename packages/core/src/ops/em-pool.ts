@@ -1,0 +1,23 @@
+/** emPool = SoftPool (OPERATORS.md 4.3): φ(x, m) = x, so w = softmax_R(x), ∂y/∂x_k = w_k (1 + x_k − y). */
+import type { PoolOpDef } from './region.js';
+import { scoreBackward, scoreForward, type Score } from './score-softmax.js';
+
+export const emScore: Score = {
+  phi(x, _m, _plan, out) {
+    if (out) {
+      out.a = 1;
+      out.b = 0;
+    }
+    return x;
+  },
+};
+
+export const emPoolDef: PoolOpDef = {
+  name: 'emPool',
+  method: 'em',
+  options: ['returnMask'],
+  region: {
+    forward: (reg, w, plan) => scoreForward(reg, w, emScore, plan),
+    backward: (reg, d, plan) => (scoreBackward(reg, d, emScore, plan), 0),
+  },
+};

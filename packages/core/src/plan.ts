@@ -1,0 +1,334 @@
+/**
+ * Options, validation and the execution plan shared by every op. A `PoolPlan` is plain data:
+ * everything a kernel on any backend needs (shapes, per-axis geometry, layout strides, β
+ * broadcast strides), computed once here from the one geometry rule in geometry.ts.
+ */
+import { Raw, fail } from './errors.js';
+import {
+  adaptiveAxis,
+  defaultUnpoolLength,
+  layoutShape,
+  layoutStrides,
+  stridedAxis,
+  stridedSpan,
+  type AxisGeometry,
+  type LayoutStrides,
+} from './geometry.js';
+import { assertBackendName } from './registry.js';
+import { Tensor, tensorSlot } from './tensor.js';
+
+export type PoolMethod = 'avg' | 'max' | 'em' | 'edscw' | 'idw' | 'ada';
+
+/** A number, or one value per spatial dim. */
+export type PerDim = number | readonly number[];
+
+export interface GeometryOptions {
+  kernelSize?: PerDim;
+  stride?: PerDim;
+  padding?: PerDim;
+  dilation?: PerDim;
+  ceilMode?: boolean;
+  /** Adaptive geometry: the output size. Excludes kernelSize/stride/padding/dilation/ceilMode. */
+  outputSize?: PerDim;
+  channelsLast?: boolean;
+  /** Backend for this call: a registered name or `'auto'`. */
+  backend?: string;
+}
+
+export interface PoolOptions extends GeometryOptions {
+  returnMask?: boolean;
+}
+export interface AvgPoolOptions extends PoolOptions {
+  countIncludePad?: boolean;
+}
+export interface IdwPoolOptions extends PoolOptions {
+  idwEps?: number;
+}
+export interface UnpoolOptions extends GeometryOptions {
+  inputSize?: PerDim;
+}
+
+export interface BetaPlan {
+  /** β's own shape. */
+  readonly shape: readonly number[];
+  readonly size: number;
+  /** Element strides of β indexed by output coordinates (0 along broadcast axes). */
+  readonly strides: LayoutStrides;
+}
+
+export interface PoolPlan {
+  /** The op name used in messages (`softPool2d`, `adaPool`, …). */
+  readonly op: string;
+  readonly method: PoolMethod;
+  /** Spatial rank n. */
+  readonly n: number;
+  readonly N: number;
+  readonly C: number;
+  /** Input spatial size S. */
+  readonly inSize: readonly number[];
+  /** Output spatial size O. */
+  readonly outSize: readonly number[];
+  /** Taps per window K, one per axis. */
+  readonly window: readonly number[];
+  readonly axes: readonly AxisGeometry[];
+  readonly adaptive: boolean;
+  readonly channelsLast: boolean;
+  readonly returnMask: boolean;
+  readonly countIncludePad: boolean;
+  readonly idwEps: number;
+  /** Shapes as laid out in memory. */
+  readonly inputShape: readonly number[];
+  readonly outputShape: readonly number[];
+  readonly maskShape: readonly number[];
+  readonly inputStrides: LayoutStrides;
+  readonly outputStrides: LayoutStrides;
+  /** Mask strides: `s` holds n output strides followed by n window strides. */
+  readonly maskStrides: LayoutStrides;
+  readonly inputElements: number;
+  readonly outputElements: number;
+  readonly maskElements: number;
+  /** Taps per window, Π K. */
+  readonly windowSize: number;
+  readonly beta?: BetaPlan;
+}
+
+const GEOMETRY_KEYS = ['kernelSize', 'stride', 'padding', 'dilation', 'ceilMode', 'outputSize'] as const;
+const STRIDED_KEYS = ['kernelSize', 'stride', 'padding', 'dilation', 'ceilMode'] as const;
+export const COMMON_KEYS = [...GEOMETRY_KEYS, 'channelsLast', 'backend'] as const;
+
+const fmt = (shape: readonly number[]): Raw => new Raw(`[${shape.join(',')}]`);
+
+/** Rejects a non-object and every key not in `allowed` (typos must not be silently ignored). */
+export function checkOptionKeys(op: string, opts: unknown, allowed: readonly string[]): Record<string, unknown> {
+  if (opts === undefined || opts === null) return {};
+  if (typeof opts !== 'object' || Array.isArray(opts)) fail('OPTION', op, 'options must be an object', opts);
+  for (const key of Object.keys(opts)) {
+    if (!allowed.includes(key)) {
+      const near = allowed.find((a) => a.toLowerCase() === key.toLowerCase());
+      const hint = near ? ` (did you mean ${JSON.stringify(near)}?)` : '';
+      fail('OPTION', op, `options must be among ${allowed.join(', ')}`, new Raw(`unknown option ${JSON.stringify(key)}${hint}`));
+    }
+  }
+  return opts as Record<string, unknown>;
+}
+
+/** Checks that `t` is a live float32 (or `dtype`) tensor and returns its shape. */
+export function checkTensor(op: string, name: string, t: unknown, dtype: 'float32' | 'int32' = 'float32'): readonly number[] {
+  if (!(t instanceof Tensor)) fail('DTYPE', op, `${name} must be a Tensor`, t);
+  tensorSlot(t, op); // throws DISPOSED
+  if (t.dtype !== dtype) fail('DTYPE', op, `${name} must be ${dtype}`, new Raw(t.dtype));
+  return t.shape;
+}
+
+function perDim(op: string, key: string, v: unknown, n: number, min: number, fallback: readonly number[]): number[] {
+  if (v === undefined) return fallback.slice();
+  const arr = typeof v === 'number' ? new Array<number>(n).fill(v) : v;
+  const must = `${key} must be an integer ≥ ${min} or an array of ${n} of them`;
+  if (!Array.isArray(arr) || arr.length !== n) fail('OPTION', op, must, v);
+  for (const d of arr) if (typeof d !== 'number' || !Number.isInteger(d) || d < min) fail('OPTION', op, must, v);
+  return arr.slice();
+}
+
+function bool(op: string, key: string, v: unknown, fallback: boolean): boolean {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'boolean') fail('OPTION', op, `${key} must be a boolean`, v);
+  return v;
+}
+
+interface PlanExtras {
+  returnMask?: boolean;
+  countIncludePad?: boolean;
+  idwEps?: number;
+}
+
+/** Spatial rank of a tensor shape (`rank − 2`), checked against 1..3 and the alias's rank. */
+export function spatialRank(op: string, name: string, shape: readonly number[], rank?: number): number {
+  const n = shape.length - 2;
+  if (rank !== undefined && n !== rank) {
+    const want = rank === 1 ? '[N,C,L]' : rank === 2 ? '[N,C,H,W]' : '[N,C,D,H,W]';
+    fail('SHAPE', op, `${name} must have rank ${rank + 2} ${want}`, new Raw(`shape ${fmt(shape)} (rank ${shape.length})`));
+  }
+  if (n < 1 || n > 3) {
+    fail('SHAPE', op, `${name} must have rank 3, 4 or 5 ([N,C,…] with 1 to 3 spatial dims)`, new Raw(`shape ${fmt(shape)} (rank ${shape.length})`));
+  }
+  return n;
+}
+
+/** Splits a laid-out shape into N, C and spatial sizes. */
+export function splitShape(shape: readonly number[], channelsLast: boolean): { N: number; C: number; S: number[] } {
+  return channelsLast
+    ? { N: shape[0], C: shape[shape.length - 1], S: shape.slice(1, -1) }
+    : { N: shape[0], C: shape[1], S: shape.slice(2) };
+}
+
+/** Per-axis geometry from options, for input spatial size `S` (or `null` for adaUnpool's O-first check). */
+function resolveAxes(op: string, o: Record<string, unknown>, n: number, S: readonly number[], shapeForMsg: readonly number[]): AxisGeometry[] {
+  if (o.outputSize !== undefined) {
+    const given = STRIDED_KEYS.filter((k) => o[k] !== undefined);
+    if (given.length) fail('OPTION', op, 'outputSize (adaptive geometry) excludes kernelSize, stride, padding, dilation and ceilMode', new Raw(`outputSize with ${given.join(', ')}`));
+    const O = perDim(op, 'outputSize', o.outputSize, n, 1, []);
+    return S.map((L, a) => {
+      if (L < 1) fail('SHAPE', op, 'adaptive pooling needs every spatial dim ≥ 1', new Raw(`input shape ${fmt(shapeForMsg)}`));
+      return adaptiveAxis(L, O[a]);
+    });
+  }
+  const k = perDim(op, 'kernelSize', o.kernelSize, n, 1, new Array(n).fill(2));
+  const s = perDim(op, 'stride', o.stride, n, 1, k);
+  const p = perDim(op, 'padding', o.padding, n, 0, new Array(n).fill(0));
+  const d = perDim(op, 'dilation', o.dilation, n, 1, new Array(n).fill(1));
+  const ceil = bool(op, 'ceilMode', o.ceilMode, false);
+  for (let a = 0; a < n; a++) {
+    if (p[a] > Math.floor(k[a] / 2)) {
+      fail('OPTION', op, `padding must be ≤ ⌊kernelSize/2⌋ on every axis (kernelSize ${fmt(k)})`, new Raw(`padding ${fmt(p)}`));
+    }
+  }
+  return S.map((L, a) => {
+    if (stridedSpan(L, k[a], p[a], d[a]) < 0) {
+      const extent = d[a] * (k[a] - 1) + 1;
+      fail('SHAPE', op, `the window (extent dilation·(kernelSize−1)+1 = ${extent}) must fit the padded input (${L}+2·${p[a]} = ${L + 2 * p[a]}) on spatial axis ${a}`, new Raw(`input shape ${fmt(shapeForMsg)}`));
+    }
+    return stridedAxis(L, k[a], s[a], p[a], d[a], ceil);
+  });
+}
+
+function buildPlan(op: string, method: PoolMethod, N: number, C: number, axes: AxisGeometry[], channelsLast: boolean, extras: PlanExtras): PoolPlan {
+  const inSize = axes.map((a) => a.L);
+  const outSize = axes.map((a) => a.O);
+  const window = axes.map((a) => a.K);
+  const inputShape = layoutShape(N, C, inSize, channelsLast);
+  const outputShape = layoutShape(N, C, outSize, channelsLast);
+  const maskShape = layoutShape(N, C, [...outSize, ...window], channelsLast);
+  const prod = (v: readonly number[]) => v.reduce((p, d) => p * d, 1);
+  return {
+    op,
+    method,
+    n: axes.length,
+    N,
+    C,
+    inSize,
+    outSize,
+    window,
+    axes,
+    adaptive: axes[0]?.kind === 'adaptive',
+    channelsLast,
+    returnMask: extras.returnMask ?? false,
+    countIncludePad: extras.countIncludePad ?? false,
+    idwEps: extras.idwEps ?? 1e-6,
+    inputShape,
+    outputShape,
+    maskShape,
+    inputStrides: layoutStrides(C, inSize, channelsLast),
+    outputStrides: layoutStrides(C, outSize, channelsLast),
+    maskStrides: layoutStrides(C, [...outSize, ...window], channelsLast),
+    inputElements: prod(inputShape),
+    outputElements: prod(outputShape),
+    maskElements: prod(maskShape),
+    windowSize: prod(window),
+  };
+}
+
+/** Options parsed for a pooling op (forward or gradient). */
+export function planPool(
+  op: string,
+  method: PoolMethod,
+  x: unknown,
+  opts: unknown,
+  allowedExtra: readonly string[],
+  rank: number | undefined,
+): { plan: PoolPlan; options: Record<string, unknown> } {
+  const o = checkOptionKeys(op, opts, [...COMMON_KEYS, ...allowedExtra]);
+  const shape = checkTensor(op, 'x', x);
+  const n = spatialRank(op, 'x', shape, rank);
+  const channelsLast = bool(op, 'channelsLast', o.channelsLast, false);
+  const { N, C, S } = splitShape(shape, channelsLast);
+  const extras: PlanExtras = {};
+  if (allowedExtra.includes('returnMask')) extras.returnMask = bool(op, 'returnMask', o.returnMask, false);
+  if (allowedExtra.includes('countIncludePad')) extras.countIncludePad = bool(op, 'countIncludePad', o.countIncludePad, false);
+  if (allowedExtra.includes('idwEps') && o.idwEps !== undefined) {
+    const e = o.idwEps;
+    if (typeof e !== 'number' || !Number.isFinite(e) || e <= 0) fail('OPTION', op, 'idwEps must be a finite number > 0', e);
+    extras.idwEps = e;
+  }
+  checkBackendOption(op, o.backend);
+  const axes = resolveAxes(op, o, n, S, shape);
+  return { plan: buildPlan(op, method, N, C, axes, channelsLast, extras), options: o };
+}
+
+/**
+ * adaUnpool's plan: the geometry of the pooling that produced the mask, applied to an input
+ * size that is given (`inputSize`) or inferred (strided only); it must reproduce `v`'s output size.
+ */
+export function planUnpool(op: string, v: unknown, opts: unknown, rank: number | undefined): { plan: PoolPlan; options: Record<string, unknown> } {
+  const o = checkOptionKeys(op, opts, [...COMMON_KEYS, 'inputSize']);
+  const shape = checkTensor(op, 'v', v);
+  const n = spatialRank(op, 'v', shape, rank);
+  const channelsLast = bool(op, 'channelsLast', o.channelsLast, false);
+  checkBackendOption(op, o.backend);
+  const { N, C, S: O } = splitShape(shape, channelsLast);
+  let S: number[];
+  if (o.inputSize !== undefined) {
+    S = perDim(op, 'inputSize', o.inputSize, n, 1, []);
+  } else if (o.outputSize !== undefined) {
+    fail('OPTION', op, 'inputSize is required with adaptive geometry (outputSize)', new Raw('no inputSize'));
+  } else {
+    // Parse the strided options on a dummy size first so that option errors come before shape errors.
+    resolveAxes(op, o, n, new Array(n).fill(1 << 20), shape);
+    const k = perDim(op, 'kernelSize', o.kernelSize, n, 1, new Array(n).fill(2));
+    const s = perDim(op, 'stride', o.stride, n, 1, k);
+    const p = perDim(op, 'padding', o.padding, n, 0, new Array(n).fill(0));
+    const d = perDim(op, 'dilation', o.dilation, n, 1, new Array(n).fill(1));
+    S = O.map((Oa, a) => defaultUnpoolLength(Oa, k[a], s[a], p[a], d[a]));
+    if (S.some((L) => L < 1)) fail('SHAPE', op, 'the inferred inputSize (O−1)·stride − 2·padding + dilation·(kernelSize−1) + 1 must be ≥ 1; pass inputSize', new Raw(`${fmt(S)} from v shape ${fmt(shape)}`));
+  }
+  const axes = resolveAxes(op, o, n, S, layoutShape(N, C, S, channelsLast));
+  const got = axes.map((a) => a.O);
+  if (got.some((g, a) => g !== O[a])) {
+    fail('SHAPE', op, `inputSize ${fmt(S)} must reproduce v's spatial size ${fmt(O)} under the geometry`, new Raw(`output size ${fmt(got)}`));
+  }
+  return { plan: buildPlan(op, 'avg', N, C, axes, channelsLast, {}), options: o };
+}
+
+/** Validates that a tensor has exactly the expected laid-out shape. */
+export function checkShapeEquals(op: string, name: string, t: unknown, expected: readonly number[], what: string): void {
+  const shape = checkTensor(op, name, t);
+  if (shape.length !== expected.length || shape.some((d, i) => d !== expected[i])) {
+    fail('SHAPE', op, `${name} shape must equal ${what} ${fmt(expected)}`, fmt(shape));
+  }
+}
+
+/**
+ * β broadcasting (OPERATORS.md 4.6): β's shape must broadcast, NumPy right-aligned, to the output
+ * shape as laid out; each dim 1 or equal to the aligned output dim; rank ≤ n + 2.
+ */
+export function planBeta(op: string, beta: unknown, plan: PoolPlan): BetaPlan {
+  const shape = checkTensor(op, 'beta', beta);
+  const out = plan.outputShape;
+  const bad = () => fail('SHAPE', op, `beta shape must broadcast to the output ${fmt(out)} (each dim 1 or equal, right-aligned)`, fmt(shape));
+  if (shape.length > out.length) bad();
+  const offset = out.length - shape.length;
+  // strides of β by its own (row-major) layout, then aligned to the output dims
+  const aligned = new Array<number>(out.length).fill(0);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const d = shape[i];
+    const od = out[i + offset];
+    if (d !== 1 && d !== od) bad();
+    aligned[i + offset] = d === 1 ? 0 : acc;
+    acc *= d;
+  }
+  const n = plan.n;
+  const strides: LayoutStrides = plan.channelsLast
+    ? { n: aligned[0], c: aligned[n + 1], s: aligned.slice(1, n + 1) }
+    : { n: aligned[0], c: aligned[1], s: aligned.slice(2) };
+  return { shape: shape.slice(), size: acc, strides };
+}
+
+export function withBeta(plan: PoolPlan, beta: BetaPlan): PoolPlan {
+  return { ...plan, beta };
+}
+
+function checkBackendOption(op: string, v: unknown): void {
+  if (v === undefined) return;
+  if (typeof v !== 'string') fail('BACKEND', op, 'backend must be a backend name string', v);
+  assertBackendName(op, v);
+}
