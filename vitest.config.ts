@@ -9,6 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^@adapool\/core$/, replacement: src('./packages/core/src/index.ts') },
       { find: /^@adapool\/testkit$/, replacement: src('./packages/testkit/src/index.ts') },
+      { find: /^@adapool\/testkit\/vitest$/, replacement: src('./packages/testkit/src/vitest.ts') },
     ],
   },
   test: {

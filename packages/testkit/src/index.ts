@@ -1,0 +1,3 @@
+export { parityCases, BETA_FORMS, METHODS, type BetaForm, type CaseOptions, type DataKind, type ParityCase } from './cases.js';
+export { runParityCase, compare, caseInputs, casePlan, betaShape, TOLERANCE, type CaseResult } from './runner.js';
+export { rng, hashString } from './rng.js';

@@ -1,0 +1,315 @@
+/**
+ * Runs one parity case on a named backend and compares with the float64 reference
+ * (OPERATORS.md 6 tolerances). Framework-free, so Deno, Bun and workerd can run it too.
+ */
+import * as ap from '@adapool/core';
+import type { PoolMethod, PoolPlan, Tensor } from '@adapool/core';
+import type { BetaForm, CaseOptions, ParityCase } from './cases.js';
+import { rng } from './rng.js';
+
+/** OPERATORS.md 6: forward/mask |Δ| ≤ 1e-5 + 1e-4|ref|, gradients |Δ| ≤ 1e-4 + 1e-3|ref|. */
+export const TOLERANCE = {
+  forward: { atol: 1e-5, rtol: 1e-4 },
+  grad: { atol: 1e-4, rtol: 1e-3 },
+} as const;
+
+const FORWARD: Record<Exclude<PoolMethod, 'ada'>, ap.PoolFn<CaseOptions>> = {
+  avg: ap.avgPool,
+  max: ap.maxPool,
+  em: ap.emPool,
+  edscw: ap.edscwPool,
+  idw: ap.idwPool as ap.PoolFn<CaseOptions>,
+};
+const GRAD = { avg: ap.avgPoolGrad, max: ap.maxPoolGrad, em: ap.emPoolGrad, edscw: ap.edscwPoolGrad, idw: ap.idwPoolGrad } as const;
+
+export interface CaseResult {
+  /** Empty when the case passed. */
+  failures: string[];
+  /** What was compared, e.g. ['output', 'mask', 'dx']. */
+  checked: string[];
+}
+
+/** Compares `got` with a float64 reference; NaN in the reference must be NaN in `got`. */
+export function compare(name: string, got: ArrayLike<number>, ref: ArrayLike<number>, tol: { atol: number; rtol: number }): string | undefined {
+  if (got.length !== ref.length) return `${name}: length ${got.length}, expected ${ref.length}`;
+  const bad: string[] = [];
+  let count = 0;
+  let worst = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const r = ref[i];
+    const g = got[i];
+    const ok = Number.isNaN(r) ? Number.isNaN(g) : Math.abs(g - r) <= tol.atol + tol.rtol * Math.abs(r);
+    if (!ok) {
+      count++;
+      worst = Math.max(worst, Math.abs(g - r) || Infinity);
+      if (bad.length < 4) bad.push(`[${i}] got ${g}, expected ${r}`);
+    }
+  }
+  return count ? `${name}: ${count}/${ref.length} elements off (worst |Δ| ${worst.toExponential(2)}): ${bad.join('; ')}` : undefined;
+}
+
+function exact(name: string, got: ArrayLike<number>, ref: ArrayLike<number>): string | undefined {
+  if (got.length !== ref.length) return `${name}: length ${got.length}, expected ${ref.length}`;
+  for (let i = 0; i < ref.length; i++) if (got[i] !== ref[i]) return `${name}: [${i}] got ${got[i]}, expected ${ref[i]}`;
+  return undefined;
+}
+
+/** The β tensor shape of a broadcast form for a plan (OPERATORS.md 4.6 table). */
+export function betaShape(form: BetaForm, plan: PoolPlan): number[] {
+  const { n, N, C, outSize, channelsLast: cl } = plan;
+  const ones = new Array<number>(n).fill(1);
+  switch (form) {
+    case 'scalar':
+      return [];
+    case 'scalar1':
+      return [1];
+    case 'scalarN':
+      return new Array<number>(n + 2).fill(1);
+    case 'position':
+      return cl ? [...outSize, 1] : [...outSize];
+    case 'channel':
+      return cl ? [C] : [C, ...ones];
+    case 'sampleChannel':
+      return cl ? [N, ...ones, C] : [N, C, ...ones];
+    case 'full':
+      return plan.outputShape.slice();
+  }
+}
+
+/** Deterministic inputs for a case: x (kink-free unless NaN/large data), dy, β. */
+export function caseInputs(c: ParityCase, plan: PoolPlan): { x: Float32Array; beta?: Float32Array; betaShape?: number[] } {
+  const rnd = rng(c.seed);
+  const x = new Float32Array(plan.inputElements);
+  const planeSign = (i: number) => {
+    // sign of the (n, c) plane holding flat index i
+    const { inputStrides: s } = plan;
+    const n = Math.floor(i / s.n);
+    const ch = plan.channelsLast ? i % plan.C : Math.floor((i % s.n) / s.c);
+    return (n + ch) % 2 ? -1 : 1;
+  };
+  const draw = (i: number): number => {
+    const u = 0.3 + 2.2 * rnd();
+    const sign = rnd() < 0.5 ? -1 : 1;
+    switch (c.data) {
+      case 'pm1000':
+        return sign * 1000 + (rnd() - 0.5) * 5;
+      case 'offset1000':
+        return planeSign(i) * 1000 + (rnd() - 0.5) * 5;
+      default:
+        return sign * u;
+    }
+  };
+  for (let i = 0; i < x.length; i++) x[i] = draw(i);
+  repairKinks(plan, x, draw, rnd);
+  if (c.data === 'nan' && x.length) {
+    x[Math.floor(rnd() * x.length)] = NaN;
+    if (x.length > 8) x[Math.floor(rnd() * x.length)] = NaN;
+  }
+  if (!c.beta) return { x };
+  const shape = betaShape(c.beta, plan);
+  const size = shape.reduce((p, d) => p * d, 1);
+  const VALUES = [-0.3, 0, 0.2, 0.5, 0.7, 1, 1.3];
+  const SCALARS = [0.35, 0.8, -0.2, 1, 0.5];
+  const beta = new Float32Array(size);
+  for (let i = 0; i < size; i++) beta[i] = size === 1 ? SCALARS[c.seed % SCALARS.length] : VALUES[Math.floor(rnd() * VALUES.length)];
+  return { x, beta, betaShape: shape };
+}
+
+/**
+ * Keeps every region with ≥ 2 taps away from the kinks (OPERATORS.md 6): |m| ≥ 0.05,
+ * |x − m| ≥ 0.02 for each element, and a max that beats the runner-up by ≥ 0.02.
+ */
+function repairKinks(plan: PoolPlan, x: Float32Array, draw: (i: number) => number, rnd: () => number): void {
+  const T = ap.regionTable(plan);
+  const regions: number[][] = [];
+  const { inputStrides: s } = plan;
+  for (let b = 0; b < plan.N; b++) {
+    for (let ch = 0; ch < plan.C; ch++) {
+      const base = b * s.n + ch * s.c;
+      for (let oi = 0; oi < T.outputs; oi++) {
+        if (T.count[oi] < 2) continue;
+        const idx: number[] = [];
+        for (let j = 0; j < T.count[oi]; j++) idx.push(base + T.tapInput[oi * T.W + j]);
+        regions.push(idx);
+      }
+    }
+  }
+  for (let pass = 0; pass < 5000; pass++) {
+    let clean = true;
+    for (const idx of regions) {
+      let m = 0;
+      for (const i of idx) m += x[i];
+      m /= idx.length;
+      let fix = -1;
+      if (Math.abs(m) < 0.05) fix = idx[Math.floor(rnd() * idx.length)];
+      let best = -Infinity;
+      let second = -Infinity;
+      let arg = -1;
+      for (const i of idx) {
+        if (fix < 0 && Math.abs(x[i] - m) < 0.02) fix = i;
+        if (x[i] > best) {
+          second = best;
+          best = x[i];
+          arg = i;
+        } else if (x[i] > second) second = x[i];
+      }
+      if (fix < 0 && best - second < 0.02) fix = arg;
+      if (fix >= 0) {
+        x[fix] = draw(fix);
+        clean = false;
+      }
+    }
+    if (clean) return;
+  }
+  throw new Error('testkit: could not draw kink-free data for this geometry');
+}
+
+function randomArray(n: number, rnd: () => number, scale = 1): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = (rnd() * 2 - 1) * scale;
+  return a;
+}
+
+/** The reference plan of a case (returnMask on, β attached). */
+export function casePlan(c: ParityCase, betaShapeOverride?: number[]): PoolPlan {
+  const dummy = ap.tensor(new Float32Array(c.shape.reduce((p, d) => p * d, 1)), c.shape);
+  try {
+    let { plan } = ap.planPool(c.id, c.method, dummy, { ...c.opts, returnMask: true }, ap.poolOpDefs[c.method].options, undefined);
+    if (betaShapeOverride) {
+      const b = ap.tensor(new Float32Array(betaShapeOverride.reduce((p, d) => p * d, 1)), betaShapeOverride);
+      plan = ap.withBeta(plan, ap.planBeta(c.id, b, plan));
+      b.dispose();
+    }
+    return plan;
+  } finally {
+    dummy.dispose();
+  }
+}
+
+async function readAll(ts: (Tensor | undefined)[]): Promise<(ArrayLike<number> | undefined)[]> {
+  return Promise.all(ts.map((t) => (t ? t.read() : undefined)));
+}
+
+/** Runs one case on `backend` and returns what differs from the reference. */
+export async function runParityCase(c: ParityCase, backend: string): Promise<CaseResult> {
+  return c.kind === 'unpool' ? runUnpoolCase(c, backend) : runPoolCase(c, backend);
+}
+
+async function runPoolCase(c: ParityCase, backend: string): Promise<CaseResult> {
+  const failures: string[] = [];
+  const checked: string[] = [];
+  const check = (name: string, msg: string | undefined) => {
+    checked.push(name);
+    if (msg) failures.push(msg);
+  };
+  let plan = casePlan(c);
+  const inputs = caseInputs(c, plan);
+  if (inputs.betaShape) plan = casePlan(c, inputs.betaShape);
+  const rnd = rng(c.seed ^ 0x9e3779b9);
+  const dyData = randomArray(plan.outputElements, rnd);
+  const owned: Tensor[] = [];
+  const keep = <T extends Tensor>(t: T): T => (owned.push(t), t);
+  try {
+    const x = keep(ap.tensor(inputs.x, c.shape));
+    const beta = inputs.beta ? keep(ap.tensor(inputs.beta, inputs.betaShape!)) : undefined;
+    const opts = { ...c.opts, backend, returnMask: true as const };
+    const res = c.method === 'ada' ? ap.adaPool(x, beta!, opts) : FORWARD[c.method as Exclude<PoolMethod, 'ada'>](x, opts);
+    keep(res.output);
+    keep(res.mask);
+    if (res.indices) keep(res.indices);
+    check('backend', res.output.backend === backend ? undefined : `output computed on '${res.output.backend}', expected '${backend}'`);
+    const ref = ap.referencePool(plan, inputs.x, inputs.beta);
+    const [out, mask, idx] = await readAll([res.output, res.mask, res.indices]);
+    check('output', compare('output', out!, ref.output, TOLERANCE.forward));
+    check('mask', compare('mask', mask!, ref.mask!, TOLERANCE.forward));
+    if (c.method === 'max') check('indices', idx ? exact('indices', idx, ref.indices!) : 'indices: missing');
+    if (c.grad) {
+      const dy = keep(ap.tensor(dyData, plan.outputShape));
+      const gradOpts = { ...c.opts, backend };
+      const refg = ap.referencePoolGrad(plan, inputs.x, dyData, inputs.beta);
+      if (c.method === 'ada') {
+        const g = ap.adaPoolGrad(x, beta!, dy, gradOpts);
+        keep(g.dx);
+        keep(g.dbeta);
+        check('gradBackend', g.dx.backend === backend ? undefined : `dx computed on '${g.dx.backend}', expected '${backend}'`);
+        const [dx, dbeta] = await readAll([g.dx, g.dbeta]);
+        check('dx', compare('dx', dx!, refg.dx, TOLERANCE.grad));
+        check('dbeta', compare('dbeta', dbeta!, refg.dbeta!, TOLERANCE.grad));
+        const [b2] = await readAll([beta]);
+        check('beta untouched', exact('beta (input must not change)', b2!, inputs.beta!));
+      } else {
+        const g = keep(GRAD[c.method as Exclude<PoolMethod, 'ada'>](x, dy, gradOpts));
+        check('gradBackend', g.backend === backend ? undefined : `dx computed on '${g.backend}', expected '${backend}'`);
+        const [dx] = await readAll([g]);
+        check('dx', compare('dx', dx!, refg.dx, TOLERANCE.grad));
+      }
+      const [dy2] = await readAll([dy]);
+      check('dy untouched', exact('dy (input must not change)', dy2!, dyData));
+    }
+    const [x2] = await readAll([x]);
+    check('x untouched', sameBits('x (input must not change)', x2!, inputs.x));
+  } catch (e) {
+    failures.push(`threw: ${(e as Error).stack ?? e}`);
+  } finally {
+    for (const t of owned) if (!t.isDisposed) t.dispose();
+  }
+  return { failures, checked };
+}
+
+function sameBits(name: string, got: ArrayLike<number>, ref: ArrayLike<number>): string | undefined {
+  for (let i = 0; i < ref.length; i++) {
+    if (!(got[i] === ref[i] || (Number.isNaN(got[i]) && Number.isNaN(ref[i])))) return `${name}: [${i}] got ${got[i]}, expected ${ref[i]}`;
+  }
+  return undefined;
+}
+
+async function runUnpoolCase(c: ParityCase, backend: string): Promise<CaseResult> {
+  const failures: string[] = [];
+  const checked: string[] = [];
+  const check = (name: string, msg: string | undefined) => {
+    checked.push(name);
+    if (msg) failures.push(msg);
+  };
+  // The mask comes from the reference pooling of a kink-free input (β = 0.6 for ada).
+  const plan = casePlan(c, c.method === 'ada' ? [] : undefined);
+  const { x } = caseInputs({ ...c, data: 'safe', beta: undefined }, plan);
+  const maskData = Float32Array.from(ap.referencePool(plan, x, c.method === 'ada' ? [0.6] : undefined).mask!);
+  const rnd = rng(c.seed ^ 0x85ebca6b);
+  const vData = randomArray(plan.outputElements, rnd, 2);
+  const dUData = randomArray(plan.inputElements, rnd);
+  // inputSize: omitted where the default formula reproduces the grid (exercises inference)
+  const inferred = plan.axes.map((a) => (a.kind === 'strided' ? ap.defaultUnpoolLength(a.O, a.kernel, a.stride, a.padding, a.dilation) : -1));
+  const needSize = plan.adaptive || inferred.some((L, i) => L !== plan.inSize[i]);
+  const opts = { ...c.opts, backend, ...(needSize ? { inputSize: plan.inSize.slice() } : {}) };
+  delete (opts as { countIncludePad?: boolean }).countIncludePad;
+  delete (opts as { idwEps?: number }).idwEps;
+  const owned: Tensor[] = [];
+  const keep = <T extends Tensor>(t: T): T => (owned.push(t), t);
+  try {
+    const v = keep(ap.tensor(vData, plan.outputShape));
+    const mask = keep(ap.tensor(maskData, plan.maskShape));
+    const U = keep(ap.adaUnpool(v, mask, opts));
+    check('backend', U.backend === backend ? undefined : `U computed on '${U.backend}', expected '${backend}'`);
+    const uplan = { ...plan, returnMask: false };
+    const [u] = await readAll([U]);
+    check('U', compare('U', u!, ap.referenceUnpool(uplan, vData, maskData), TOLERANCE.forward));
+    if (c.grad) {
+      const dU = keep(ap.tensor(dUData, plan.inputShape));
+      const g = ap.adaUnpoolGrad(v, mask, dU, opts);
+      keep(g.dv);
+      keep(g.dmask);
+      const ref = ap.referenceUnpoolGrad(uplan, vData, maskData, dUData);
+      const [dv, dmask] = await readAll([g.dv, g.dmask]);
+      check('dv', compare('dv', dv!, ref.dv, TOLERANCE.grad));
+      check('dmask', compare('dmask', dmask!, ref.dmask, TOLERANCE.grad));
+    }
+    const [v2, m2] = await readAll([v, mask]);
+    check('v untouched', sameBits('v (input must not change)', v2!, vData));
+    check('mask untouched', sameBits('mask (input must not change)', m2!, maskData));
+  } catch (e) {
+    failures.push(`threw: ${(e as Error).stack ?? e}`);
+  } finally {
+    for (const t of owned) if (!t.isDisposed) t.dispose();
+  }
+  return { failures, checked };
+}
