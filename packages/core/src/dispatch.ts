@@ -80,5 +80,8 @@ export function execute<R>(
 
 /** Wraps a handle a kernel returned into a Tensor. */
 export function wrap(backend: Backend, handle: unknown, shape: readonly number[], dtype: DType = 'float32'): Tensor {
+  if (handle === undefined || handle === null) {
+    throw new AdaPoolError('BACKEND', backend.name, `${backend.name}: a kernel must return every requested result, got none for a ${dtype} tensor of shape [${shape.join(',')}]`);
+  }
   return new Tensor(backend, handle, shape, dtype);
 }

@@ -46,3 +46,24 @@ export function defineParitySuite(opts: ParitySuiteOptions): void {
     }
   });
 }
+
+/** True when CI asks that nothing be skipped (`ADAPOOL_REQUIRE_ALL=1`). */
+export const REQUIRE_ALL = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.ADAPOOL_REQUIRE_ALL === '1';
+
+/**
+ * A test that needs a component this machine may lack (a runtime, Chromium, a WebGPU adapter).
+ * `missing` is undefined when it is available, else the reason. Missing: a loud SKIP, or a
+ * failure under ADAPOOL_REQUIRE_ALL=1.
+ */
+export function itWhenAvailable(title: string, missing: string | undefined, fn: () => Promise<void> | void, timeout?: number): void {
+  if (!missing) {
+    it(title, fn, timeout);
+  } else if (REQUIRE_ALL) {
+    it(title, () => {
+      throw new Error(`${title}: required (ADAPOOL_REQUIRE_ALL=1) but unavailable: ${missing}`);
+    });
+  } else {
+    console.warn(`\n********** SKIP ${title}: ${missing} **********\n`);
+    it.skip(`${title} [SKIP: ${missing}]`, fn);
+  }
+}
