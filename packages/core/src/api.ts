@@ -3,7 +3,7 @@
  * are the same function with a rank check and their own name in messages.
  */
 import type { PoolKernelName } from './backend.js';
-import { execute, wrap } from './dispatch.js';
+import { execute, wrapAll } from './dispatch.js';
 import type { PoolOpDef } from './ops/region.js';
 import {
   checkShapeEquals,
@@ -59,11 +59,14 @@ function runPool(def: PoolOpDef, op: string, rank: number | undefined, x: Tensor
     const { backend, result } = execute(op, kernel, plan, [x, beta?.t], options.backend as string | undefined, (b, [hx, hb]) =>
       b.kernels[kernel]!(plan, hx, hb),
     );
-    const output = wrap(backend, result.output, plan.outputShape);
-    if (!plan.returnMask) return output;
-    const out: PoolWithMask = { output, mask: wrap(backend, result.mask, plan.maskShape) };
-    if (def.method === 'max') out.indices = wrap(backend, result.indices, plan.outputShape, 'int32');
-    return out;
+    if (!plan.returnMask) return wrapAll(backend, [[result.output, plan.outputShape, 'float32']])[0];
+    const withIndices = def.method === 'max';
+    const [output, mask, indices] = wrapAll(backend, [
+      [result.output, plan.outputShape, 'float32'],
+      [result.mask, plan.maskShape, 'float32'],
+      ...(withIndices ? [[result.indices, plan.outputShape, 'int32'] as const] : []),
+    ]);
+    return withIndices ? { output, mask, indices } : { output, mask };
   } finally {
     if (beta?.owned) beta.t.dispose();
   }
@@ -80,9 +83,12 @@ function runPoolGrad(def: PoolOpDef, op: string, rank: number | undefined, x: Te
     const { backend, result } = execute(op, kernel, plan, [x, dy as Tensor, beta?.t], options.backend as string | undefined, (b, [hx, hdy, hb]) =>
       b.kernels[kernel]!(plan, hx, hdy, hb),
     );
-    const dx = wrap(backend, result.dx, plan.inputShape);
-    if (!beta) return dx;
-    return { dx, dbeta: wrap(backend, result.dbeta, beta.t.shape) };
+    if (!beta) return wrapAll(backend, [[result.dx, plan.inputShape, 'float32']])[0];
+    const [dx, dbeta] = wrapAll(backend, [
+      [result.dx, plan.inputShape, 'float32'],
+      [result.dbeta, beta.t.shape, 'float32'],
+    ]);
+    return { dx, dbeta };
   } finally {
     if (beta?.owned) beta.t.dispose();
   }
@@ -108,7 +114,7 @@ function unpool(op: string, rank?: number): UnpoolFn {
     const { backend, result } = execute(op, 'adaUnpool', plan, [v, mask], options.backend as string | undefined, (b, [hv, hm]) =>
       b.kernels.adaUnpool!(plan, hv, hm),
     );
-    return wrap(backend, result, plan.inputShape);
+    return wrapAll(backend, [[result, plan.inputShape, 'float32']])[0];
   };
 }
 function unpoolGrad(op: string, rank?: number): UnpoolGradFn {
@@ -119,7 +125,11 @@ function unpoolGrad(op: string, rank?: number): UnpoolGradFn {
     const { backend, result } = execute(op, 'adaUnpoolGrad', plan, [v, mask, dU], options.backend as string | undefined, (b, [hv, hm, hg]) =>
       b.kernels.adaUnpoolGrad!(plan, hv, hm, hg),
     );
-    return { dv: wrap(backend, result.dv, plan.outputShape), dmask: wrap(backend, result.dmask, plan.maskShape) };
+    const [dv, dmask] = wrapAll(backend, [
+      [result.dv, plan.outputShape, 'float32'],
+      [result.dmask, plan.maskShape, 'float32'],
+    ]);
+    return { dv, dmask };
   };
 }
 

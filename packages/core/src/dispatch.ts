@@ -78,10 +78,15 @@ export function execute<R>(
   }
 }
 
-/** Wraps a handle a kernel returned into a Tensor. */
-export function wrap(backend: Backend, handle: unknown, shape: readonly number[], dtype: DType = 'float32'): Tensor {
-  if (handle === undefined || handle === null) {
-    throw new AdaPoolError('BACKEND', backend.name, `${backend.name}: a kernel must return every requested result, got none for a ${dtype} tensor of shape [${shape.join(',')}]`);
+/**
+ * Wraps the handles a kernel returned into Tensors. If any requested result is missing (a
+ * backend bug), frees the ones that came and throws, so nothing leaks.
+ */
+export function wrapAll(backend: Backend, results: readonly (readonly [handle: unknown, shape: readonly number[], dtype: DType])[]): Tensor[] {
+  const missing = results.find(([h]) => h === undefined || h === null);
+  if (missing) {
+    for (const [h] of results) if (h !== undefined && h !== null) backend.dispose(h);
+    throw new AdaPoolError('BACKEND', backend.name, `${backend.name}: a kernel must return every requested result, got none for a ${missing[2]} tensor of shape [${missing[1].join(',')}]`);
   }
-  return new Tensor(backend, handle, shape, dtype);
+  return results.map(([h, shape, dtype]) => new Tensor(backend, h, shape, dtype));
 }

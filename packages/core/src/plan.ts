@@ -15,7 +15,7 @@ import {
   type LayoutStrides,
 } from './geometry.js';
 import { assertBackendName } from './registry.js';
-import { Tensor, tensorSlot } from './tensor.js';
+import { Tensor, isTensor } from './tensor.js';
 
 export type PoolMethod = 'avg' | 'max' | 'em' | 'edscw' | 'idw' | 'ada';
 
@@ -114,8 +114,11 @@ export function checkOptionKeys(op: string, opts: unknown, allowed: readonly str
 
 /** Checks that `t` is a live float32 (or `dtype`) tensor and returns its shape. */
 export function checkTensor(op: string, name: string, t: unknown, dtype: 'float32' | 'int32' = 'float32'): readonly number[] {
-  if (!(t instanceof Tensor)) fail('DTYPE', op, `${name} must be a Tensor`, t);
-  tensorSlot(t, op); // throws DISPOSED
+  if (!isTensor(t)) {
+    const got = t instanceof Tensor ? new Raw('a Tensor object not created by this copy of @adapool/core') : t;
+    fail('DTYPE', op, `${name} must be a Tensor`, got);
+  }
+  if (t.isDisposed) fail('DISPOSED', op, `${name} must not be disposed`, new Raw(`a disposed tensor of shape ${fmt(t.shape)}`));
   if (t.dtype !== dtype) fail('DTYPE', op, `${name} must be ${dtype}`, new Raw(t.dtype));
   return t.shape;
 }

@@ -80,6 +80,11 @@ function slot(t: Tensor, op: string, checkDisposed = true): Slot {
   return s;
 }
 
+/** True for a Tensor made by this copy of @adapool/core (disposed or not). */
+export function isTensor(t: unknown): t is Tensor {
+  return typeof t === 'object' && t !== null && slots.has(t as Tensor);
+}
+
 /** @internal The backend and handle behind a live tensor (throws DISPOSED for a disposed one). */
 export function tensorSlot(t: Tensor, op: string): { backend: Backend; handle: unknown } {
   return slot(t, op);
@@ -99,7 +104,7 @@ export function checkShape(op: string, shape: unknown, what = 'shape'): number[]
       fail('SHAPE', op, `${what} must be an array of non-negative integers`, shape);
     }
   }
-  return shape.slice();
+  return shape.map((d: number) => d + 0); // normalises -0
 }
 
 export type TensorData = Float32Array | Int32Array | ArrayLike<number>;
@@ -113,6 +118,11 @@ export function tensor(data: TensorData, shape: readonly number[], dtype?: DType
   const dims = checkShape(op, shape);
   if (data === null || typeof data !== 'object' || typeof (data as ArrayLike<number>).length !== 'number') {
     fail('DTYPE', op, 'data must be a Float32Array, Int32Array or array of numbers', data);
+  }
+  if (!ArrayBuffer.isView(data)) {
+    for (let i = 0; i < data.length; i++) {
+      if (typeof data[i] !== 'number') fail('DTYPE', op, 'data must hold numbers', new Raw(`${typeof data[i]} at index ${i}`));
+    }
   }
   const dt: DType = dtype ?? (data instanceof Int32Array ? 'int32' : 'float32');
   if (dt !== 'float32' && dt !== 'int32') fail('DTYPE', op, "dtype must be 'float32' or 'int32'", dt);
