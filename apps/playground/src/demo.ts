@@ -76,13 +76,19 @@ async function main(): Promise<void> {
     ops.push({ label: `${method}Pool k3 s2 p1`, method, opts: { kernelSize: 3, stride: 2, padding: 1 } });
     ops.push({ label: `${method}Pool adaptive 7x7`, method, opts: { outputSize: 7 } });
   }
-  const fns = { avg: ap.avgPool, max: ap.maxPool, em: ap.softPool, edscw: ap.edscwPool, idw: ap.idwPool } as const;
+  const fns: Record<Exclude<PoolMethod, 'ada'>, (x: Tensor, o: ap.PoolOptions) => Tensor> = {
+    avg: (x, o) => ap.avgPool(x, { ...o, returnMask: false }),
+    max: (x, o) => ap.maxPool(x, { ...o, returnMask: false }),
+    em: (x, o) => ap.softPool(x, { ...o, returnMask: false }),
+    edscw: (x, o) => ap.edscwPool(x, { ...o, returnMask: false }),
+    idw: (x, o) => ap.idwPool(x, { ...o, returnMask: false }),
+  };
   const rows: Row[] = [];
   for (const backend of ap.listBackends()) {
     for (const { label, method, opts } of ops) {
       try {
         const run = (): Tensor =>
-          method === 'ada' ? ap.adaPool(x, beta, { ...opts, backend }) : fns[method](x, { ...opts, backend });
+          method === 'ada' ? ap.adaPool(x, beta, { ...opts, backend, returnMask: false }) : fns[method](x, { ...opts, backend, returnMask: false });
         const times: number[] = [];
         let y = run();
         for (let i = 0; i < 5; i++) {
