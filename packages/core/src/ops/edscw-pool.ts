@@ -4,7 +4,7 @@
  *   ∂_x D = 2ς m̂ (m̂² − x̂²) / ((x̂² + m̂²)² M),   ∂_m D = 2ς x̂ (x̂² − m̂²) / ((x̂² + m̂²)² M).
  */
 import type { PoolOpDef } from './region.js';
-import { scoreBackward, scoreForward, type Score } from './score-softmax.js';
+import { scoreRegion, type Score } from './score-softmax.js';
 
 export const dscScore: Score = {
   phi(x, m, _plan, out) {
@@ -30,8 +30,5 @@ export const edscwPoolDef: PoolOpDef = {
   name: 'edscwPool',
   method: 'edscw',
   options: ['returnMask'],
-  region: {
-    forward: (reg, w, plan) => scoreForward(reg, w, dscScore, plan),
-    backward: (reg, d, plan) => (scoreBackward(reg, d, dscScore, plan), 0),
-  },
+  region: scoreRegion(dscScore),
 };

@@ -1,6 +1,6 @@
 /** emPool = SoftPool (OPERATORS.md 4.3): φ(x, m) = x, so w = softmax_R(x), ∂y/∂x_k = w_k (1 + x_k − y). */
 import type { PoolOpDef } from './region.js';
-import { scoreBackward, scoreForward, type Score } from './score-softmax.js';
+import { scoreRegion, type Score } from './score-softmax.js';
 
 export const emScore: Score = {
   phi(x, _m, _plan, out) {
@@ -16,8 +16,5 @@ export const emPoolDef: PoolOpDef = {
   name: 'emPool',
   method: 'em',
   options: ['returnMask'],
-  region: {
-    forward: (reg, w, plan) => scoreForward(reg, w, emScore, plan),
-    backward: (reg, d, plan) => (scoreBackward(reg, d, emScore, plan), 0),
-  },
+  region: scoreRegion(emScore),
 };

@@ -3,7 +3,7 @@
  * a = q = −(u/δ)/δ and b = −q.
  */
 import type { PoolOpDef } from './region.js';
-import { scoreBackward, scoreForward, type Score } from './score-softmax.js';
+import { scoreRegion, type Score } from './score-softmax.js';
 
 export const idwScore: Score = {
   phi(x, m, plan, out) {
@@ -21,8 +21,5 @@ export const idwPoolDef: PoolOpDef = {
   name: 'idwPool',
   method: 'idw',
   options: ['returnMask', 'idwEps'],
-  region: {
-    forward: (reg, w, plan) => scoreForward(reg, w, idwScore, plan),
-    backward: (reg, d, plan) => (scoreBackward(reg, d, idwScore, plan), 0),
-  },
+  region: scoreRegion(idwScore),
 };

@@ -5,7 +5,7 @@
  *   ∂y/∂x_k = w_k + w_k (x_k − y) a_k + (1/|R|) Σ_j w_j (x_j − y) b_j.
  */
 import type { PoolPlan } from '../plan.js';
-import { regionMean, scratchBuffer, type Region } from './region.js';
+import { regionMean, scratchBuffer, type Region, type RegionMath } from './region.js';
 
 export interface Partials {
   a: number;
@@ -58,4 +58,12 @@ export function scoreBackward(reg: Region, d: Float64Array, score: Score, plan: 
   A /= r;
   for (let k = 0; k < r; k++) d[k] = w[k] + w[k] * (x[k] - y) * a[k] + A;
   return y;
+}
+
+/** The region math of a pure score-softmax op (em, edscw, idw). */
+export function scoreRegion(score: Score): RegionMath {
+  return {
+    forward: (reg, w, plan) => scoreForward(reg, w, score, plan),
+    backward: (reg, d, plan) => (scoreBackward(reg, d, score, plan), 0),
+  };
 }
