@@ -53,6 +53,7 @@ const GEOS: Record<1 | 2 | 3, GeoCase[]> = {
     { name: 'k3 s2 ceil (partial last window)', S: [6], g: { kernelSize: 3, stride: 2, ceilMode: true }, N: 2, C: 2 },
     { name: 'k3 s3 p1 d2 ceil (1-tap window)', S: [7], g: { kernelSize: 3, stride: 3, padding: 1, dilation: 2, ceilMode: true }, N: 1, C: 3 },
     { name: 'k4 s3 p2', S: [7], g: { kernelSize: 4, stride: 3, padding: 2 }, N: 2, C: 2 },
+    { name: 'k2 s2 p1 ceil (window starting in the padding dropped)', S: [5], g: { kernelSize: 2, stride: 2, padding: 1, ceilMode: true }, N: 2, C: 2 },
     { name: 'adaptive 7→3', S: [7], g: { outputSize: 3 }, N: 2, C: 2 },
     { name: 'adaptive 5→3', S: [5], g: { outputSize: 3 }, N: 2, C: 2 },
     { name: 'adaptive 3→5 (O > L)', S: [3], g: { outputSize: 5 }, N: 2, C: 2 },

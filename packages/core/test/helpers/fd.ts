@@ -5,22 +5,13 @@
  * transposes and array comparisons.
  */
 import { expect } from 'vitest';
+import type { PerDim, GeometryOptions } from '@adapool/core';
 import { planBeta, planPool, poolOpDefs, tensor, withBeta, type PoolMethod, type PoolPlan, type Tensor } from '@adapool/core';
 
 // ------------------------------------------------------------------------------------------------
 // PRNG
 
-/** mulberry32: deterministic, good enough for test data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '@adapool/testkit';
 
 export const uniform = (r: () => number, lo: number, hi: number): number => lo + (hi - lo) * r();
 
@@ -33,15 +24,8 @@ export function randomArray(r: () => number, n: number, lo = -1, hi = 1): Float6
 // ------------------------------------------------------------------------------------------------
 // Geometry, transcribed from OPERATORS.md section 2 (independent of src/geometry.ts)
 
-export type PerDim = number | readonly number[];
-export interface Geo {
-  kernelSize?: PerDim;
-  stride?: PerDim;
-  padding?: PerDim;
-  dilation?: PerDim;
-  ceilMode?: boolean;
-  outputSize?: PerDim;
-}
+export type { PerDim };
+export type Geo = Omit<GeometryOptions, 'channelsLast' | 'backend'>;
 
 const per = (v: PerDim | undefined, n: number, dflt: number[]): number[] =>
   v === undefined ? dflt.slice() : typeof v === 'number' ? new Array<number>(n).fill(v) : v.slice();
