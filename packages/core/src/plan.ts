@@ -164,33 +164,41 @@ export function splitShape(shape: readonly number[], channelsLast: boolean): { N
     : { N: shape[0], C: shape[1], S: shape.slice(2) };
 }
 
-/** Per-axis geometry from options, for input spatial size `S` (or `null` for adaUnpool's O-first check). */
-function resolveAxes(op: string, o: Record<string, unknown>, n: number, S: readonly number[], shapeForMsg: readonly number[]): AxisGeometry[] {
+/** Geometry options, parsed and checked, before an input size is known. */
+type GeometrySpec =
+  | { kind: 'adaptive'; O: number[] }
+  | { kind: 'strided'; k: number[]; s: number[]; p: number[]; d: number[]; ceil: boolean };
+
+function parseGeometry(op: string, o: Record<string, unknown>, n: number): GeometrySpec {
   if (o.outputSize !== undefined) {
     const given = STRIDED_KEYS.filter((k) => o[k] !== undefined);
     if (given.length) fail('OPTION', op, 'outputSize (adaptive geometry) excludes kernelSize, stride, padding, dilation and ceilMode', new Raw(`outputSize with ${given.join(', ')}`));
-    const O = perDim(op, 'outputSize', o.outputSize, n, 1, []);
-    return S.map((L, a) => {
-      if (L < 1) fail('SHAPE', op, 'adaptive pooling needs every spatial dim ≥ 1', new Raw(`input shape ${fmt(shapeForMsg)}`));
-      return adaptiveAxis(L, O[a]);
-    });
+    return { kind: 'adaptive', O: perDim(op, 'outputSize', o.outputSize, n, 1, []) };
   }
   const k = perDim(op, 'kernelSize', o.kernelSize, n, 1, new Array(n).fill(2));
   const s = perDim(op, 'stride', o.stride, n, 1, k);
   const p = perDim(op, 'padding', o.padding, n, 0, new Array(n).fill(0));
   const d = perDim(op, 'dilation', o.dilation, n, 1, new Array(n).fill(1));
   const ceil = bool(op, 'ceilMode', o.ceilMode, false);
-  for (let a = 0; a < n; a++) {
-    if (p[a] > Math.floor(k[a] / 2)) {
-      fail('OPTION', op, `padding must be ≤ ⌊kernelSize/2⌋ on every axis (kernelSize ${fmt(k)})`, new Raw(`padding ${fmt(p)}`));
-    }
+  if (p.some((pa, a) => pa > Math.floor(k[a] / 2))) {
+    fail('OPTION', op, `padding must be ≤ ⌊kernelSize/2⌋ on every axis (kernelSize ${fmt(k)})`, new Raw(`padding ${fmt(p)}`));
   }
+  return { kind: 'strided', k, s, p, d, ceil };
+}
+
+/** Per-axis geometry of a spec on input spatial size `S`; `shape` is quoted in errors. */
+function axesFor(op: string, g: GeometrySpec, S: readonly number[], shape: readonly number[]): AxisGeometry[] {
   return S.map((L, a) => {
+    if (g.kind === 'adaptive') {
+      if (L < 1) fail('SHAPE', op, 'adaptive pooling needs every spatial dim ≥ 1', new Raw(`input shape ${fmt(shape)}`));
+      return adaptiveAxis(L, g.O[a]);
+    }
+    const { k, s, p, d } = g;
     if (stridedSpan(L, k[a], p[a], d[a]) < 0) {
       const extent = d[a] * (k[a] - 1) + 1;
-      fail('SHAPE', op, `the window (extent dilation·(kernelSize−1)+1 = ${extent}) must fit the padded input (${L}+2·${p[a]} = ${L + 2 * p[a]}) on spatial axis ${a}`, new Raw(`input shape ${fmt(shapeForMsg)}`));
+      fail('SHAPE', op, `the window (extent dilation·(kernelSize−1)+1 = ${extent}) must fit the padded input (${L}+2·${p[a]} = ${L + 2 * p[a]}) on spatial axis ${a}`, new Raw(`input shape ${fmt(shape)}`));
     }
-    return stridedAxis(L, k[a], s[a], p[a], d[a], ceil);
+    return stridedAxis(L, k[a], s[a], p[a], d[a], g.ceil);
   });
 }
 
@@ -253,7 +261,7 @@ export function planPool(
     extras.idwEps = e;
   }
   checkBackendOption(op, o.backend);
-  const axes = resolveAxes(op, o, n, S, shape);
+  const axes = axesFor(op, parseGeometry(op, o, n), S, shape);
   return { plan: buildPlan(op, method, N, C, axes, channelsLast, extras), options: o };
 }
 
@@ -268,22 +276,17 @@ export function planUnpool(op: string, v: unknown, opts: unknown, rank: number |
   const channelsLast = bool(op, 'channelsLast', o.channelsLast, false);
   checkBackendOption(op, o.backend);
   const { N, C, S: O } = splitShape(shape, channelsLast);
+  const g = parseGeometry(op, o, n);
   let S: number[];
   if (o.inputSize !== undefined) {
     S = perDim(op, 'inputSize', o.inputSize, n, 1, []);
-  } else if (o.outputSize !== undefined) {
+  } else if (g.kind === 'adaptive') {
     fail('OPTION', op, 'inputSize is required with adaptive geometry (outputSize)', new Raw('no inputSize'));
   } else {
-    // Parse the strided options on a dummy size first so that option errors come before shape errors.
-    resolveAxes(op, o, n, new Array(n).fill(1 << 20), shape);
-    const k = perDim(op, 'kernelSize', o.kernelSize, n, 1, new Array(n).fill(2));
-    const s = perDim(op, 'stride', o.stride, n, 1, k);
-    const p = perDim(op, 'padding', o.padding, n, 0, new Array(n).fill(0));
-    const d = perDim(op, 'dilation', o.dilation, n, 1, new Array(n).fill(1));
-    S = O.map((Oa, a) => defaultUnpoolLength(Oa, k[a], s[a], p[a], d[a]));
+    S = O.map((Oa, a) => defaultUnpoolLength(Oa, g.k[a], g.s[a], g.p[a], g.d[a]));
     if (S.some((L) => L < 1)) fail('SHAPE', op, 'the inferred inputSize (O−1)·stride − 2·padding + dilation·(kernelSize−1) + 1 must be ≥ 1; pass inputSize', new Raw(`${fmt(S)} from v shape ${fmt(shape)}`));
   }
-  const axes = resolveAxes(op, o, n, S, layoutShape(N, C, S, channelsLast));
+  const axes = axesFor(op, g, S, layoutShape(N, C, S, channelsLast));
   const got = axes.map((a) => a.O);
   if (got.some((g, a) => g !== O[a])) {
     fail('SHAPE', op, `inputSize ${fmt(S)} must reproduce v's spatial size ${fmt(O)} under the geometry`, new Raw(`output size ${fmt(got)}`));
