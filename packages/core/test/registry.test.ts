@@ -26,6 +26,7 @@ import {
   type Tensor,
   type TypedArray,
 } from '@adapool/core';
+import { expectCode } from './helpers/expect-error.js';
 
 interface Handle {
   data: Float32Array;
@@ -92,21 +93,6 @@ function makeFake(name: string, o: FakeOptions = {}) {
 const xData = (n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.9) * 3);
 const x4 = () => tensor(xData(2 * 3 * 4 * 4), [2, 3, 4, 4]);
 
-function expectCode(fn: () => unknown, code: string, op: string): AdaPoolError {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(AdaPoolError);
-  const e = err as AdaPoolError;
-  expect(e.code, e.message).toBe(code);
-  expect(e.op).toBe(op);
-  expect(e.message.startsWith(`${op}: `), e.message).toBe(true);
-  expect(e.message).toContain('got ');
-  return e;
-}
 
 const warnSpy = () => vi.spyOn(console, 'warn').mockImplementation(() => {});
 

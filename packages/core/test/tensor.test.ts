@@ -2,25 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import * as core from '@adapool/core';
 import { AdaPoolError, Tensor, tensor, avgPool2d, softPool, adaPool2d, adaPool2dGrad, maxPool2d, adaUnpool2d, adaUnpool2dGrad, idwPool1dGrad, edscwPool3d } from '@adapool/core';
+import { expectCode } from './helpers/expect-error.js';
 
 type Fn = (...args: any[]) => unknown;
 const api = core as unknown as Record<string, Fn>;
 
-function expectCode(fn: () => unknown, code: string, op?: string): AdaPoolError {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(AdaPoolError);
-  expect((err as AdaPoolError).code).toBe(code);
-  if (op) {
-    expect((err as AdaPoolError).op).toBe(op);
-    expect((err as AdaPoolError).message.startsWith(`${op}: `)).toBe(true);
-  }
-  return err as AdaPoolError;
-}
 
 describe('tensor()', () => {
   it('copies a Float32Array: later writes to the source do not reach the tensor', () => {
