@@ -7,7 +7,6 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  AdaPoolError,
   avgPool2d,
   createJsBackend,
   emPool,

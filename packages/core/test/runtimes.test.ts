@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, describe, expect } from 'vitest';
@@ -83,7 +83,7 @@ describe('@adapool/core in other runtimes (full parity suite on the reference ba
       config,
       `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = ( services = [ (name = "main", worker = .w) ] );
-const w :Workerd.Worker = ( modules = [ (name = "worker", esModule = embed "worker.mjs") ], compatibilityDate = "2024-09-01" );
+const w :Workerd.Worker = ( modules = [ (name = "worker", esModule = embed "${basename(file)}") ], compatibilityDate = "2024-09-01" );
 `,
     );
     const r = spawnSync(bin('workerd'), ['test', config], { encoding: 'utf8', timeout: 120_000 });
