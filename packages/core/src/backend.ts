@@ -49,8 +49,8 @@ export interface Backend<H = any> {
   supports?(kernel: KernelName, plan: PoolPlan): true | string;
   /**
    * How `'auto'` ranks this backend: higher priority first, and only for work
-   * (max(input, output elements) × window taps) of at least `minWork`. Backends without it are never picked by `'auto'` except
-   * when the input already lives there.
+   * (max(input, output elements) × window taps) of at least `minWork`. Backends without it are
+   * never picked by `'auto'` except when the input already lives there.
    */
   readonly auto?: { readonly priority: number; readonly minWork?: number };
 }

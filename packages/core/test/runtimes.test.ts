@@ -58,23 +58,20 @@ export default {
 };`;
 
 describe('@adapool/core in other runtimes (full parity suite on the reference backend)', () => {
-  itWhenAvailable('Deno', missing('deno'), async () => {
-    const file = await bundle('deno', MAIN);
-    const r = spawnSync(bin('deno'), ['run', '--quiet', '--no-prompt', '--no-config', file], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' } });
-    const res = parseResult(r.stdout + r.stderr);
-    expect(res.failures).toEqual([]);
-    expect(res.failed).toBe(0);
-    expect(res.passed).toBeGreaterThanOrEqual(300);
-  }, 180_000);
-
-  itWhenAvailable('Bun', missing('bun'), async () => {
-    const file = await bundle('bun', MAIN);
-    const r = spawnSync(bin('bun'), ['run', file], { encoding: 'utf8', timeout: 120_000 });
-    const res = parseResult(r.stdout + r.stderr);
-    expect(res.failures).toEqual([]);
-    expect(res.failed).toBe(0);
-    expect(res.passed).toBeGreaterThanOrEqual(300);
-  }, 180_000);
+  const CLI: [title: string, bin: string, args: (file: string) => string[]][] = [
+    ['Deno', 'deno', (file) => ['run', '--quiet', '--no-prompt', '--no-config', file]],
+    ['Bun', 'bun', (file) => ['run', file]],
+  ];
+  for (const [title, name, args] of CLI) {
+    itWhenAvailable(title, missing(name), async () => {
+      const file = await bundle(name, MAIN);
+      const r = spawnSync(bin(name), args(file), { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' } });
+      const res = parseResult(r.stdout + r.stderr);
+      expect(res.failures).toEqual([]);
+      expect(res.failed).toBe(0);
+      expect(res.passed).toBeGreaterThanOrEqual(300);
+    }, 180_000);
+  }
 
   itWhenAvailable('Cloudflare workerd', missing('workerd'), async () => {
     const file = await bundle('worker', WORKER);

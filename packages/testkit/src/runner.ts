@@ -190,25 +190,45 @@ async function readAll(ts: (Tensor | undefined)[]): Promise<(ArrayLike<number> |
   return Promise.all(ts.map((t) => (t ? t.read() : undefined)));
 }
 
+/** Collects what a case checked and what failed, and the tensors to dispose at the end. */
+function recorder() {
+  const failures: string[] = [];
+  const checked: string[] = [];
+  const owned: Tensor[] = [];
+  return {
+    failures,
+    checked,
+    check(name: string, msg: string | undefined) {
+      checked.push(name);
+      if (msg) failures.push(msg);
+    },
+    keep<T extends Tensor>(t: T): T {
+      owned.push(t);
+      return t;
+    },
+    /** Records an exception as a failure. */
+    threw(e: unknown) {
+      failures.push(`threw: ${(e as Error).stack ?? e}`);
+    },
+    done(): CaseResult {
+      for (const t of owned) if (!t.isDisposed) t.dispose();
+      return { failures, checked };
+    },
+  };
+}
+
 /** Runs one case on `backend` and returns what differs from the reference. */
 export async function runParityCase(c: ParityCase, backend: string): Promise<CaseResult> {
   return c.kind === 'unpool' ? runUnpoolCase(c, backend) : runPoolCase(c, backend);
 }
 
 async function runPoolCase(c: ParityCase, backend: string): Promise<CaseResult> {
-  const failures: string[] = [];
-  const checked: string[] = [];
-  const check = (name: string, msg: string | undefined) => {
-    checked.push(name);
-    if (msg) failures.push(msg);
-  };
+  const { check, keep, threw, done } = recorder();
   let plan = casePlan(c);
   const inputs = caseInputs(c, plan);
   if (inputs.betaShape) plan = casePlan(c, inputs.betaShape);
   const rnd = rng(c.seed ^ 0x9e3779b9);
   const dyData = randomArray(plan.outputElements, rnd);
-  const owned: Tensor[] = [];
-  const keep = <T extends Tensor>(t: T): T => (owned.push(t), t);
   try {
     const x = keep(ap.tensor(inputs.x, c.shape));
     const beta = inputs.beta ? keep(ap.tensor(inputs.beta, inputs.betaShape!)) : undefined;
@@ -249,11 +269,9 @@ async function runPoolCase(c: ParityCase, backend: string): Promise<CaseResult> 
     const [x2] = await readAll([x]);
     check('x untouched', sameBits('x (input must not change)', x2!, inputs.x));
   } catch (e) {
-    failures.push(`threw: ${(e as Error).stack ?? e}`);
-  } finally {
-    for (const t of owned) if (!t.isDisposed) t.dispose();
+    threw(e);
   }
-  return { failures, checked };
+  return done();
 }
 
 function sameBits(name: string, got: ArrayLike<number>, ref: ArrayLike<number>): string | undefined {
@@ -264,12 +282,7 @@ function sameBits(name: string, got: ArrayLike<number>, ref: ArrayLike<number>):
 }
 
 async function runUnpoolCase(c: ParityCase, backend: string): Promise<CaseResult> {
-  const failures: string[] = [];
-  const checked: string[] = [];
-  const check = (name: string, msg: string | undefined) => {
-    checked.push(name);
-    if (msg) failures.push(msg);
-  };
+  const { check, keep, threw, done } = recorder();
   // The mask comes from the reference pooling of a kink-free input (β = 0.6 for ada).
   const plan = casePlan(c, c.method === 'ada' ? [] : undefined);
   const { x } = caseInputs({ ...c, data: 'safe', beta: undefined }, plan);
@@ -283,8 +296,6 @@ async function runUnpoolCase(c: ParityCase, backend: string): Promise<CaseResult
   const opts = { ...c.opts, backend, ...(needSize ? { inputSize: plan.inSize.slice() } : {}) };
   delete (opts as { countIncludePad?: boolean }).countIncludePad;
   delete (opts as { idwEps?: number }).idwEps;
-  const owned: Tensor[] = [];
-  const keep = <T extends Tensor>(t: T): T => (owned.push(t), t);
   try {
     const v = keep(ap.tensor(vData, plan.outputShape));
     const mask = keep(ap.tensor(maskData, plan.maskShape));
@@ -307,9 +318,7 @@ async function runUnpoolCase(c: ParityCase, backend: string): Promise<CaseResult
     check('v untouched', sameBits('v (input must not change)', v2!, vData));
     check('mask untouched', sameBits('mask (input must not change)', m2!, maskData));
   } catch (e) {
-    failures.push(`threw: ${(e as Error).stack ?? e}`);
-  } finally {
-    for (const t of owned) if (!t.isDisposed) t.dispose();
+    threw(e);
   }
-  return { failures, checked };
+  return done();
 }
