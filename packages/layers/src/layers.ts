@@ -242,6 +242,8 @@ export class PoolLayer extends BaseLayer {
       next = value;
     } else {
       if (!shape) fail('UNSUPPORTED', op, `beta's shape is known after the first forward (betaShape '${this.betaShape}'); run forward first or give a Tensor`, 'an array', true);
+      const n = shape.reduce((p, d) => p * d, 1);
+      if (value?.length !== n) fail('SHAPE', op, `beta must keep its shape [${shape.join(',')}] (${n} values)`, `${value?.length} values`, true);
       next = tensor(Array.from(value, (v) => Math.min(Math.max(v, 0), 1)), shape);
     }
     if (shape && (next.shape.length !== shape.length || next.shape.some((d, i) => d !== shape[i]))) {
