@@ -147,12 +147,12 @@ for (const backend of ['cpu', 'wasm']) {
       const xv = tf.variable(x);
       const { grads } = tf.variableGrads(() => tf.sum(tf.square(layer.apply(xv) as tf.Tensor)) as tf.Scalar, [xv, layer.beta!.read() as tf.Variable]);
       expect(Array.from(grads[xv.name].dataSync())).toEqual(Array.from(dx.dataSync()));
-      expect(Array.from(grads[layer.beta!.read().name].dataSync())).toEqual(Array.from(dbeta.dataSync()));
+      expect(Array.from(grads[(layer.beta!.read() as tf.Variable).name].dataSync())).toEqual(Array.from(dbeta.dataSync()));
       // every non-ada functional op differentiates too, numbers for β work
       for (const op of ['softPool2d', 'emPool2d', 'edscwPool2d', 'idwPool2d', 'maxPool2d', 'avgPool2d'] as const) {
-        const g = tf.grad((a: tf.Tensor) => tf.sum(T[op](a) as tf.Tensor))(x);
+        const g = tf.grad((a: tf.Tensor) => tf.sum((T[op] as (t: tf.Tensor) => tf.Tensor)(a)))(x);
         expect(g.shape).toEqual(shape);
-        const gOps = tf.grad((a: tf.Tensor) => tf.sum(T.ops[op](a)))(x);
+        const gOps = tf.grad((a: tf.Tensor) => tf.sum((T.ops[op] as (t: tf.Tensor) => tf.Tensor)(a)))(x);
         expect(Array.from(g.dataSync())).toEqual(Array.from(gOps.dataSync()));
       }
       const y = T.adaPool2d(x, 0.5);
