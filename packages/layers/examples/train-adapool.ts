@@ -94,7 +94,8 @@ export interface TrainResult {
 const betas = (model: tfl.Sequential): number[][] =>
   model.layers.filter((l): l is TfPoolLayer => l.getClassName() === 'AdaPool2d').map((l) => Array.from(l.getWeights()[0].dataSync()));
 
-export async function train({ pool = 'ada' as PoolKind, samples = 256, testSamples = 128, epochs = 8, batchSize = 32, log = (_: string) => {} } = {}): Promise<TrainResult> {
+/** Trains one model; `shuffle: false` (with the seeded data and initialisers) makes a run deterministic. */
+export async function train({ pool = 'ada' as PoolKind, samples = 256, testSamples = 128, epochs = 8, batchSize = 32, shuffle = true, log = (_: string) => {} } = {}): Promise<TrainResult> {
   const start = performance.now();
   const train = shapesDataset(samples, 1);
   const test = shapesDataset(testSamples, 2);
@@ -103,7 +104,7 @@ export async function train({ pool = 'ada' as PoolKind, samples = 256, testSampl
   const h = await model.fit(train.xs, train.ys, {
     epochs,
     batchSize,
-    shuffle: true,
+    shuffle,
     verbose: 0,
     callbacks: { onEpochEnd: async (e, logs) => log(`  ${pool} epoch ${e + 1}/${epochs}: loss ${logs!.loss.toFixed(4)}, accuracy ${(logs!.acc ?? logs!.accuracy).toFixed(3)}`) },
   });

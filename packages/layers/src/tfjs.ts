@@ -515,7 +515,7 @@ function factory<F>(Cls: new (config?: never) => unknown, fn: (...args: never[])
   return ((first?: unknown, ...rest: unknown[]) => (first instanceof tf.Tensor ? (fn as (...a: unknown[]) => unknown)(first, ...rest) : new Cls(first as never))) as F;
 }
 
-// Classes (the className under which a model saves them is `adapool>${name}`).
+// Classes; a saved model names them by class name (`"class_name": "AdaPool2d"`).
 const ada = methodSpec('ada');
 const soft = methodSpec('soft');
 const edscw = methodSpec('edscw');
@@ -582,10 +582,10 @@ const ALL_CLASSES = [
 let registered = false;
 
 /**
- * Registers every layer class with `tf.serialization` (as `adapool>AdaPool2d`, …) so
- * `tf.loadLayersModel` can rebuild them. Constructing any adapool layer does it; call it yourself
- * before loading a model in a process that has not made one. Idempotent. (Not done on import:
- * the package has no import side effects.)
+ * Registers every layer class with `tf.serialization` (by class name, `AdaPool2d`, …, and as
+ * `adapool>AdaPool2d`) so `tf.loadLayersModel` can rebuild them. Constructing any adapool layer
+ * does it; call it yourself before loading a model in a process that has not made one.
+ * Idempotent. Not done on import: the package has no import side effects.
  */
 export function registerLayers(): void {
   if (registered) return;

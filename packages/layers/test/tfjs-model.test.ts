@@ -182,6 +182,19 @@ describe('configuration, shapes and bad input', () => {
     same(y, T.adaPool1d(x, tf.tensor([1, 0, 0.4]), { poolSize: 2 }));
   });
 
+  it('the overloads are typed: tensor first → tf.Tensor (or { output, mask }), config → layer', () => {
+    const x = tf.tensor(distinctData([1, 4, 4, 2], 6), [1, 4, 4, 2]);
+    const y: tf.Tensor = T.softPool2d(x, { poolSize: 2 });
+    const l: T.TfPoolLayer = T.softPool2d({ poolSize: 2 });
+    const withMask: T.TfPoolWithMask = T.maxPool2d(x, { returnMask: true });
+    const a: tf.Tensor = T.adaPool2d(x, 0.3);
+    const al: T.TfPoolLayer = T.adaPool2d({ betaShape: 'scalar' });
+    const u: tf.Tensor = T.adaUnpool2d(withMask.output, withMask.mask);
+    const ul: T.TfUnpoolLayer = T.adaUnpool2d({ poolSize: 2 });
+    expect([y.shape, withMask.mask.shape, a.shape, u.shape]).toEqual([[1, 2, 2, 2], [1, 2, 2, 2, 2, 2], [1, 2, 2, 2], [1, 4, 4, 2]]);
+    expect([l, al, ul].map((t) => t.getClassName())).toEqual(['SoftPool2d', 'AdaPool2d', 'AdaUnpool2d']);
+  });
+
   it('every factory makes its layer; with a tensor first it is the op', () => {
     const x = tf.tensor(distinctData([1, 4, 4, 4, 2], 2), [1, 4, 4, 4, 2]);
     for (const m of T.METHODS) {
