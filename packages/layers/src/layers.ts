@@ -149,7 +149,10 @@ export class PoolLayer extends BaseLayer {
     if (optBool(op, 'channelsLast', o.channelsLast)) core.channelsLast = true;
     if (o.backend !== undefined) core.backend = o.backend as string;
     if (o.countIncludePad !== undefined) core.countIncludePad = optBool(op, 'countIncludePad', o.countIncludePad);
-    if (o.idwEps !== undefined) core.idwEps = o.idwEps as number; // checked by core at the first call
+    if (o.idwEps !== undefined) {
+      if (typeof o.idwEps !== 'number' || !Number.isFinite(o.idwEps) || o.idwEps <= 0) fail('OPTION', op, 'idwEps must be a finite number > 0', o.idwEps);
+      core.idwEps = o.idwEps;
+    }
     this.options = Object.freeze(core);
     this.keepMask = optBool(op, 'keepMask', o.keepMask) ?? false;
     if (spec.beta) {

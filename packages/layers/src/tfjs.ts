@@ -511,8 +511,14 @@ function unpoolFn(rank: Rank): TfUnpoolOp {
   };
 }
 
-function factory<F>(Cls: new (config?: never) => unknown, fn: (...args: never[]) => unknown): F {
-  return ((first?: unknown, ...rest: unknown[]) => (first instanceof tf.Tensor ? (fn as (...a: unknown[]) => unknown)(first, ...rest) : new Cls(first as never))) as F;
+function factory<F>(Cls: (new (config?: never) => unknown) & { className: string }, fn: (...args: never[]) => unknown): F {
+  return ((first?: unknown, ...rest: unknown[]) => {
+    if (first instanceof tf.Tensor) return (fn as (...a: unknown[]) => unknown)(first, ...rest);
+    if (first instanceof tfl.SymbolicTensor) {
+      fail('OPTION', Cls.className, 'the factory takes a config (then .apply(x) the layer to a SymbolicTensor) or a tf.Tensor (functional op)', 'a SymbolicTensor', true);
+    }
+    return new Cls(first as never);
+  }) as F;
 }
 
 // Classes; a saved model names them by class name (`"class_name": "AdaPool2d"`).

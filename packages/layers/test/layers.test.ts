@@ -268,6 +268,8 @@ describe('ownership and bad input', () => {
     expectAdaPoolError(() => new L.SoftPool2d({ countIncludePad: true } as never), 'OPTION', /unknown option "countIncludePad"/);
     expectAdaPoolError(() => new L.SoftPool2d({ channelsLast: 1 } as never), 'OPTION', /channelsLast must be a boolean/);
     expectAdaPoolError(() => new L.SoftPool2d('x' as never), 'OPTION', /options must be an object/);
+    expectAdaPoolError(() => new L.IDWPool2d({ idwEps: -1 }), 'OPTION', /IDWPool2d: idwEps must be a finite number > 0, got -1/);
+    expectAdaPoolError(() => new L.AdaUnpool2d({ inputSize: [0, 2] }), 'OPTION', /AdaUnpool2d: inputSize must be an integer ≥ 1/);
   });
 
   it('rejects bad inputs without computing or touching them', () => {

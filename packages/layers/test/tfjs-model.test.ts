@@ -225,6 +225,7 @@ describe('configuration, shapes and bad input', () => {
     model.add(tfl.layers.inputLayer({ inputShape: [null, null, 3] }));
     expectAdaPoolError(() => model.add(T.adaPool2d({ betaShape: 'position' })), 'SHAPE', /AdaPool2d: betaShape 'position' needs every dim it uses known/);
     expect(() => T.softPool2d({ poolSize: 2 }).apply(tf.zeros([2, 4, 4]))).toThrow(/ndim=4/); // tfjs's inputSpec check
+    expectAdaPoolError(() => T.softPool2d(tfl.input({ shape: [4, 4, 1] }) as never), 'OPTION', /SoftPool2d: the factory takes a config .*got a SymbolicTensor/);
   });
 
   it('rejects bad functional-op inputs without leaking tensors', () => {
