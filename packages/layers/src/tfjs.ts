@@ -324,6 +324,11 @@ export class TfPoolLayer extends tfl.layers.Layer {
       if (bshape.some((d) => d === null)) {
         fail('SHAPE', op, `betaShape '${String(this.betaShape)}' needs every dim it uses known when the layer is built (give inputShape/batchInputShape)`, `output shape [${out.map(String).join(',')}]`, true);
       }
+      // an explicit shape must broadcast to the output (right-aligned; unknown output dims accept any)
+      const off = out.length - bshape.length;
+      if (off < 0 || bshape.some((d, i) => d !== 1 && out[i + off] !== null && d !== out[i + off])) {
+        fail('SHAPE', op, `betaShape must broadcast to the output [${out.map(String).join(',')}] (each dim 1 or equal, right-aligned)`, `[${bshape.join(',')}]`, true);
+      }
       this.#beta = this.addWeight('beta', bshape as number[], 'float32', tfl.initializers.constant({ value: this.betaInit! }), undefined, true);
     }
     this.built = true;

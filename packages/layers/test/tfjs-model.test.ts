@@ -134,6 +134,18 @@ describe('save/load round trip of every layer class', () => {
       }
     }
   }
+  it('every β form survives save/load (config and weight shape)', async () => {
+    for (const betaShape of ['channel', 'scalar', 'position', 'sample-channel', 'full', [1, 2, 1]] as const) {
+      for (const dataFormat of ['channelsLast', 'channelsFirst'] as const) {
+        const model = tfl.sequential({ layers: [T.adaPool2d({ batchInputShape: [2, 4, 4, 3], betaShape: betaShape as T.BetaForm, dataFormat })] });
+        const { loaded } = await roundTrip(model);
+        expect(loaded.layers[0].getConfig().betaShape).toEqual(betaShape);
+        expect(loaded.layers[0].getConfig().dataFormat).toBe(dataFormat);
+        expect(loaded.layers[0].getWeights()[0].shape).toEqual(model.layers[0].getWeights()[0].shape);
+      }
+    }
+  });
+
   for (const n of T.RANKS) {
     it(`AdaUnpool${n}d in a functional model fed by a pooling layer with returnMask`, async () => {
       const S = [5, 4, 6].slice(0, n);
@@ -224,6 +236,7 @@ describe('configuration, shapes and bad input', () => {
     const model = tfl.sequential();
     model.add(tfl.layers.inputLayer({ inputShape: [null, null, 3] }));
     expectAdaPoolError(() => model.add(T.adaPool2d({ betaShape: 'position' })), 'SHAPE', /AdaPool2d: betaShape 'position' needs every dim it uses known/);
+    expectAdaPoolError(() => tfl.sequential({ layers: [T.adaPool2d({ inputShape: [4, 4, 3], betaShape: [5] })] }), 'SHAPE', /AdaPool2d: betaShape must broadcast to the output \[null,2,2,3\] .*, got \[5\]/);
     expect(() => T.softPool2d({ poolSize: 2 }).apply(tf.zeros([2, 4, 4]))).toThrow(/ndim=4/); // tfjs's inputSpec check
     expectAdaPoolError(() => T.softPool2d(tfl.input({ shape: [4, 4, 1] }) as never), 'OPTION', /SoftPool2d: the factory takes a config .*got a SymbolicTensor/);
   });
