@@ -137,23 +137,33 @@ export interface Geometry {
   outputSize?: number[];
 }
 
-/** Checks geometry options the way core will, so a bad layer fails at construction, not at its first call. */
-export function checkGeometry(op: string, n: Rank, o: Record<string, unknown>): Geometry {
+/** How the geometry options are spelled where they were given (core's names, or tfjs's). */
+export type GeometryNames = Record<'kernelSize' | 'stride' | 'padding' | 'dilation' | 'ceilMode' | 'outputSize', string>;
+export const CORE_NAMES: GeometryNames = { kernelSize: 'kernelSize', stride: 'stride', padding: 'padding', dilation: 'dilation', ceilMode: 'ceilMode', outputSize: 'outputSize' };
+
+/**
+ * Checks geometry options the way core will, so a bad layer fails at construction, not at its
+ * first call. `o` is keyed by core's names; messages use `names`.
+ */
+export function checkGeometry(op: string, n: Rank, o: Record<string, unknown>, names: GeometryNames = CORE_NAMES): Geometry {
   const g: Geometry = {
-    kernelSize: perDim(op, 'kernelSize', o.kernelSize, n, 1),
-    stride: perDim(op, 'stride', o.stride, n, 1),
-    padding: perDim(op, 'padding', o.padding, n, 0),
-    dilation: perDim(op, 'dilation', o.dilation, n, 1),
-    ceilMode: optBool(op, 'ceilMode', o.ceilMode),
-    outputSize: perDim(op, 'outputSize', o.outputSize, n, 1),
+    kernelSize: perDim(op, names.kernelSize, o.kernelSize, n, 1),
+    stride: perDim(op, names.stride, o.stride, n, 1),
+    padding: perDim(op, names.padding, o.padding, n, 0),
+    dilation: perDim(op, names.dilation, o.dilation, n, 1),
+    ceilMode: optBool(op, names.ceilMode, o.ceilMode),
+    outputSize: perDim(op, names.outputSize, o.outputSize, n, 1),
   };
   if (g.outputSize) {
-    const given = (['kernelSize', 'stride', 'padding', 'dilation', 'ceilMode'] as const).filter((k) => g[k] !== undefined);
-    if (given.length) fail('OPTION', op, 'outputSize (adaptive geometry) excludes kernelSize, stride, padding, dilation and ceilMode', `outputSize with ${given.join(', ')}`, true);
+    const strided = ['kernelSize', 'stride', 'padding', 'dilation', 'ceilMode'] as const;
+    const given = strided.filter((k) => g[k] !== undefined).map((k) => names[k]);
+    if (given.length) {
+      fail('OPTION', op, `${names.outputSize} (adaptive geometry) excludes ${strided.map((k) => names[k]).join(', ')}`, `${names.outputSize} with ${given.join(', ')}`, true);
+    }
   }
   const k = g.kernelSize ?? new Array(n).fill(2);
   if (g.padding?.some((p, a) => p > Math.floor(k[a] / 2))) {
-    fail('OPTION', op, `padding must be ≤ ⌊kernelSize/2⌋ on every axis (kernelSize [${k.join(',')}])`, `padding [${g.padding.join(',')}]`, true);
+    fail('OPTION', op, `${names.padding} must be ≤ ⌊${names.kernelSize}/2⌋ on every axis (${names.kernelSize} [${k.join(',')}])`, `${names.padding} [${g.padding.join(',')}]`, true);
   }
   for (const key of Object.keys(g) as (keyof Geometry)[]) if (g[key] === undefined) delete g[key];
   return g;

@@ -34,6 +34,7 @@ import {
   type BetaForm,
   type CoreOptions,
   type Geometry,
+  type GeometryNames,
   type MethodKey,
   type MethodSpec,
   type Rank,
@@ -91,7 +92,9 @@ const EXTRA_KEYS: Record<string, readonly string[]> = { countIncludePad: ['count
 
 const warned = new Set<string>();
 
-/** tfjs-style geometry → core options (checked). */
+const TF_NAMES: GeometryNames = { kernelSize: 'poolSize', stride: 'strides', padding: 'padding', dilation: 'dilationRate', ceilMode: 'ceilMode', outputSize: 'outputSize' };
+
+/** tfjs-style geometry → core options (checked; messages in tfjs's names). */
 function coreGeometry(op: string, n: Rank, o: Record<string, unknown>): { geometry: Geometry; channelsLast: boolean } {
   let padding = o.padding;
   if (padding === 'valid') padding = 0;
@@ -107,7 +110,7 @@ function coreGeometry(op: string, n: Rank, o: Record<string, unknown>): { geomet
     dilation: o.dilationRate,
     ceilMode: o.ceilMode,
     outputSize: o.outputSize,
-  });
+  }, TF_NAMES);
   return { geometry, channelsLast: df !== 'channelsFirst' };
 }
 
