@@ -83,6 +83,59 @@ describe('framework-free layers: every method and rank equals its core op', () =
   });
 });
 
+describe('float64: layer gradients against central differences of the float64 reference forward', () => {
+  // The layer's backward (float32, computed in float64) vs central differences (h = 1e-5) of core's
+  // float64 forward, which is tight: |Δ| ≤ 1e-6 + 1e-5·|g|. Inputs away from the kinks, β inside (0,1).
+  const METHOD: Record<string, core.PoolMethod> = { ada: 'ada', soft: 'em', edscw: 'edscw', idw: 'idw', max: 'max', avg: 'avg' };
+  for (const m of L.METHODS) {
+    for (const n of [1, 2, 3] as const) {
+      const channelsLast = n !== 2;
+      it(`${m.cls}${n}d (${channelsLast ? 'channelsLast' : 'channelsFirst'}, kernel 3, stride 2, padding 1)`, () => {
+        const opts = { kernelSize: 3, stride: 2, padding: 1, channelsLast, ...(m.key === 'idw' ? { idwEps: 0.2 } : {}) };
+        const layer = new (layerClass(`${m.cls}${n}d`))(opts);
+        const shape = inputShape(n, channelsLast);
+        const xd = distinctData(shape, 40 + n);
+        const x = tensor(xd, shape);
+        const y = layer.forward(x);
+        if (m.beta) {
+          layer.setParameter('beta', uniform(3, 5, 0.2, 0.8));
+          y.dispose();
+        }
+        const r = uniform(y.size, 6);
+        const dx = layer.backward(tensor(r, y.shape)).readSync();
+        const def = core.poolOpDefs[METHOD[m.key]];
+        let { plan } = core.planPool('fd', def.method, x, opts, def.options, n);
+        const beta = layer.beta ? Float64Array.from(layer.beta.readSync()) : undefined;
+        if (layer.beta) plan = core.withBeta(plan, core.planBeta('fd', layer.beta, plan));
+        const L64 = (xs: ArrayLike<number>, b: ArrayLike<number> | undefined = beta) => {
+          const out = core.referencePool(plan, xs, b).output;
+          let sum = 0;
+          for (let i = 0; i < out.length; i++) sum += r[i] * out[i];
+          return sum;
+        };
+        const h = 1e-5;
+        const fd = (p: Float64Array, f: (q: ArrayLike<number>) => number) =>
+          Array.from(p, (v, i) => {
+            const q = p.slice();
+            q[i] = v + h;
+            const lp = f(q);
+            q[i] = v - h;
+            return (lp - f(q)) / (2 * h);
+          });
+        const close = (a: ArrayLike<number>, b: number[]) => b.every((v, i) => Math.abs(v - a[i]) <= 1e-6 + 1e-5 * Math.abs(v));
+        const x64 = Float64Array.from(xd);
+        expect(close(dx, fd(x64, (q) => L64(q)))).toBe(true);
+        if (beta) {
+          const gb = fd(beta, (q) => L64(x64, q));
+          expect(gb.some((v) => Math.abs(v) > 1e-3)).toBe(true);
+          expect(close(layer.grads.beta!.readSync(), gb)).toBe(true);
+        }
+        layer.dispose();
+      });
+    }
+  }
+});
+
 describe('AdaPool β', () => {
   it('API.md example: betaShape [7,7] (per position), β = 0.5, grads.beta has β shape', () => {
     const pool = new L.AdaPool2d({ kernelSize: 2, betaShape: [7, 7] });
