@@ -157,6 +157,10 @@ for (const backend of ['cpu', 'wasm']) {
       }
       const y = T.adaPool2d(x, 0.5);
       expect(y.shape).toEqual([2, 3, 3, 3]);
+      // a number β is a constant: the gradient flows to x only, and equals that of a tensor β
+      const gNum = tf.grad((a: tf.Tensor) => tf.sum(tf.square(T.adaPool2d(a, 0.5))))(x);
+      const gT = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(T.adaPool2d(a, b))))([x, tf.scalar(0.5)])[0];
+      expect(Array.from(gNum.dataSync())).toEqual(Array.from(gT.dataSync()));
       // pool → unpool chain: the mask is detached, the gradient flows through the values
       const chain = (a: tf.Tensor) => {
         const { output, mask } = T.softPool2d(a, { returnMask: true });
