@@ -1,0 +1,232 @@
+/**
+ * The one table both entries generate their classes from: every pooling method with its core
+ * ops, its extra options and whether it has a β. Plus the pieces both entries share: geometry
+ * options checked at construction (before any input exists), output shapes, β's named forms.
+ */
+import * as core from '@adapool/core';
+import { AdaPoolError, type PerDim, type Tensor } from '@adapool/core';
+
+export type Rank = 1 | 2 | 3;
+export const RANKS: readonly Rank[] = [1, 2, 3];
+
+export type MethodKey = 'ada' | 'soft' | 'edscw' | 'idw' | 'max' | 'avg';
+export type ExtraOption = 'countIncludePad' | 'idwEps';
+
+export interface MethodSpec {
+  readonly key: MethodKey;
+  /** Class name stem: `${cls}${n}d`, e.g. `AdaPool2d`. */
+  readonly cls: string;
+  /** Core op stem: `${op}${n}d`, e.g. `adaPool2d` (and `${op}${n}dGrad`). */
+  readonly op: string;
+  readonly extra: readonly ExtraOption[];
+  readonly beta: boolean;
+}
+
+export const METHODS: readonly MethodSpec[] = [
+  { key: 'ada', cls: 'AdaPool', op: 'adaPool', extra: [], beta: true },
+  { key: 'soft', cls: 'SoftPool', op: 'softPool', extra: [], beta: false },
+  { key: 'edscw', cls: 'EDSCWPool', op: 'edscwPool', extra: [], beta: false },
+  { key: 'idw', cls: 'IDWPool', op: 'idwPool', extra: ['idwEps'], beta: false },
+  { key: 'max', cls: 'MaxPool', op: 'maxPool', extra: [], beta: false },
+  { key: 'avg', cls: 'AvgPool', op: 'avgPool', extra: ['countIncludePad'], beta: false },
+];
+
+export const methodSpec = (key: MethodKey): MethodSpec => METHODS.find((m) => m.key === key)!;
+
+/** Core options a layer passes through to the op (geometry, layout, extras). */
+export interface CoreOptions {
+  kernelSize?: PerDim;
+  stride?: PerDim;
+  padding?: PerDim;
+  dilation?: PerDim;
+  ceilMode?: boolean;
+  outputSize?: PerDim;
+  channelsLast?: boolean;
+  countIncludePad?: boolean;
+  idwEps?: number;
+  backend?: string;
+}
+
+interface PoolResult {
+  output: Tensor;
+  mask?: Tensor;
+  indices?: Tensor;
+}
+
+type AnyFn = (...args: unknown[]) => unknown;
+const coreFn = (name: string): AnyFn => {
+  const f = (core as unknown as Record<string, AnyFn | undefined>)[name];
+  if (typeof f !== 'function') throw new Error(`@adapool/layers: @adapool/core has no ${name}`);
+  return f;
+};
+
+/** The rank-checked core op of a method, with one signature for every method (β ignored unless ada). */
+export function poolOp(spec: MethodSpec, n: Rank) {
+  const f = coreFn(`${spec.op}${n}d`);
+  const g = coreFn(`${spec.op}${n}dGrad`);
+  return {
+    name: `${spec.op}${n}d`,
+    forward(x: Tensor, beta: Tensor | undefined, opts: CoreOptions, returnMask: boolean): PoolResult {
+      const o = { ...opts, returnMask };
+      const r = (spec.beta ? f(x, beta, o) : f(x, o)) as Tensor | PoolResult;
+      return returnMask ? (r as PoolResult) : { output: r as Tensor };
+    },
+    backward(x: Tensor, beta: Tensor | undefined, dy: Tensor, opts: CoreOptions): { dx: Tensor; dbeta?: Tensor } {
+      return spec.beta ? (g(x, beta, dy, opts) as { dx: Tensor; dbeta: Tensor }) : { dx: g(x, dy, opts) as Tensor };
+    },
+  };
+}
+
+export function unpoolOp(n: Rank) {
+  return {
+    name: `adaUnpool${n}d`,
+    forward: coreFn(`adaUnpool${n}d`) as (v: Tensor, mask: Tensor, opts: CoreOptions & { inputSize?: PerDim }) => Tensor,
+    backward: coreFn(`adaUnpool${n}dGrad`) as (v: Tensor, mask: Tensor, dU: Tensor, opts: CoreOptions & { inputSize?: PerDim }) => { dv: Tensor; dmask: Tensor },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation shared by both entries (messages: `op: what must hold, got what`).
+
+export function describe(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(describe).join(',')}]`;
+  if (v === null || typeof v !== 'object') return String(v);
+  const ctor = (v as object).constructor?.name;
+  return ctor && ctor !== 'Object' ? `a ${ctor}` : JSON.stringify(v);
+}
+
+export function fail(code: 'SHAPE' | 'OPTION' | 'DTYPE' | 'DISPOSED' | 'UNSUPPORTED', op: string, must: string, got: unknown, raw = false): never {
+  throw new AdaPoolError(code, op, `${op}: ${must}, got ${raw ? String(got) : describe(got)}`);
+}
+
+/** Rejects non-objects and unknown keys (with a did-you-mean for case slips). */
+export function checkKeys(op: string, opts: unknown, allowed: readonly string[]): Record<string, unknown> {
+  if (opts === undefined || opts === null) return {};
+  if (typeof opts !== 'object' || Array.isArray(opts)) fail('OPTION', op, 'options must be an object', opts);
+  for (const key of Object.keys(opts)) {
+    if (!allowed.includes(key)) {
+      const near = allowed.find((a) => a.toLowerCase() === key.toLowerCase());
+      fail('OPTION', op, `options must be among ${allowed.join(', ')}`, `unknown option ${JSON.stringify(key)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}`, true);
+    }
+  }
+  return opts as Record<string, unknown>;
+}
+
+export function perDim(op: string, key: string, v: unknown, n: number, min: number): number[] | undefined {
+  if (v === undefined) return undefined;
+  const arr = typeof v === 'number' ? new Array<number>(n).fill(v) : v;
+  if (!Array.isArray(arr) || arr.length !== n || arr.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < min)) {
+    fail('OPTION', op, `${key} must be an integer ≥ ${min} or an array of ${n} of them`, v);
+  }
+  return arr.slice();
+}
+
+export function optBool(op: string, key: string, v: unknown): boolean | undefined {
+  if (v !== undefined && typeof v !== 'boolean') fail('OPTION', op, `${key} must be a boolean`, v);
+  return v as boolean | undefined;
+}
+
+/** Geometry in core's vocabulary, fully checked; per-dim arrays of length n. */
+export interface Geometry {
+  kernelSize?: number[];
+  stride?: number[];
+  padding?: number[];
+  dilation?: number[];
+  ceilMode?: boolean;
+  outputSize?: number[];
+}
+
+/** How the geometry options are spelled where they were given (core's names, or tfjs's). */
+export type GeometryNames = Record<'kernelSize' | 'stride' | 'padding' | 'dilation' | 'ceilMode' | 'outputSize', string>;
+export const CORE_NAMES: GeometryNames = { kernelSize: 'kernelSize', stride: 'stride', padding: 'padding', dilation: 'dilation', ceilMode: 'ceilMode', outputSize: 'outputSize' };
+
+/**
+ * Checks geometry options the way core will, so a bad layer fails at construction, not at its
+ * first call. `o` is keyed by core's names; messages use `names`.
+ */
+export function checkGeometry(op: string, n: Rank, o: Record<string, unknown>, names: GeometryNames = CORE_NAMES): Geometry {
+  const g: Geometry = {
+    kernelSize: perDim(op, names.kernelSize, o.kernelSize, n, 1),
+    stride: perDim(op, names.stride, o.stride, n, 1),
+    padding: perDim(op, names.padding, o.padding, n, 0),
+    dilation: perDim(op, names.dilation, o.dilation, n, 1),
+    ceilMode: optBool(op, names.ceilMode, o.ceilMode),
+    outputSize: perDim(op, names.outputSize, o.outputSize, n, 1),
+  };
+  if (g.outputSize) {
+    const strided = ['kernelSize', 'stride', 'padding', 'dilation', 'ceilMode'] as const;
+    const given = strided.filter((k) => g[k] !== undefined).map((k) => names[k]);
+    if (given.length) {
+      fail('OPTION', op, `${names.outputSize} (adaptive geometry) excludes ${strided.map((k) => names[k]).join(', ')}`, `${names.outputSize} with ${given.join(', ')}`, true);
+    }
+  }
+  const k = g.kernelSize ?? new Array(n).fill(2);
+  if (g.padding?.some((p, a) => p > Math.floor(k[a] / 2))) {
+    fail('OPTION', op, `${names.padding} must be ≤ ⌊${names.kernelSize}/2⌋ on every axis (${names.kernelSize} [${k.join(',')}])`, `${names.padding} [${g.padding.join(',')}]`, true);
+  }
+  for (const key of Object.keys(g) as (keyof Geometry)[]) if (g[key] === undefined) delete g[key];
+  return g;
+}
+
+/** Output spatial size of the geometry on input spatial size S (null stays null: unknown dims). */
+export function outputSpatial(op: string, g: Geometry, S: readonly (number | null)[]): (number | null)[] {
+  const n = S.length;
+  const k = g.kernelSize ?? new Array(n).fill(2);
+  const s = g.stride ?? k;
+  const p = g.padding ?? new Array(n).fill(0);
+  const d = g.dilation ?? new Array(n).fill(1);
+  return S.map((L, a) => {
+    if (g.outputSize) return g.outputSize[a];
+    if (L === null) return null;
+    const O = core.stridedOutputLength(L, k[a], s[a], p[a], d[a], g.ceilMode ?? false);
+    if (O < 1) {
+      fail('SHAPE', op, `the window (extent dilation·(kernelSize−1)+1 = ${d[a] * (k[a] - 1) + 1}) must fit the padded input (${L}+2·${p[a]}) on spatial axis ${a}`, `spatial size [${S.join(',')}]`, true);
+    }
+    return O;
+  });
+}
+
+/** Splits `[N,C,*S]` / `[N,*S,C]`. */
+export function splitLayout<T>(shape: readonly T[], channelsLast: boolean): { N: T; C: T; S: T[] } {
+  return channelsLast ? { N: shape[0], C: shape[shape.length - 1], S: shape.slice(1, -1) } : { N: shape[0], C: shape[1], S: shape.slice(2) };
+}
+export function joinLayout<T>(N: T, C: T, S: readonly T[], channelsLast: boolean): T[] {
+  return channelsLast ? [N, ...S, C] : [N, C, ...S];
+}
+
+/** β's named broadcast forms (OPERATORS.md 4.6). */
+export type BetaForm = 'scalar' | 'position' | 'channel' | 'sample-channel' | 'full';
+export const BETA_FORMS: readonly BetaForm[] = ['scalar', 'position', 'channel', 'sample-channel', 'full'];
+
+export function checkBetaShape(op: string, v: unknown): BetaForm | number[] {
+  if (v === undefined) return 'channel';
+  if (typeof v === 'string' && (BETA_FORMS as readonly string[]).includes(v)) return v as BetaForm;
+  if (Array.isArray(v) && v.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 1)) return v.slice();
+  return fail('OPTION', op, `betaShape must be one of ${BETA_FORMS.map((f) => `'${f}'`).join(', ')} or an array of positive integers`, v);
+}
+
+export function checkBetaInit(op: string, v: unknown): number {
+  if (v === undefined) return 0.5;
+  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) fail('OPTION', op, 'betaInit must be a number in [0, 1]', v);
+  return v;
+}
+
+/**
+ * β's shape for a named form, given the output shape as laid out (`[N,C,*O]` or `[N,*O,C]`):
+ * scalar `[1]`; position `[*O]` / `[*O,1]`; channel `[C,1,…,1]` / `[C]`;
+ * sample-channel `[N,C,1,…,1]` / `[N,1,…,1,C]`; full = the output shape.
+ */
+export function betaShapeFor<T extends number | null>(form: BetaForm | number[], out: readonly T[], channelsLast: boolean): T[] | number[] {
+  if (Array.isArray(form)) return form;
+  const { N, C, S } = splitLayout(out, channelsLast);
+  const ones = S.map(() => 1 as T);
+  const forms: Record<BetaForm, () => T[] | number[]> = {
+    scalar: () => [1],
+    position: () => (channelsLast ? [...S, 1 as T] : S),
+    channel: () => (channelsLast ? [C] : [C, ...ones]),
+    'sample-channel': () => joinLayout(N, C, ones, channelsLast),
+    full: () => out.slice(),
+  };
+  return forms[form]();
+}
