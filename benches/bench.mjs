@@ -1,0 +1,407 @@
+#!/usr/bin/env node
+// Side-by-side benchmark of our backends ('wasm' when built, 'js' the reference) and the anchors
+// (tfjs-backend-wasm, onnxruntime-web, onnxruntime-node), single-threaded, float32, one process
+// per runtime: this Node process times everything that runs in Node, then runs itself under
+// Deno and Bun (the root's `deno`/`bun` binaries) for our backends, tfjs-wasm and ort-web there,
+// and prints one table of medians, the ratios and the issue's targets (PASS/MISS).
+//
+//   cd benches && npm run bench [-- --quick] [-- --json out.json] [-- --dry-run] [-- --no-spawn]
+//
+// Every anchor's output is checked against the reference backend `js` before it is timed.
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
+import { ortNode, ortWeb, tfjsWasm } from './lib/anchors.mjs';
+import { OPS, betaData, ours } from './lib/ours.mjs';
+
+const RUNTIME = globalThis.Deno ? 'deno' : globalThis.Bun ? 'bun' : 'node';
+const argv = process.argv.slice(2);
+const flag = (f) => argv.includes(f);
+const arg = (f) => (argv.includes(f) ? argv[argv.indexOf(f) + 1] : undefined);
+const child = arg('--child');
+const dryRun = flag('--dry-run');
+const quick = flag('--quick');
+const mode = dryRun ? 'dry-run' : quick ? 'quick' : 'full';
+const jsonOut = arg('--json');
+const log = child ? (s) => process.stderr.write(`[${RUNTIME}] ${s}\n`) : (s) => console.log(s);
+const CHILD_MARKER = 'ADAPOOL_BENCH_CHILD ';
+const DIRS = ['forward', 'backward'];
+
+const CASES = {
+  full: [
+    { name: '1x64x112x112 k2s2', shape: [1, 64, 112, 112], kernel: 2, stride: 2 },
+    { name: '1x64x112x112 k3s2', shape: [1, 64, 112, 112], kernel: 3, stride: 2 },
+    { name: '8x256x28x28 k2s2', shape: [8, 256, 28, 28], kernel: 2, stride: 2 },
+    { name: '1x3x512x512 k2s2', shape: [1, 3, 512, 512], kernel: 2, stride: 2 },
+    { name: '1x16x16x56x56 k2s2 (3D)', shape: [1, 16, 16, 56, 56], kernel: 2, stride: 2 },
+  ],
+  quick: [
+    { name: '1x16x56x56 k2s2', shape: [1, 16, 56, 56], kernel: 2, stride: 2 },
+    { name: '1x16x56x56 k3s2', shape: [1, 16, 56, 56], kernel: 3, stride: 2 },
+    { name: '1x4x16x28x28 k2s2 (3D)', shape: [1, 4, 16, 28, 28], kernel: 2, stride: 2 },
+  ],
+  'dry-run': [
+    { name: '1x4x8x8 k2s2', shape: [1, 4, 8, 8], kernel: 2, stride: 2 },
+    { name: '1x4x10x10 k3s2', shape: [1, 4, 10, 10], kernel: 3, stride: 2 },
+    { name: '1x2x4x8x8 k2s2 (3D)', shape: [1, 2, 4, 8, 8], kernel: 2, stride: 2 },
+  ],
+}[mode];
+for (const c of CASES) c.outShape = [c.shape[0], c.shape[1], ...c.shape.slice(2).map((d) => Math.floor((d - c.kernel) / c.stride) + 1)];
+
+// Repetitions: warmup runs (the first one's output is checked), then timed runs until `reps`
+// or `budgetMs` (at least `minReps`). The reference `js` is slow: few runs, and in Deno/Bun only
+// on the first case.
+const REPS = {
+  full: { warmup: 3, reps: 15, minReps: 5, budgetMs: 2500 },
+  quick: { warmup: 2, reps: 7, minReps: 3, budgetMs: 1000 },
+  'dry-run': { warmup: 0, reps: 1, minReps: 1, budgetMs: 0 },
+}[mode];
+const JS_REPS = dryRun ? REPS : { warmup: 1, reps: 3, minReps: 3, budgetMs: 0 };
+if (arg('--reps')) REPS.reps = Math.max(1, Number(arg('--reps')));
+
+/** Which adapters run in which runtime. */
+function adapters() {
+  const list = [ours('wasm'), ours('js'), tfjsWasm(), ortWeb()];
+  if (RUNTIME === 'node') list.push(ortNode());
+  return list;
+}
+const jsCasesHere = (i) => !child || dryRun || i === 0;
+
+// ---------------------------------------------------------------------------------------------
+
+/** Deterministic inputs: x in (-3, 3) without ties, dy in (-1, 1), β per channel. */
+function caseData(c) {
+  const size = c.shape.reduce((a, b) => a * b, 1);
+  const osize = c.outShape.reduce((a, b) => a * b, 1);
+  const x = new Float32Array(size);
+  for (let i = 0; i < size; i++) {
+    const h = Math.sin(i * 12.9898 + 78.233) * 43758.5453;
+    x[i] = (h - Math.floor(h)) * 6 - 3;
+  }
+  const dy = new Float32Array(osize);
+  for (let i = 0; i < osize; i++) dy[i] = Math.sin(i * 0.37 + 1);
+  return { x, dy, beta: betaData(c.shape) };
+}
+
+/** |Δ| against the reference and the OPERATORS.md §6 tolerance (forward 1e-5 + 1e-4|ref|, gradients 1e-4 + 1e-3|ref|). */
+function compare(got, ref, dir) {
+  const [atol, rtol] = dir === 'forward' ? [1e-5, 1e-4] : [1e-4, 1e-3];
+  if (!got || got.length !== ref.length) return { ok: false, maxAbs: NaN, maxRel: NaN, bad: ref.length, total: ref.length, why: `length ${got?.length} vs ${ref.length}` };
+  let maxAbs = 0;
+  let maxRel = 0;
+  let bad = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const d = Math.abs(got[i] - ref[i]);
+    if (!(d <= atol + rtol * Math.abs(ref[i]))) bad++;
+    if (!(d <= maxAbs)) maxAbs = d;
+    const r = d / Math.max(Math.abs(ref[i]), 1e-2);
+    if (!(r <= maxRel)) maxRel = r;
+  }
+  return { ok: bad === 0, maxAbs, maxRel, bad, total: ref.length };
+}
+
+const median = (v) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function measure(prep, cfg) {
+  for (let i = 0; i < cfg.warmup; i++) await prep.run();
+  const samples = [];
+  const start = performance.now();
+  while (samples.length < cfg.reps && (samples.length < cfg.minReps || performance.now() - start < cfg.budgetMs)) {
+    const t0 = performance.now();
+    await prep.run();
+    samples.push(performance.now() - t0);
+  }
+  return samples;
+}
+
+async function runHere() {
+  const results = [];
+  const unavailable = [];
+  const info = {};
+  const loaded = [];
+  for (const a of adapters()) {
+    const why = await a.load();
+    if (why) {
+      unavailable.push({ runtime: RUNTIME, backend: a.name, reason: why });
+      log(`${a.name === 'wasm' ? '!!!!!!!! ' : ''}${RUNTIME}: ${a.name} UNAVAILABLE: ${why}`);
+    } else {
+      loaded.push(a);
+      info[a.name] = { info: a.info, timed: a.timed };
+      log(`${RUNTIME}: ${a.name} loaded${a.info ? ` (${a.info})` : ''}`);
+    }
+  }
+  const refAdapter = ours('js');
+  await refAdapter.load();
+  for (const [ci, c] of CASES.entries()) {
+    const data = caseData(c);
+    const refs = new Map();
+    const reference = async (op, dir) => {
+      const key = `${op} ${dir}`;
+      if (!refs.has(key)) {
+        const p = refAdapter.prepare(op, dir, c, data);
+        refs.set(key, await p.run());
+        p.dispose();
+      }
+      return refs.get(key);
+    };
+    for (const a of loaded) {
+      const isJs = a.name === 'js';
+      if (isJs && !jsCasesHere(ci)) continue;
+      for (const op of OPS) {
+        for (const dir of DIRS) {
+          const base = { runtime: RUNTIME, backend: a.name, case: c.name, op, dir };
+          const ok = a.supports(op, dir, c);
+          if (ok !== true) {
+            results.push({ ...base, skipped: ok });
+            continue;
+          }
+          let prep;
+          try {
+            prep = await a.prepare(op, dir, c, data);
+            const before = prep.leakCheck?.();
+            const first = prep.toChannelsFirst(await prep.run());
+            const check = isJs ? { ok: true, reference: true } : compare(first, await reference(op, dir), dir);
+            const ranOn = prep.ranOn?.();
+            const samples = await measure(prep, isJs ? JS_REPS : { ...REPS, warmup: Math.max(0, REPS.warmup - 1) });
+            const leaked = before === undefined ? 0 : prep.leakCheck() - before;
+            const r = { ...base, median: median(samples), min: Math.min(...samples), n: samples.length, check };
+            if (!check.ok && a.name === 'tfjs-wasm' && op === 'maxPool' && dir === 'backward') r.note = 'known tfjs-backend-wasm 4.22.0 defect: MaxPoolGrad drops the gradient of windows whose values are all negative';
+            if (ranOn && ranOn !== a.name) r.note = `computed on '${ranOn}' (core fell back: the backend lacks this kernel)`;
+            if (leaked) r.note = `${r.note ? `${r.note}; ` : ''}${leaked} tensors leaked per run`;
+            results.push(r);
+            const verdict = check.reference ? 'reference' : check.ok ? `ok max|Δ| ${check.maxAbs.toExponential(1)}` : `OFF: ${check.bad}/${check.total} beyond tolerance, max|Δ| ${check.maxAbs.toExponential(1)}`;
+            log(`${RUNTIME} ${a.name.padEnd(9)} ${c.name.padEnd(24)} ${op.padEnd(9)} ${dir.padEnd(8)} ${r.median.toFixed(3).padStart(9)} ms (n=${r.n}) ${verdict}${r.note ? ` [${r.note}]` : ''}`);
+          } catch (e) {
+            results.push({ ...base, error: String(e?.message ?? e).split('\n')[0] });
+            log(`${RUNTIME} ${a.name} ${c.name} ${op} ${dir}: ERROR ${String(e?.message ?? e).split('\n')[0]}`);
+          } finally {
+            await prep?.dispose();
+          }
+        }
+      }
+    }
+  }
+  return { results, unavailable, info: { [RUNTIME]: { version: runtimeVersion(), backends: info } } };
+}
+
+function runtimeVersion() {
+  if (RUNTIME === 'deno') return `deno ${globalThis.Deno.version.deno}`;
+  if (RUNTIME === 'bun') return `bun ${globalThis.Bun.version}`;
+  return `node ${process.version}`;
+}
+
+/** Runs this script under Deno and Bun (sequentially, after Node's runs: no contention). */
+function runChildren() {
+  const script = fileURLToPath(import.meta.url);
+  const bin = (n) => fileURLToPath(new URL(`../node_modules/.bin/${n}`, import.meta.url));
+  const forward = argv.filter((a, i) => ['--quick', '--dry-run'].includes(a) || (a === '--reps' ? true : argv[i - 1] === '--reps'));
+  const out = [];
+  for (const [rt, args] of [
+    ['deno', ['run', '-A', '--no-prompt', '--quiet', script]],
+    ['bun', [script]],
+  ]) {
+    if (!existsSync(bin(rt))) {
+      out.push({ unavailable: [{ runtime: rt, backend: '*', reason: `${bin(rt)} missing (npm ci at the root installs it)` }] });
+      continue;
+    }
+    log(`\n--- ${rt} (separate process) ---`);
+    const r = spawnSync(bin(rt), [...args, '--child', rt, ...forward], {
+      cwd: fileURLToPath(new URL('.', import.meta.url)),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      timeout: 15 * 60_000,
+      maxBuffer: 64 << 20,
+      env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' },
+    });
+    const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith(CHILD_MARKER));
+    if (!line) {
+      out.push({ unavailable: [{ runtime: rt, backend: '*', reason: `${rt} run failed (status ${r.status}${r.error ? `, ${r.error.message}` : ''})` }] });
+      log(`!!!!!!!! ${rt}: no result (status ${r.status}) ${r.error?.message ?? ''}\n${(r.stdout ?? '').slice(-2000)}`);
+      continue;
+    }
+    out.push(JSON.parse(line.slice(CHILD_MARKER.length)));
+  }
+  return out;
+}
+
+// --- report ----------------------------------------------------------------------------------
+
+const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
+const key = (r) => `${r.case}|${r.op}|${r.dir}`;
+
+function report(all) {
+  const { results, unavailable } = all;
+  const cols = [];
+  for (const r of results) {
+    const col = `${r.runtime}:${r.backend}`;
+    if (r.median !== undefined && !cols.includes(col)) cols.push(col);
+  }
+  const order = ['wasm', 'js', 'tfjs-wasm', 'ort-web', 'ort-node'];
+  const rtOrder = ['node', 'deno', 'bun'];
+  cols.sort((a, b) => {
+    const [ra, ba] = a.split(':');
+    const [rb, bb] = b.split(':');
+    return rtOrder.indexOf(ra) - rtOrder.indexOf(rb) || order.indexOf(ba) - order.indexOf(bb);
+  });
+  const cell = new Map(results.map((r) => [`${r.runtime}:${r.backend}|${key(r)}`, r]));
+  const get = (col, c, op, dir) => cell.get(`${col}|${c}|${op}|${dir}`);
+  const lines = [];
+  const out = (s = '') => lines.push(s);
+
+  out(`## Medians (ms, lower is better), ${mode} run`);
+  out();
+  out(`| shape | op | dir | ${cols.join(' | ')} |`);
+  out(`|---|---|---|${cols.map(() => '---:').join('|')}|`);
+  for (const c of CASES) {
+    for (const op of OPS) {
+      for (const dir of DIRS) {
+        const cells = cols.map((col) => {
+          const r = get(col, c.name, op, dir);
+          if (!r) return '';
+          if (r.skipped) return 'n/a';
+          if (r.error) return 'error';
+          return `${fmt(r.median)}${r.check && !r.check.ok ? ' ✗' : ''}${r.note ? ' †' : ''}`;
+        });
+        if (cells.every((x) => x === '' || x === 'n/a')) continue;
+        out(`| ${c.name} | ${op} | ${dir === 'forward' ? 'fwd' : 'bwd'} | ${cells.join(' | ')} |`);
+      }
+    }
+  }
+  out();
+  out('Empty: not run there (js runs on every shape in Node only, with 3 timed runs; in Deno/Bun on the first shape). n/a: the anchor has no such op/direction. ✗: output differs from the reference beyond OPERATORS.md §6 tolerance. †: see notes.');
+  const notes = results.filter((r) => r.note || r.error);
+  for (const r of notes) out(`- † ${r.runtime}:${r.backend} ${key(r).replaceAll('|', ' ')}: ${r.note ?? r.error}`);
+  if (unavailable.length) {
+    out();
+    out('Not run:');
+    for (const u of unavailable) out(`- ${u.runtime}:${u.backend}: ${u.reason}`);
+  }
+
+  // Correctness: worst case per backend, op and direction.
+  out();
+  out('## Check against the reference `js` (worst over shapes)');
+  out();
+  out('| runtime:backend | op | dir | max abs diff | max rel diff | within §6 tolerance |');
+  out('|---|---|---|---:|---:|---|');
+  const worst = new Map();
+  for (const r of results) {
+    if (!r.check || r.check.reference) continue;
+    const k = `${r.runtime}:${r.backend}|${r.op}|${r.dir}`;
+    const w = worst.get(k) ?? { maxAbs: 0, maxRel: 0, bad: 0, total: 0 };
+    worst.set(k, { maxAbs: Math.max(w.maxAbs, r.check.maxAbs), maxRel: Math.max(w.maxRel, r.check.maxRel), bad: w.bad + r.check.bad, total: w.total + r.check.total });
+  }
+  for (const [k, w] of worst) {
+    const [col, op, dir] = k.split('|');
+    out(`| ${col} | ${op} | ${dir === 'forward' ? 'fwd' : 'bwd'} | ${w.maxAbs.toExponential(2)} | ${w.maxRel.toExponential(2)} | ${w.bad ? `NO: ${w.bad} of ${w.total}` : 'yes'} |`);
+  }
+  out();
+  out('Relative diff: |Δ| / max(|ref|, 0.01). Tolerance: forward 1e-5 + 1e-4·|ref|, gradients 1e-4 + 1e-3·|ref|.');
+
+  // Ratios anchor / ours in Node (> 1: ours faster).
+  const oursCols = ['node:wasm', 'node:js'].filter((c) => cols.includes(c));
+  const anchorCols = cols.filter((c) => c.startsWith('node:') && !oursCols.includes(c));
+  for (const oc of oursCols) {
+    out();
+    out(`## Speed-up of ${oc} over each anchor in Node (anchor median / ours; > 1: ours faster)`);
+    out();
+    out(`| shape | op | dir | ${anchorCols.join(' | ')} |`);
+    out(`|---|---|---|${anchorCols.map(() => '---:').join('|')}|`);
+    for (const c of CASES) {
+      for (const op of ['avgPool', 'maxPool', 'softPool']) {
+        for (const dir of DIRS) {
+          const o = get(oc, c.name, op, dir);
+          if (!o?.median) continue;
+          const cells = anchorCols.map((ac) => {
+            const a = get(ac, c.name, op, dir);
+            return a?.median ? `${(a.median / o.median).toFixed(2)}x` : '';
+          });
+          if (cells.every((x) => x === '')) continue;
+          out(`| ${c.name} | ${op} | ${dir === 'forward' ? 'fwd' : 'bwd'} | ${cells.join(' | ')} |`);
+        }
+      }
+    }
+  }
+
+  // The issue's targets.
+  out();
+  out('## Targets (issue 3), Node, single thread, ratios from this run');
+  out();
+  const targets = [];
+  const two = CASES.filter((c) => c.shape.length === 4);
+  const first = CASES[0];
+  const target = (what, ratio, goal, cmp) => {
+    const status = ratio === undefined ? 'n/a' : (cmp === '>=' ? ratio >= goal : ratio <= goal) ? 'PASS' : 'MISS';
+    targets.push({ what, ratio, goal: `${cmp} ${goal}`, status });
+  };
+  const m = (col, c, op, dir) => get(col, c.name, op, dir)?.median;
+  const div = (a, b) => (a && b ? a / b : undefined);
+  for (const ours of cols.includes('node:wasm') ? ['wasm'] : ['js']) {
+    const oc = `node:${ours}`;
+    const tag = ours === 'wasm' ? '' : ' [js: informational, the targets are for wasm]';
+    target(`softPool2d fwd ${first.name}: tfjs-wasm composition / ${ours}${tag}`, div(m('node:tfjs-wasm', first, 'softPool', 'forward'), m(oc, first, 'softPool', 'forward')), 8, '>=');
+    target(`softPool2d fwd ${first.name}: ort-node composition / ${ours}${tag}`, div(m('node:ort-node', first, 'softPool', 'forward'), m(oc, first, 'softPool', 'forward')), 1.5, '>=');
+    for (const c of two) {
+      for (const op of ['maxPool', 'avgPool']) target(`${op}2d fwd ${c.name}: tfjs-wasm / ${ours}${tag}`, div(m('node:tfjs-wasm', c, op, 'forward'), m(oc, c, op, 'forward')), 1, '>=');
+    }
+    for (const c of two) target(`adaPool2d fwd ${c.name}: ${ours} adaPool / softPool${tag}`, div(m(oc, c, 'adaPool', 'forward'), m(oc, c, 'softPool', 'forward')), 2, '<=');
+    for (const c of CASES) {
+      for (const op of OPS) target(`${op} ${c.name}: ${ours} backward / forward${tag}`, div(m(oc, c, op, 'backward'), m(oc, c, op, 'forward')), 2.5, '<=');
+    }
+  }
+  out('| target | ratio | goal | |');
+  out('|---|---:|---|---|');
+  for (const t of targets) out(`| ${t.what} | ${t.ratio === undefined ? 'n/a' : `${t.ratio.toFixed(2)}x`} | ${t.goal} | ${t.status === 'n/a' ? 'n/a (not measured)' : t.status} |`);
+  if (!cols.includes('node:wasm')) {
+    out();
+    out('**!!! @adapool/wasm was not available: no target is measured for it. Build it (npm run build at the root) and re-run. The rows above are the js reference, for information only. !!!**');
+  }
+  return { text: lines.join('\n'), targets };
+}
+
+// --- main ------------------------------------------------------------------------------------
+
+const t0 = performance.now();
+const here = await runHere();
+if (child) {
+  process.stdout.write(`${CHILD_MARKER}${JSON.stringify(here)}\n`);
+  process.exit(0);
+}
+const all = { results: [...here.results], unavailable: [...here.unavailable], info: { ...here.info } };
+if (!flag('--no-spawn')) {
+  for (const r of runChildren()) {
+    all.results.push(...(r.results ?? []));
+    all.unavailable.push(...(r.unavailable ?? []));
+    Object.assign(all.info, r.info ?? {});
+  }
+}
+const cpu = os.cpus();
+const machine = `${cpu[0]?.model?.trim() ?? 'cpu'}, ${cpu.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.arch()}`;
+const date = new Date().toISOString();
+const header = [
+  `# adapool benchmark (${mode}), ${date}`,
+  '',
+  `Machine: ${machine}. Runtimes: ${Object.values(all.info).map((i) => i.version).join(', ')}. Single thread everywhere, float32, channels-first data (tfjs: the same values laid out NHWC/NDHWC, its native layout).`,
+  '',
+  'Timed per call:',
+  ...[...new Map(Object.values(all.info).flatMap((i) => Object.entries(i.backends))).entries()].map(([b, i]) => `- ${b}: ${i.timed}${i.info ? ` (${i.info})` : ''}`),
+  '',
+].join('\n');
+const { text, targets } = report(all);
+console.log(`\n${header}\n${text}\n`);
+const seconds = (performance.now() - t0) / 1000;
+console.log(`Total time: ${seconds.toFixed(0)} s`);
+if (jsonOut) {
+  writeFileSync(jsonOut, JSON.stringify({ mode, date, machine, info: all.info, cases: CASES, results: all.results, unavailable: all.unavailable, targets, seconds }, null, 1));
+  console.log(`Wrote ${jsonOut}`);
+}
+// A dry run fails when one of our backends errs or disagrees with the reference (anchors' own
+// defects are reported above, not failed on).
+const ourNames = new Set(['wasm', 'js']);
+const broken = all.results.filter((r) => ourNames.has(r.backend) && (r.error || r.note || (r.check && !r.check.ok)));
+if (broken.length) console.log(`${broken.length} of our measurements failed: ${broken.map((r) => `${r.runtime}:${r.backend} ${key(r)}`).join(', ')}`);
+process.exit(dryRun && broken.length ? 1 : 0);
