@@ -1,0 +1,9 @@
+export declare const OPSET: number;
+/** ONNX model bytes of the anchor composition; undefined for maxPool backward (no graph offered). */
+export declare function poolModel(
+  op: 'softPool' | 'maxPool' | 'avgPool',
+  dir: 'forward' | 'backward',
+  shape: number[],
+  kernel: number | number[],
+  stride?: number | number[],
+): Uint8Array | undefined;
