@@ -1,11 +1,14 @@
 // Our backends through @adapool/core's public API: 'js' (the float64 reference) and 'wasm'
 // (@adapool/wasm, loaded from ../packages/wasm/dist when it has been built).
 import { existsSync } from 'node:fs';
+import process from 'node:process';
+import { pathToFileURL } from 'node:url';
 import * as ap from '../../packages/core/dist/index.js';
 
 export { ap };
 export const OPS = ['avgPool', 'maxPool', 'softPool', 'edscwPool', 'idwPool', 'adaPool'];
-const WASM_DIST = new URL('../../packages/wasm/dist/index.js', import.meta.url);
+// ADAPOOL_BENCH_WASM=/path/to/dist/index.js benches a build elsewhere (e.g. another checkout).
+const WASM_DIST = process.env.ADAPOOL_BENCH_WASM ? pathToFileURL(process.env.ADAPOOL_BENCH_WASM) : new URL('../../packages/wasm/dist/index.js', import.meta.url);
 
 /** Rank-checked op names of the public API: softPool2d, softPool2dGrad, adaPool3dGrad, ... */
 const fn = (op, n, grad) => {
@@ -36,7 +39,7 @@ export function ours(backend) {
         const m = await import(WASM_DIST.href);
         if (typeof m.createWasmBackend !== 'function') return `@adapool/wasm: dist/index.js does not export createWasmBackend()`;
         if (!ap.listBackends().includes('wasm')) ap.registerBackend(await m.createWasmBackend());
-        this.info = '@adapool/wasm';
+        this.info = `@adapool/wasm from ${decodeURIComponent(WASM_DIST.pathname)}`;
       } catch (e) {
         return `@adapool/wasm failed to load: ${String(e?.message ?? e).split('\n')[0]}`;
       }
