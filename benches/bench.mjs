@@ -291,7 +291,40 @@ async function runHere() {
       }
     }
   }
-  return { results, unavailable, info: { [RUNTIME]: { version: runtimeVersion(), backends: info } } };
+  const bounds = await measureBounds(loaded);
+  return { results, unavailable, bounds, info: { [RUNTIME]: { version: runtimeVersion(), backends: info } } };
+}
+
+/**
+ * What bounds SoftPool on the first shape: the cost of one exp per input element (Exp alone, in
+ * each anchor) and of streaming the input through memory once (TypedArray copy: read + write).
+ */
+async function measureBounds(loaded) {
+  const c = CASES[0];
+  const data = caseData(c);
+  const n = data.x.length;
+  const dst = new Float32Array(n);
+  const entries = [{ what: 'memory: copy x (TypedArray.set, read + write)', bytes: 8 * n, prep: { run: () => dst.set(data.x), dispose() {} } }];
+  for (const a of loaded) {
+    if (!a.prepareExp) continue;
+    try {
+      entries.push({ what: `exp: ${a.name} Exp(x) incl. result read`, exps: n, prep: await a.prepareExp(c, data) });
+    } catch (e) {
+      log(`${RUNTIME} bounds: ${a.name} Exp failed: ${firstLine(e)}`);
+    }
+  }
+  for (const e of entries) {
+    e.samples = [];
+    e.cfg = REPS;
+  }
+  await measureTogether(entries);
+  const out = [];
+  for (const e of entries) {
+    const ms = median(e.samples);
+    out.push({ runtime: RUNTIME, case: c.name, what: e.what, median: ms, n: e.samples.length, gbps: e.bytes ? e.bytes / ms / 1e6 : undefined, gexps: e.exps ? e.exps / ms / 1e6 : undefined });
+    await e.prep.dispose();
+  }
+  return out;
 }
 
 function runtimeVersion() {
@@ -400,12 +433,32 @@ function report(all) {
     const w = worst.get(k) ?? { maxAbs: 0, maxRel: 0, bad: 0, total: 0 };
     worst.set(k, { maxAbs: Math.max(w.maxAbs, r.check.maxAbs), maxRel: Math.max(w.maxRel, r.check.maxRel), bad: w.bad + r.check.bad, total: w.total + r.check.total });
   }
-  for (const [k, w] of worst) {
+  const rank = (k) => {
+    const [col, op, dir] = k.split('|');
+    const [rt, b] = col.split(':');
+    return [['node', 'deno', 'bun'].indexOf(rt), ['wasm', 'tfjs-wasm', 'ort-web', 'ort-node'].indexOf(b), OPS.indexOf(op), DIRS.indexOf(dir)];
+  };
+  const byRank = (a, b) => {
+    const [ra, rb] = [rank(a[0]), rank(b[0])];
+    return ra.map((v, i) => v - rb[i]).find((d) => d !== 0) ?? 0;
+  };
+  for (const [k, w] of [...worst].sort(byRank)) {
     const [col, op, dir] = k.split('|');
     out(`| ${col} | ${op} | ${dir === 'forward' ? 'fwd' : 'bwd'} | ${w.maxAbs.toExponential(2)} | ${w.maxRel.toExponential(2)} | ${w.bad ? `NO: ${w.bad} of ${w.total}` : 'yes'} |`);
   }
   out();
   out('Relative diff: |Δ| / max(|ref|, 0.01). Tolerance: forward 1e-5 + 1e-4·|ref|, gradients 1e-4 + 1e-3·|ref|.');
+
+  // Bounds.
+  if (all.bounds?.length) {
+    const n = CASES[0].shape.reduce((p, d) => p * d, 1);
+    out();
+    out(`## Bounds on ${CASES[0].name} (${n} elements, ${((4 * n) / 2 ** 20).toFixed(1)} MiB in)`);
+    out();
+    out('| runtime | what | median ms | throughput |');
+    out('|---|---|---:|---:|');
+    for (const b of all.bounds) out(`| ${b.runtime} | ${b.what} | ${fmt(b.median)} | ${b.gbps ? `${b.gbps.toFixed(1)} GB/s` : `${b.gexps.toFixed(2)} G exp/s`} |`);
+  }
 
   // Ratios anchor / ours in Node (> 1: ours faster).
   const oursCols = ['node:wasm', 'node:js'].filter((c) => cols.includes(c));
@@ -479,11 +532,12 @@ if (child) {
   process.stdout.write(`${CHILD_MARKER}${JSON.stringify(here)}\n`);
   process.exit(0);
 }
-const all = { results: [...here.results], unavailable: [...here.unavailable], info: { ...here.info } };
+const all = { results: [...here.results], unavailable: [...here.unavailable], bounds: [...here.bounds], info: { ...here.info } };
 if (!flag('--no-spawn')) {
   for (const r of runChildren()) {
     all.results.push(...(r.results ?? []));
     all.unavailable.push(...(r.unavailable ?? []));
+    all.bounds.push(...(r.bounds ?? []));
     Object.assign(all.info, r.info ?? {});
   }
 }
@@ -504,7 +558,7 @@ console.log(`\n${header}\n${text}\n`);
 const seconds = (performance.now() - t0) / 1000;
 console.log(`Total time: ${seconds.toFixed(0)} s`);
 if (jsonOut) {
-  writeFileSync(jsonOut, JSON.stringify({ mode, date, machine, info: all.info, cases: CASES, results: all.results, unavailable: all.unavailable, targets, seconds }, null, 1));
+  writeFileSync(jsonOut, JSON.stringify({ mode, date, machine, info: all.info, cases: CASES, results: all.results, bounds: all.bounds, unavailable: all.unavailable, targets, seconds }, null, 1));
   console.log(`Wrote ${jsonOut}`);
 }
 // A dry run fails when one of our backends errs or disagrees with the reference (anchors' own

@@ -6,7 +6,7 @@
 // -> true or a reason; `prepare(op, dir, c, data)` -> { run() -> Float32Array (channels-first),
 // dispose() }. What a timed run includes is in `timed`.
 import { existsSync } from 'node:fs';
-import { poolModel } from './graphs.mjs';
+import { expModel, poolModel } from './graphs.mjs';
 
 const here = (p) => new URL(p, import.meta.url);
 const INSTALL = 'not installed: cd benches && ONNXRUNTIME_NODE_INSTALL=skip npm ci';
@@ -128,6 +128,19 @@ export function tfjsWasm() {
         leakCheck: () => tf.memory().numTensors,
       };
     },
+    /** Exp of the whole input, for the bounds table. */
+    prepareExp(c, data) {
+      const x = tf.tensor(data.x, c.shape, 'float32');
+      return {
+        run() {
+          const r = tf.exp(x);
+          const v = r.dataSync();
+          r.dispose();
+          return v;
+        },
+        dispose: () => x.dispose(),
+      };
+    },
   };
   return a;
 }
@@ -169,6 +182,15 @@ function ortAdapter(name, pkg, timed, configure, sessionOptions) {
           return r[out].data;
         },
         toChannelsFirst: (v) => v,
+        dispose: () => session.release?.(),
+      };
+    },
+    /** Exp of the whole input, for the bounds table. */
+    async prepareExp(c, data) {
+      const session = await ort.InferenceSession.create(expModel(c.shape), sessionOptions);
+      const feeds = { x: new ort.Tensor('float32', data.x, c.shape) };
+      return {
+        run: async () => (await session.run(feeds)).y.data,
         dispose: () => session.release?.(),
       };
     },

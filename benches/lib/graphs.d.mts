@@ -7,3 +7,5 @@ export declare function poolModel(
   kernel: number | number[],
   stride?: number | number[],
 ): Uint8Array | undefined;
+/** ONNX model bytes of y = Exp(x). */
+export declare function expModel(shape: number[]): Uint8Array;

@@ -101,4 +101,10 @@ export function poolModel(op, dir, shape, kernel, stride) {
   return encodeModel(model({ graph: graph({ name: `${op}_${dir}`, nodes, inputs, outputs: [output], initializers: inits }), opset: OPSET }));
 }
 
+/** y = Exp(x): the exp-throughput bound the SoftPool compositions (and kernels) sit on. */
+export function expModel(shape) {
+  const nodes = [node('Exp', ['x'], ['y'])];
+  return encodeModel(model({ graph: graph({ name: 'exp', nodes, inputs: [valueInfo('x', shape)], outputs: [valueInfo('y', shape)] }), opset: OPSET }));
+}
+
 export { DATA_TYPE };
