@@ -9,7 +9,7 @@
 //
 // Every anchor's output is checked against the reference backend `js` before it is timed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
@@ -18,14 +18,15 @@ import { OPS, betaData, ours } from './lib/ours.mjs';
 
 const RUNTIME = globalThis.Deno ? 'deno' : globalThis.Bun ? 'bun' : 'node';
 const argv = process.argv.slice(2);
-const USAGE = `usage: node bench.mjs [--quick | --dry-run] [--json FILE] [--reps N] [--no-spawn]
+const USAGE = `usage: node bench.mjs [--quick | --dry-run] [--json FILE] [--md FILE] [--reps N] [--no-spawn]
   --quick     smaller shapes, fewer runs (about half a minute)
   --dry-run   tiny shapes, one call each: checks every backend against the reference, times nothing
   --json FILE also write every result (medians, min, n, checks, targets) as JSON
+  --md FILE   also write the printed report (markdown) to FILE
   --reps N    timed runs per measurement (default 15, quick 7)
   --no-spawn  Node only (skip the Deno and Bun processes)`;
 {
-  const valued = new Set(['--json', '--reps', '--child']);
+  const valued = new Set(['--json', '--md', '--reps', '--child']);
   for (let i = 0; i < argv.length; i++) {
     if (valued.has(argv[i]) && argv[i + 1] !== undefined) i++;
     else if (!['--quick', '--dry-run', '--no-spawn'].includes(argv[i])) {
@@ -41,6 +42,7 @@ const dryRun = flag('--dry-run');
 const quick = flag('--quick');
 const mode = dryRun ? 'dry-run' : quick ? 'quick' : 'full';
 const jsonOut = arg('--json');
+const mdOut = arg('--md');
 const log = child ? (s) => process.stderr.write(`[${RUNTIME}] ${s}\n`) : (s) => console.log(s);
 const CHILD_MARKER = 'ADAPOOL_BENCH_CHILD ';
 const DIRS = ['forward', 'backward'];
@@ -542,7 +544,15 @@ if (!flag('--no-spawn')) {
   }
 }
 const cpu = os.cpus();
-const machine = `${cpu[0]?.model?.trim() ?? 'cpu'}, ${cpu.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.arch()}`;
+const cpuFlags = (() => {
+  try {
+    const flags = new Set(readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1].trim().split(/\s+/));
+    return ['sse4_2', 'avx2', 'fma', 'avx512f'].filter((f) => flags.has(f)).join(' ');
+  } catch {
+    return '';
+  }
+})();
+const machine = `${cpu[0]?.model?.trim() ?? 'cpu'}, ${cpu.length} cores${cpuFlags ? ` (${cpuFlags})` : ''}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.arch()}`;
 const date = new Date().toISOString();
 const header = [
   `# adapool benchmark (${mode}), ${date}`,
@@ -557,6 +567,10 @@ const { text, targets } = report(all);
 console.log(`\n${header}\n${text}\n`);
 const seconds = (performance.now() - t0) / 1000;
 console.log(`Total time: ${seconds.toFixed(0)} s`);
+if (mdOut) {
+  writeFileSync(mdOut, `${header}\n${text}\n\nTotal time: ${seconds.toFixed(0)} s\n`);
+  console.log(`Wrote ${mdOut}`);
+}
 if (jsonOut) {
   writeFileSync(jsonOut, JSON.stringify({ mode, date, machine, info: all.info, cases: CASES, results: all.results, bounds: all.bounds, unavailable: all.unavailable, targets, seconds }, null, 1));
   console.log(`Wrote ${jsonOut}`);
