@@ -227,6 +227,7 @@ async function runHere() {
       log(`${RUNTIME}: ${a.name} loaded${a.info ? ` (${a.info})` : ''}`);
     }
   }
+  if (RUNTIME !== 'node') unavailable.push({ runtime: RUNTIME, backend: 'ort-node', reason: 'timed in Node only (a native N-API addon; the issue compares it in Node)' });
   const refAdapter = ours('js');
   await refAdapter.load();
   for (const [ci, c] of CASES.entries()) {

@@ -35,11 +35,12 @@ function decodeAttr(b: Uint8Array): Attr {
 function decodeTensor(b: Uint8Array): Init {
   const t = decodeMessage(b);
   const raw = bytesOf(t, 9)[0] ?? new Uint8Array();
+  const dataType = intOf(t, 2)!;
   return {
     name: strOf(t, 8),
     dims: bytesOf(t, 1).flatMap((p) => decodePackedInts(p).map(Number)),
-    dataType: intOf(t, 2)!,
-    data: Float64Array.from(new Float32Array(raw.slice().buffer)),
+    dataType,
+    data: dataType === DATA_TYPE.INT64 ? Float64Array.from(bytesOf(t, 7).flatMap((p) => decodePackedInts(p).map(Number))) : Float64Array.from(new Float32Array(raw.slice().buffer)),
   };
 }
 
@@ -101,7 +102,7 @@ function elementwise(a: T, b: T, f: (x: number, y: number) => number): T {
   return { dims: big.dims, data: big.data.map((_, i) => f(at(a, i), at(b, i))) };
 }
 
-function pool(x: T, attrs: Record<string, Attr>, kind: 'max' | 'avg'): T {
+function pool(x: T, attrs: Record<string, Attr>, kind: 'max' | 'avg'): [T, T] {
   const k = attrs.kernel_shape.ints!;
   const s = attrs.strides.ints!;
   const sp = x.dims.slice(2);
@@ -109,6 +110,7 @@ function pool(x: T, attrs: Record<string, Attr>, kind: 'max' | 'avg'): T {
   const dims = [x.dims[0], x.dims[1], ...out];
   const xs = stridesOf(x.dims);
   const data = new Float64Array(size(dims));
+  const argmax = new Float64Array(size(dims));
   for (let o = 0; o < data.length; o++) {
     const idx = unflatten(o, dims);
     let acc = kind === 'max' ? -Infinity : 0;
@@ -116,11 +118,12 @@ function pool(x: T, attrs: Record<string, Attr>, kind: 'max' | 'avg'): T {
       const kk = unflatten(t, k);
       let off = idx[0] * xs[0] + idx[1] * xs[1];
       for (let a = 0; a < k.length; a++) off += (idx[a + 2] * s[a] + kk[a]) * xs[a + 2];
-      acc = kind === 'max' ? Math.max(acc, x.data[off]) : acc + x.data[off];
+      if (kind === 'avg') acc += x.data[off];
+      else if (x.data[off] > acc) [acc, argmax[o]] = [x.data[off], off];
     }
     data[o] = kind === 'max' ? acc : acc / size(k);
   }
-  return { dims, data };
+  return [{ dims, data }, { dims, data: argmax }];
 }
 
 function resizeNearest(x: T, scales: T, attrs: Record<string, Attr>): T {
@@ -168,21 +171,34 @@ function run(bytes: Uint8Array, feeds: Record<string, T>): T {
   };
   for (const n of graph.nodes) {
     const [a, b, c] = n.inputs;
-    const r: T = (() => {
+    const r: T | [T, T] = (() => {
       switch (n.opType) {
         case 'Exp': return { dims: get(a).dims, data: get(a).data.map(Math.exp) };
         case 'Mul': return elementwise(get(a), get(b), (p, q) => p * q);
         case 'Div': return elementwise(get(a), get(b), (p, q) => p / q);
         case 'Add': return elementwise(get(a), get(b), (p, q) => p + q);
         case 'Sub': return elementwise(get(a), get(b), (p, q) => p - q);
-        case 'AveragePool': expect(n.attrs.count_include_pad.i).toBe(0); return pool(get(a), n.attrs, 'avg');
+        case 'AveragePool': expect(n.attrs.count_include_pad.i).toBe(0); return pool(get(a), n.attrs, 'avg')[0];
         case 'MaxPool': return pool(get(a), n.attrs, 'max');
+        case 'Reshape': {
+          const dims = Array.from(get(b).data);
+          const known = dims.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
+          return { dims: dims.map((d) => (d === -1 ? get(a).data.length / known : d)), data: get(a).data };
+        }
+        case 'ConstantOfShape': return { dims: Array.from(get(a).data), data: new Float64Array(size(Array.from(get(a).data))) };
+        case 'ScatterElements': {
+          expect([n.attrs.axis.i, n.attrs.reduction.s, get(a).dims.length]).toEqual([0, 'add', 1]);
+          const data = get(a).data.slice();
+          get(b).data.forEach((at, i) => (data[at] += get(c).data[i]));
+          return { dims: get(a).dims, data };
+        }
         case 'Resize': expect(b).toBe(''); return resizeNearest(get(a), get(c), n.attrs);
         case 'ConvTranspose': return convTransposeDepthwise(get(a), get(b), n.attrs);
         default: throw new Error(`interpreter: no ${n.opType}`);
       }
     })();
-    env.set(n.outputs[0], r);
+    if (Array.isArray(r)) n.outputs.forEach((o, i) => env.set(o, r[i]));
+    else env.set(n.outputs[0], r);
   }
   const out = get(graph.outputs[0].name);
   expect(out.dims).toEqual(graph.outputs[0].dims);
@@ -225,7 +241,7 @@ describe('benches ONNX encoder (protobuf wire format)', () => {
   });
 
   it('builds a ModelProto with IR version, opset, typed inputs/outputs and pooling attributes', () => {
-    const m = decodeModel(poolModel('softPool', 'forward', [2, 3, 8, 10], 3, 2)!);
+    const m = decodeModel(poolModel('softPool', 'forward', [2, 3, 8, 10], 3, 2));
     expect(m.irVersion).toBe(8);
     expect(m.opset).toEqual({ domain: '', version: OPSET });
     expect(m.graph.nodes.map((n) => n.opType)).toEqual(['Exp', 'Mul', 'AveragePool', 'AveragePool', 'Div']);
@@ -235,17 +251,21 @@ describe('benches ONNX encoder (protobuf wire format)', () => {
     expect(avg.kernel_shape).toMatchObject({ type: ATTR_TYPE.INTS, ints: [3, 3] });
     expect(avg.strides.ints).toEqual([2, 2]);
     expect(avg.count_include_pad).toMatchObject({ type: ATTR_TYPE.INT, i: 0 });
-    expect(decodeModel(poolModel('maxPool', 'forward', [1, 1, 4, 4, 4], 2)!).graph.nodes[0].attrs.kernel_shape.ints).toEqual([2, 2, 2]);
+    expect(decodeModel(poolModel('maxPool', 'forward', [1, 1, 4, 4, 4], 2)).graph.nodes[0].attrs.kernel_shape.ints).toEqual([2, 2, 2]);
   });
 
-  it('picks Resize for tiling windows and a depthwise ConvTranspose otherwise; no maxPool backward graph', () => {
-    const ops = (b: Uint8Array | undefined) => decodeModel(b!).graph.nodes.map((n) => n.opType);
+  it('picks Resize for tiling windows and a depthwise ConvTranspose otherwise; maxPool backward scatters at the argmax', () => {
+    const ops = (b: Uint8Array) => decodeModel(b).graph.nodes.map((n) => n.opType);
     expect(ops(poolModel('avgPool', 'backward', [1, 2, 8, 8], 2, 2))).toEqual(['Resize', 'Mul']);
     expect(ops(poolModel('avgPool', 'backward', [1, 2, 9, 9], 2, 2))).toEqual(['ConvTranspose']);
-    const ct = decodeModel(poolModel('avgPool', 'backward', [1, 2, 112, 112], 3, 2)!).graph;
+    const ct = decodeModel(poolModel('avgPool', 'backward', [1, 2, 112, 112], 3, 2)).graph;
     expect(ct.nodes[0].attrs.output_padding.ints).toEqual([1, 1]);
     expect(ct.initializers[0].dims).toEqual([2, 1, 3, 3]);
-    expect(poolModel('maxPool', 'backward', [1, 1, 4, 4], 2)).toBeUndefined();
+    expect(ops(poolModel('maxPool', 'backward', [1, 1, 4, 4], 2))).toEqual(['MaxPool', 'Reshape', 'Reshape', 'ConstantOfShape', 'ScatterElements', 'Reshape']);
+    const mx = decodeModel(poolModel('maxPool', 'backward', [2, 3, 4, 4], 2)).graph;
+    expect(mx.nodes[0].outputs).toEqual(['y', 'argmax']);
+    expect(mx.initializers.find((i) => i.name === 'inShape')).toMatchObject({ dataType: DATA_TYPE.INT64, dims: [4], data: Float64Array.from([2, 3, 4, 4]) });
+    expect(mx.initializers.find((i) => i.name === 'flat')?.data).toEqual(Float64Array.from([-1]));
     expect(() => poolModel('idwPool' as never, 'forward', [1, 1, 4, 4], 2)).toThrow(/op must be/);
     expect(() => poolModel('avgPool', 'forward', [1, 1, 4, 4], 5)).toThrow(/larger than input/);
     expect(() => poolModel('avgPool', 'forward', [4, 4], 2)).toThrow(/rank must be/);
@@ -276,11 +296,12 @@ describe('benches ONNX pooling graphs compute what the reference computes', () =
         for (let i = 0; i < r.length; i++) expect(Math.abs(got.data[i] - r[i])).toBeLessThanOrEqual(tol * (1 + Math.abs(r[i])));
       };
       return Promise.all([
-        check(run(poolModel('softPool', 'forward', shape, k, s)!, feeds), ap.softPool(xt, opts), 1e-5),
-        check(run(poolModel('avgPool', 'forward', shape, k, s)!, feeds), ap.avgPool(xt, opts), 1e-6),
-        check(run(poolModel('maxPool', 'forward', shape, k, s)!, feeds), ap.maxPool(xt, opts), 0),
-        check(run(poolModel('softPool', 'backward', shape, k, s)!, feeds), ap.softPoolGrad(xt, dyt, opts), 1e-5),
-        check(run(poolModel('avgPool', 'backward', shape, k, s)!, feeds), ap.avgPoolGrad(xt, dyt, opts), 1e-6),
+        check(run(poolModel('softPool', 'forward', shape, k, s), feeds), ap.softPool(xt, opts), 1e-5),
+        check(run(poolModel('avgPool', 'forward', shape, k, s), feeds), ap.avgPool(xt, opts), 1e-6),
+        check(run(poolModel('maxPool', 'forward', shape, k, s), feeds), ap.maxPool(xt, opts), 0),
+        check(run(poolModel('softPool', 'backward', shape, k, s), feeds), ap.softPoolGrad(xt, dyt, opts), 1e-5),
+        check(run(poolModel('avgPool', 'backward', shape, k, s), feeds), ap.avgPoolGrad(xt, dyt, opts), 1e-6),
+        check(run(poolModel('maxPool', 'backward', shape, k, s), feeds), ap.maxPoolGrad(xt, dyt, opts), 1e-6),
       ]).then(() => expect(n).toBeGreaterThan(0));
     });
   }

@@ -168,7 +168,6 @@ function ortAdapter(name, pkg, timed, configure, sessionOptions) {
     },
     supports(op, dir) {
       if (!ANCHOR_OPS.has(op)) return 'no such op';
-      if (dir === 'backward' && op === 'maxPool') return 'no backward graph (ORT has no training backward here)';
       return true;
     },
     async prepare(op, dir, c, data) {

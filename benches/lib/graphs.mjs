@@ -3,7 +3,8 @@
 //   softPool  y  = AveragePool(x·Exp(x)) / AveragePool(Exp(x))   (the naive composition, as in
 //                 the issue: it overflows for x ≳ 44, unlike our max-subtracted kernels)
 //   maxPool   y  = MaxPool(x);   avgPool  y = AveragePool(x)
-// and, as forward graphs, two vector-Jacobian products (ORT has no training backward here):
+// and, as forward graphs, the vector-Jacobian products (ORT has no training backward here):
+//   maxPool   dx = ScatterElements(0, argmax, dy, reduction add)  (MaxPool's second output)
 //   avgPool   dx = U(dy)
 //   softPool  dx = e^x·((1 + x)·U(dy/D) − U(dy·y/D)),  D = AveragePool(e^x)
 // where U is the adjoint of average pooling: a nearest Resize times 1/|K| when the windows tile
@@ -50,8 +51,7 @@ function adjointAvg(g, shape, z, out, prefix, nodes, inits) {
 
 /**
  * Builds the model bytes for `op` ('softPool' | 'maxPool' | 'avgPool') and `dir` ('forward' |
- * 'backward'). Inputs: `x` (and `dy` for backward); output `y` (or `dx`). Returns undefined where
- * no graph is offered (maxPool backward).
+ * 'backward'). Inputs: `x` (and `dy` for backward); output `y` (or `dx`).
  */
 export function poolModel(op, dir, shape, kernel, stride) {
   const g = geometry(shape, kernel, stride);
@@ -75,8 +75,19 @@ export function poolModel(op, dir, shape, kernel, stride) {
   } else if (dir === 'backward') {
     inputs.push(valueInfo('dy', g.outShape));
     output = valueInfo('dx', shape);
-    if (op === 'maxPool') return undefined;
-    if (op === 'avgPool') adjointAvg(g, shape, 'dy', 'dx', 'U', nodes, inits);
+    if (op === 'maxPool') {
+      // dx = scatter-add of dy at the argmax of each window (MaxPool's flat NCHW indices).
+      const total = shape.reduce((a, b) => a * b, 1);
+      inits.push(tensorProto('flat', [1], [-1]), tensorProto('total', [1], [total]), tensorProto('inShape', [shape.length], shape));
+      nodes.push(
+        node('MaxPool', ['x'], ['y', 'argmax'], { ...poolAttrs(g), storage_order: 0 }),
+        node('Reshape', ['argmax', 'flat'], ['argmaxFlat']),
+        node('Reshape', ['dy', 'flat'], ['dyFlat']),
+        node('ConstantOfShape', ['total'], ['zeros']),
+        node('ScatterElements', ['zeros', 'argmaxFlat', 'dyFlat'], ['dxFlat'], { axis: 0, reduction: 'add' }),
+        node('Reshape', ['dxFlat', 'inShape'], ['dx']),
+      );
+    } else if (op === 'avgPool') adjointAvg(g, shape, 'dy', 'dx', 'U', nodes, inits);
     else if (op === 'softPool') {
       inits.push(tensorProto('one', [], new Float32Array([1])));
       nodes.push(
