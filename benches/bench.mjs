@@ -18,15 +18,17 @@ import { OPS, betaData, ours } from './lib/ours.mjs';
 
 const RUNTIME = globalThis.Deno ? 'deno' : globalThis.Bun ? 'bun' : 'node';
 const argv = process.argv.slice(2);
-const USAGE = `usage: node bench.mjs [--quick | --dry-run] [--json FILE] [--md FILE] [--reps N] [--no-spawn]
+const USAGE = `usage: node bench.mjs [--quick | --dry-run] [--json FILE] [--md FILE] [--reps N] [--backends LIST] [--ops LIST] [--no-spawn]
   --quick     smaller shapes, fewer runs (about half a minute)
   --dry-run   tiny shapes, one call each: checks every backend against the reference, times nothing
   --json FILE also write every result (medians, min, n, checks, targets) as JSON
   --md FILE   also write the printed report (markdown) to FILE
   --reps N    timed runs per measurement (default 15, quick 7)
+  --backends wasm,js,tfjs-wasm,ort-web,ort-node   only these (default: all)
+  --ops avgPool,maxPool,softPool,edscwPool,idwPool,adaPool   only these ops (default: all)
   --no-spawn  Node only (skip the Deno and Bun processes)`;
 {
-  const valued = new Set(['--json', '--md', '--reps', '--child']);
+  const valued = new Set(['--json', '--md', '--reps', '--child', '--backends', '--ops']);
   for (let i = 0; i < argv.length; i++) {
     if (valued.has(argv[i]) && argv[i + 1] !== undefined) i++;
     else if (!['--quick', '--dry-run', '--no-spawn'].includes(argv[i])) {
@@ -80,10 +82,24 @@ const JS_REPS = dryRun ? REPS : { warmup: 1, reps: 3, minReps: 3, budgetMs: 0 };
 if (arg('--reps')) REPS.reps = Math.max(1, Number(arg('--reps')));
 
 /** Which adapters run in which runtime. */
+const BACKENDS = ['wasm', 'js', 'tfjs-wasm', 'ort-web', 'ort-node'];
+const listArg = (f, known) => {
+  const v = arg(f)?.split(',').filter(Boolean);
+  const bad = v?.filter((x) => !known.includes(x)) ?? [];
+  if (bad.length) {
+    console.error(`bench.mjs: ${f} takes a comma-separated list of ${known.join(', ')}, got ${bad.join(', ')}`);
+    process.exit(2);
+  }
+  return v;
+};
+const onlyBackends = listArg('--backends', BACKENDS);
+const onlyOps = listArg('--ops', OPS);
+const opsHere = onlyOps ?? OPS;
+
 function adapters() {
   const list = [ours('wasm'), ours('js'), tfjsWasm(), ortWeb()];
   if (RUNTIME === 'node') list.push(ortNode());
-  return list;
+  return list.filter((a) => !onlyBackends || onlyBackends.includes(a.name));
 }
 /** Seen with tfjs-backend-wasm 4.22.0 (the mismatching cells are exactly the all-negative windows). */
 const TFJS_MAX_DEFECT = {
@@ -232,7 +248,7 @@ async function runHere() {
   await refAdapter.load();
   for (const [ci, c] of CASES.entries()) {
     const data = caseData(c);
-    for (const op of OPS) {
+    for (const op of opsHere) {
       for (const dir of DIRS) {
         let ref;
         const reference = async () => {
@@ -340,7 +356,7 @@ function runtimeVersion() {
 function runChildren() {
   const script = fileURLToPath(import.meta.url);
   const bin = (n) => fileURLToPath(new URL(`../node_modules/.bin/${n}`, import.meta.url));
-  const forward = argv.filter((a, i) => ['--quick', '--dry-run'].includes(a) || (a === '--reps' ? true : argv[i - 1] === '--reps'));
+  const forward = argv.filter((a, i) => ['--quick', '--dry-run', '--reps', '--backends', '--ops'].includes(a) || ['--reps', '--backends', '--ops'].includes(argv[i - 1]));
   const out = [];
   for (const [rt, args] of [
     ['deno', ['run', '-A', '--no-prompt', '--quiet', '--v8-flags=--expose-gc', script]],
@@ -520,7 +536,7 @@ function report(all) {
     });
     out(`| ${s.what} | ${s.cmp} ${s.goal} | ${cells.join(' | ')} |`);
   }
-  if (!haveWasm) {
+  if (!haveWasm && (!onlyBackends || onlyBackends.includes('wasm'))) {
     out();
     out('**!!! @adapool/wasm was not available: no target is measured for it. Build it (npm run build at the root) and re-run. The ratios above use the js reference, for information only. !!!**');
   }
