@@ -5,7 +5,7 @@
 // Deno and Bun (the root's `deno`/`bun` binaries) for our backends, tfjs-wasm and ort-web there,
 // and prints one table of medians, the ratios and the issue's targets (PASS/MISS).
 //
-//   cd benches && npm run bench [-- --quick | --dry-run] [-- --json out.json] [-- --no-spawn]
+//   cd benches && npm run bench -- [--quick | --dry-run] [--json out.json] [--md out.md] …  (--help-ish: any unknown flag prints the usage)
 //
 // Every anchor's output is checked against the reference backend `js` before it is timed.
 import { spawnSync } from 'node:child_process';
@@ -79,7 +79,15 @@ const REPS = {
   'dry-run': { warmup: 0, reps: 1, minReps: 1, budgetMs: 0 },
 }[mode];
 const JS_REPS = dryRun ? REPS : { warmup: 1, reps: 3, minReps: 3, budgetMs: 0 };
-if (arg('--reps')) REPS.reps = Math.max(1, Number(arg('--reps')));
+if (arg('--reps')) {
+  const n = Number(arg('--reps'));
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`bench.mjs: --reps must be a positive integer, got ${arg('--reps')}\n${USAGE}`);
+    process.exit(2);
+  }
+  REPS.reps = n;
+  REPS.minReps = Math.min(REPS.minReps, n);
+}
 
 /** Which adapters run in which runtime. */
 const BACKENDS = ['wasm', 'js', 'tfjs-wasm', 'ort-web', 'ort-node'];
