@@ -20,6 +20,23 @@ describe('repository', () => {
     expect(missing).toEqual([]);
   });
 
+  it('benches/package-lock.json is complete too and pins the anchors exactly (cd benches && npm ci)', () => {
+    const lock = read('benches/package-lock.json');
+    const names = new Set(Object.keys(lock.packages).map((p) => p.split('node_modules/').pop()));
+    const missing: string[] = [];
+    for (const [path, info] of Object.entries<{ optionalDependencies?: Record<string, string> }>(lock.packages)) {
+      for (const dep of Object.keys(info.optionalDependencies ?? {})) if (!names.has(dep)) missing.push(`${path} -> ${dep}`);
+    }
+    expect(missing).toEqual([]);
+    expect(read('benches/package.json').dependencies).toEqual({
+      '@tensorflow/tfjs-backend-wasm': '4.22.0',
+      '@tensorflow/tfjs-core': '4.22.0',
+      'onnxruntime-node': '1.30.0',
+      'onnxruntime-web': '1.30.0',
+    });
+    expect(lock.packages[''].dependencies).toEqual(read('benches/package.json').dependencies);
+  });
+
   it('keeps the benchmark anchors out of the root install', () => {
     const root = read('package.json');
     expect(root.workspaces).not.toContain('benches');

@@ -1,0 +1,224 @@
+// The anchors: other libraries' pooling on the same data, single-threaded.
+//   tfjs-wasm  @tensorflow/tfjs-backend-wasm (XNNPACK, SIMD binary, no threads), NHWC/NDHWC
+//   ort-web    onnxruntime-web, wasm execution provider, numThreads 1
+//   ort-node   onnxruntime-node, native CPU execution provider, 1 intra-op and 1 inter-op thread
+// Each adapter: `load()` -> undefined or the reason it cannot run here; `supports(op, dir, c)`
+// -> true or a reason; `prepare(op, dir, c, data)` -> { run() -> Float32Array (channels-first),
+// dispose() }. What a timed run includes is in `timed`.
+import { existsSync } from 'node:fs';
+import { expModel, poolModel } from './graphs.mjs';
+
+const here = (p) => new URL(p, import.meta.url);
+const INSTALL = 'not installed: cd benches && ONNXRUNTIME_NODE_INSTALL=skip npm ci';
+const ANCHOR_OPS = new Set(['avgPool', 'maxPool', 'softPool']);
+
+async function tryImport(name) {
+  try {
+    return { mod: await import(name) };
+  } catch (e) {
+    const notFound = /Cannot find (module|package)|ERR_MODULE_NOT_FOUND|not found|Could not resolve/i.test(String(e?.message ?? e));
+    return { error: notFound ? `${name} ${INSTALL}` : `${name} failed to load: ${String(e?.message ?? e).split('\n')[0]}` };
+  }
+}
+
+/** Channels-first <-> channels-last copies (any rank >= 3). */
+export function toChannelsLast(a, shape) {
+  const [N, C] = shape;
+  const S = a.length / (N * C);
+  const out = new Float32Array(a.length);
+  for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let s = 0; s < S; s++) out[(n * S + s) * C + c] = a[(n * C + c) * S + s];
+  return out;
+}
+export function toChannelsFirst(a, shape) {
+  const [N, C] = shape;
+  const S = a.length / (N * C);
+  const out = new Float32Array(a.length);
+  for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let s = 0; s < S; s++) out[(n * C + c) * S + s] = a[(n * S + s) * C + c];
+  return out;
+}
+const lastLayout = (shape) => [shape[0], ...shape.slice(2), shape[1]];
+
+/**
+ * tf.grad needs tfjs-core's gradient registrations, which its npm bundles leave out (the
+ * `@tensorflow/tfjs` union package adds them) and whose ES sources use extensionless imports
+ * Node and Deno cannot resolve. So we bundle `dist/register_all_gradients.js` once with the
+ * root's esbuild into benches/.cache; tfjs keeps its registries and engine on globalThis, so
+ * this copy registers into the same engine.
+ */
+async function registerTfjsGradients(version) {
+  const file = here(`../.cache/tfjs-core-${version}-gradients.mjs`);
+  if (!existsSync(file)) {
+    let esbuild;
+    try {
+      esbuild = await import('esbuild');
+    } catch (e) {
+      return `tfjs gradients: ${decodeURIComponent(file.pathname)} is missing and esbuild (root devDependency) cannot be loaded here to build it: ${String(e?.message ?? e).split('\n')[0]}`;
+    }
+    await esbuild.build({
+      entryPoints: ['@tensorflow/tfjs-core/dist/register_all_gradients.js'],
+      absWorkingDir: decodeURIComponent(here('..').pathname),
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      mainFields: ['module', 'main'],
+      outfile: decodeURIComponent(file.pathname),
+      logLevel: 'error',
+    });
+  }
+  await import(file.href);
+  return undefined;
+}
+
+export function tfjsWasm() {
+  let tf;
+  const a = {
+    name: 'tfjs-wasm',
+    timed: 'op (+ tf.grad for backward) + dataSync() of the result; input already a tfjs tensor (NHWC)',
+    info: '',
+    async load() {
+      const core = await tryImport('@tensorflow/tfjs-core');
+      if (core.error) return core.error;
+      const wasm = await tryImport('@tensorflow/tfjs-backend-wasm');
+      if (wasm.error) return wasm.error;
+      tf = core.mod;
+      const gradsWhy = await registerTfjsGradients(tf.version_core);
+      if (gradsWhy) return gradsWhy;
+      try {
+        // The SIMD binary without threads: tell the loader threads are unavailable, then 1 thread.
+        tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+        wasm.mod.setWasmPaths(decodeURIComponent(here('../node_modules/@tensorflow/tfjs-backend-wasm/dist/').pathname));
+        wasm.mod.setThreadsCount(1);
+        if (!(await tf.setBackend('wasm'))) return 'tfjs: setBackend("wasm") failed';
+        await tf.ready();
+        const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+        a.info = `tfjs ${tf.version_core}, simd ${simd}, threads ${wasm.mod.getThreadsCount()}`;
+        if (!simd) return `tfjs-backend-wasm: no SIMD support in this runtime (${a.info})`;
+      } catch (e) {
+        return `tfjs-backend-wasm failed to initialise: ${String(e?.message ?? e).split('\n')[0]}`;
+      }
+      return undefined;
+    },
+    supports(op) {
+      return ANCHOR_OPS.has(op) ? true : 'no such op';
+    },
+    prepare(op, dir, c, data) {
+      const n = c.shape.length - 2;
+      const k = new Array(n).fill(c.kernel);
+      const s = new Array(n).fill(c.stride);
+      const avg = n === 2 ? (v) => tf.avgPool(v, k, s, 'valid') : (v) => tf.avgPool3d(v, k, s, 'valid');
+      const max = n === 2 ? (v) => tf.maxPool(v, k, s, 'valid') : (v) => tf.maxPool3d(v, k, s, 'valid');
+      if (n !== 2 && n !== 3) throw new Error(`tfjs anchor: 2D or 3D only, got rank ${c.shape.length}`);
+      const f = { avgPool: avg, maxPool: max, softPool: (v) => { const e = tf.exp(v); return tf.div(avg(tf.mul(v, e)), avg(e)); } }[op];
+      const x = tf.tensor(toChannelsLast(data.x, c.shape), lastLayout(c.shape), 'float32');
+      const dy = tf.tensor(toChannelsLast(data.dy, c.outShape), lastLayout(c.outShape), 'float32');
+      const grad = tf.grad(f);
+      const once = dir === 'forward' ? () => tf.tidy(() => f(x)) : () => grad(x, dy);
+      return {
+        run() {
+          const r = once();
+          const v = r.dataSync();
+          r.dispose();
+          return v;
+        },
+        toChannelsFirst: (v) => toChannelsFirst(v, dir === 'forward' ? c.outShape : c.shape),
+        dispose() {
+          x.dispose();
+          dy.dispose();
+        },
+        leakCheck: () => tf.memory().numTensors,
+      };
+    },
+    /** Exp of the whole input, for the bounds table. */
+    prepareExp(c, data) {
+      const x = tf.tensor(data.x, c.shape, 'float32');
+      return {
+        run() {
+          const r = tf.exp(x);
+          const v = r.dataSync();
+          r.dispose();
+          return v;
+        },
+        dispose: () => x.dispose(),
+      };
+    },
+  };
+  return a;
+}
+
+function ortAdapter(name, pkg, timed, configure, sessionOptions) {
+  let ort;
+  return {
+    name,
+    timed,
+    info: '',
+    async load() {
+      const m = await tryImport(pkg);
+      if (m.error) return m.error;
+      ort = m.mod.default?.InferenceSession ? m.mod.default : m.mod;
+      try {
+        this.info = configure(ort) ?? '';
+        // One tiny session proves the runtime (native binding / wasm binary) really loads.
+        const s = await ort.InferenceSession.create(poolModel('maxPool', 'forward', [1, 1, 2, 2], 2, 2), sessionOptions);
+        await s.run({ x: new ort.Tensor('float32', new Float32Array(4), [1, 1, 2, 2]) });
+        await s.release?.();
+      } catch (e) {
+        return `${pkg} failed to initialise: ${String(e?.message ?? e).split('\n')[0]}`;
+      }
+      return undefined;
+    },
+    supports(op, dir) {
+      if (!ANCHOR_OPS.has(op)) return 'no such op';
+      return true;
+    },
+    async prepare(op, dir, c, data) {
+      const session = await ort.InferenceSession.create(poolModel(op, dir, c.shape, c.kernel, c.stride), sessionOptions);
+      const feeds = { x: new ort.Tensor('float32', data.x, c.shape) };
+      if (dir === 'backward') feeds.dy = new ort.Tensor('float32', data.dy, c.outShape);
+      const out = dir === 'forward' ? 'y' : 'dx';
+      return {
+        async run() {
+          const r = await session.run(feeds);
+          return r[out].data;
+        },
+        toChannelsFirst: (v) => v,
+        dispose: () => session.release?.(),
+      };
+    },
+    /** Exp of the whole input, for the bounds table. */
+    async prepareExp(c, data) {
+      const session = await ort.InferenceSession.create(expModel(c.shape), sessionOptions);
+      const feeds = { x: new ort.Tensor('float32', data.x, c.shape) };
+      return {
+        run: async () => (await session.run(feeds)).y.data,
+        dispose: () => session.release?.(),
+      };
+    },
+  };
+}
+
+export const ortWeb = () =>
+  ortAdapter(
+    'ort-web',
+    'onnxruntime-web',
+    'session.run() incl. copying the input into the wasm heap and the output out; composition graphs built in-process',
+    (ort) => {
+      ort.env.wasm.numThreads = 1;
+      ort.env.wasm.proxy = false;
+      if ('simd' in ort.env.wasm) ort.env.wasm.simd = true;
+      ort.env.logLevel = 'error';
+      return `onnxruntime-web ${ort.env.versions?.web ?? ''}, wasm EP, numThreads 1`;
+    },
+    { executionProviders: ['wasm'], graphOptimizationLevel: 'all' },
+  );
+
+export const ortNode = () =>
+  ortAdapter(
+    'ort-node',
+    'onnxruntime-node',
+    'session.run() incl. the output copy; composition graphs built in-process',
+    (ort) => {
+      ort.env.logLevel = 'error';
+      return `onnxruntime-node ${ort.env.versions?.node ?? ''}, CPU EP, intra/inter-op threads 1`;
+    },
+    { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' },
+  );

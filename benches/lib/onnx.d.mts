@@ -1,0 +1,17 @@
+export type FieldKind = 'int' | 'float' | 'string' | 'bytes' | 'message' | 'packedInt' | 'packedFloat';
+export type Field = [number, FieldKind, unknown];
+export declare const WIRE: { VARINT: 0; I64: 1; LEN: 2; I32: 5 };
+export declare const DATA_TYPE: { FLOAT: 1; INT32: 6; INT64: 7 };
+export declare const ATTR_TYPE: { FLOAT: 1; INT: 2; STRING: 3; TENSOR: 4; FLOATS: 6; INTS: 7 };
+export declare function encodeMessage(fields: Field[]): Uint8Array;
+export declare const encodeModel: typeof encodeMessage;
+export declare function tensorProto(name: string, dims: number[], data: Float32Array | BigInt64Array | number[], dataType?: number): Field[];
+export declare function attribute(name: string, value: number | string | number[] | { floats: number[] } | { float: number } | { tensor: Field[] }): Field[];
+export declare function node(opType: string, inputs: string[], outputs: string[], attrs?: Record<string, Parameters<typeof attribute>[1]>, name?: string): Field[];
+export declare function valueInfo(name: string, dims: (number | string)[], elemType?: number): Field[];
+export declare function graph(g: { name?: string; nodes: Field[][]; inputs: Field[][]; outputs: Field[][]; initializers?: Field[][] }): Field[];
+export declare function model(m: { graph: Field[]; opset?: number; irVersion?: number; producer?: string }): Field[];
+export type Decoded = Record<number, (bigint | Uint8Array)[]>;
+export declare function decodeMessage(bytes: Uint8Array): Decoded;
+export declare function decodePackedInts(bytes: Uint8Array): bigint[];
+export declare function decodeString(bytes: Uint8Array): string;
