@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * `createWebGPUBackend`: the `Backend` of @adapool/core on WebGPU. Tensors are pooled GPU buffers
  * that stay on the GPU between ops (kernels encode and submit, and return handles at once);

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 /**
  * A pool of GPU buffers keyed by (usage, size bucket). Buffers return to it on `dispose()` and are
  * reused; reuse is safe without waiting for the GPU because every later use is ordered after
