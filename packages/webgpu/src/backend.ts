@@ -27,7 +27,10 @@ export interface WebGPUBackendOptions {
   name?: string;
   /** Invocations per workgroup (default 64; at most 128 unless the adapter's limits allow more). */
   workgroupSize?: number;
-  /** `'auto'` picks this backend for work (max(in, out elements) × taps) of at least this. */
+  /**
+   * `'auto'` picks this backend for work (max(in, out elements) × taps) of at least this.
+   * Default: `DEFAULT_MIN_WORK` on hardware adapters, never on software ones (SwiftShader, …).
+   */
   minWork?: number;
 }
 
@@ -42,19 +45,27 @@ export interface WebGPUStats extends PoolStats {
 
 export interface WebGPUBackend extends Backend<GpuTensor> {
   readonly device: GPUDevice;
+  /** A software (CPU) adapter such as SwiftShader: correct, but slower than the CPU backends. */
+  readonly software: boolean;
   readonly workgroupSize: number;
   /** Whether the device has been lost (every call then throws `DEVICE`). */
   readonly lost: boolean;
   stats(): WebGPUStats;
   /** Resolves when all GPU work submitted so far has completed. */
   sync(): Promise<void>;
+  /**
+   * GPU time of the compute passes that `fn` submits (timestamp queries, up to 2048 passes);
+   * undefined when the device lacks 'timestamp-query'. For benchmarks.
+   */
+  gpuTime(fn: () => void): Promise<{ ms: number; passes: number } | undefined>;
   /** Frees pooled buffers and cached tables; destroys the device only if the backend created it. */
   destroy(): void;
 }
 
 /**
- * Default `'auto'` threshold. Not measured on a GPU (none was available); SwiftShader (a CPU)
- * says nothing about GPUs. `benches/webgpu-bench.mjs --sweep` measures it on a real device.
+ * Default `'auto'` threshold on hardware adapters. NOT measured on a GPU (none was available to
+ * the author); `benches/webgpu-bench.mjs --sweep` measures the crossover on a real device. On
+ * SwiftShader the sweep found WebGPU never faster than `js`, so software adapters get no 'auto'.
  */
 export const DEFAULT_MIN_WORK = 1 << 22;
 export const AUTO_PRIORITY = 20;
@@ -112,7 +123,20 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
       },
     });
   }
-  return makeBackend(device, owned, options, await probeFma(device));
+  try {
+    return makeBackend(device, owned, options, await probeFma(device));
+  } catch (e) {
+    if (owned) device.destroy(); // nothing leaked on bad options
+    throw e;
+  }
+}
+
+/** Whether the device's adapter is a software implementation (never chosen by 'auto'). */
+function isSoftware(device: GPUDevice): boolean {
+  const info = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+  if (!info) return false;
+  if (info.isFallbackAdapter) return true;
+  return /swiftshader|llvmpipe|lavapipe|warp|software/i.test(`${info.vendor} ${info.architecture} ${info.device} ${info.description}`);
 }
 
 /** Whether `fma` is fused on this device (Vulkan allows it not to be; SwiftShader's is not). */
@@ -155,12 +179,18 @@ function makeBackend(device: GPUDevice, owned: boolean, options: WebGPUBackendOp
     throw new AdaPoolError('OPTION', op0, `${op0}: workgroupSize must be an integer in [1, ${maxInvocations}] (this device's limits), got ${String(options.workgroupSize)}`);
   }
   const name = options.name ?? 'webgpu';
+  const software = isSoftware(device);
+  const minWork = options.minWork ?? (software ? Infinity : DEFAULT_MIN_WORK);
+  if (typeof minWork !== 'number' || Number.isNaN(minWork) || minWork < 0) {
+    throw new AdaPoolError('OPTION', op0, `${op0}: minWork must be a number ≥ 0, got ${String(options.minWork)}`);
+  }
   const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
   const pool = new BufferPool(device, limits.maxBufferSize);
   let cache = pipelineCache.get(device);
   if (!cache) pipelineCache.set(device, (cache = new Map()));
   const pipelines = cache;
   const counters = { readbacks: 0, dispatches: 0, submits: 0 };
+  let profiler: { set: GPUQuerySet; resolve: GPUBuffer; next: number; cap: number } | undefined;
   let lostInfo: { reason: string; message: string } | undefined;
   let destroyed = false;
   device.lost.then((info) => {
@@ -273,6 +303,7 @@ function makeBackend(device: GPUDevice, owned: boolean, options: WebGPUBackendOp
     const base = baseParams(plan, g.table);
     const enc = device.createCommandEncoder({ label: `adapool:${op}` });
     const temps: GPUBuffer[] = [];
+    const firstQuery = profiler?.next ?? 0;
     try {
       for (const p of passes) {
         if (p.total === 0) continue;
@@ -294,13 +325,19 @@ function makeBackend(device: GPUDevice, owned: boolean, options: WebGPUBackendOp
             }),
           ],
         });
-        const pass = enc.beginComputePass({ label: `adapool:${op}:${p.spec.kind}` });
+        let timestampWrites: GPUComputePassTimestampWrites | undefined;
+        if (profiler && profiler.next + 2 <= profiler.cap) {
+          timestampWrites = { querySet: profiler.set, beginningOfPassWriteIndex: profiler.next, endOfPassWriteIndex: profiler.next + 1 };
+          profiler.next += 2;
+        }
+        const pass = enc.beginComputePass({ label: `adapool:${op}:${p.spec.kind}`, timestampWrites });
         pass.setPipeline(pipeline);
         pass.setBindGroup(0, bindGroup);
         pass.dispatchWorkgroups(gx, gy);
         pass.end();
         counters.dispatches++;
       }
+      if (profiler && profiler.next > firstQuery) enc.resolveQuerySet(profiler.set, firstQuery, profiler.next - firstQuery, profiler.resolve, firstQuery * 8);
       device.queue.submit([enc.finish({ label: `adapool:${op}` })]);
       counters.submits++;
     } finally {
@@ -425,7 +462,8 @@ function makeBackend(device: GPUDevice, owned: boolean, options: WebGPUBackendOp
       return lostInfo !== undefined;
     },
     kernels,
-    auto: { priority: AUTO_PRIORITY, minWork: options.minWork ?? DEFAULT_MIN_WORK },
+    software,
+    auto: { priority: AUTO_PRIORITY, minWork },
     supports: (_kernel: KernelName, _plan: PoolPlan) => true,
     upload(data: TypedArray): GpuTensor {
       const op = 'webgpu.upload';
@@ -466,6 +504,38 @@ function makeBackend(device: GPUDevice, owned: boolean, options: WebGPUBackendOp
       return { ...pool.stats(), ...counters, pipelines: pipelines.size };
     },
     sync: () => device.queue.onSubmittedWorkDone(),
+    async gpuTime(fn: () => void) {
+      alive('gpuTime');
+      if (!device.features.has('timestamp-query')) return undefined;
+      const cap = 4096;
+      const set = device.createQuerySet({ label: 'adapool:timestamps', type: 'timestamp', count: cap });
+      const resolve = device.createBuffer({ label: 'adapool:timestamps-resolve', size: cap * 8, usage: USAGE.QUERY_RESOLVE | USAGE.COPY_SRC });
+      const staging = device.createBuffer({ label: 'adapool:timestamps-read', size: cap * 8, usage: USAGE.MAP_READ | USAGE.COPY_DST });
+      profiler = { set, resolve, next: 0, cap };
+      let used = 0;
+      try {
+        fn();
+      } finally {
+        used = profiler.next;
+        profiler = undefined;
+      }
+      try {
+        if (used === 0) return { ms: 0, passes: 0 };
+        const enc = device.createCommandEncoder({ label: 'adapool:timestamps' });
+        enc.copyBufferToBuffer(resolve, 0, staging, 0, used * 8);
+        device.queue.submit([enc.finish()]);
+        await staging.mapAsync(MAP_READ_MODE, 0, used * 8);
+        const t = new BigInt64Array(staging.getMappedRange(0, used * 8).slice(0));
+        staging.unmap();
+        let ns = 0n;
+        for (let i = 0; i < used; i += 2) if (t[i + 1] > t[i]) ns += t[i + 1] - t[i];
+        return { ms: Number(ns) / 1e6, passes: used / 2 };
+      } finally {
+        set.destroy();
+        resolve.destroy();
+        staging.destroy();
+      }
+    },
     destroy(): void {
       if (destroyed) return;
       destroyed = true;

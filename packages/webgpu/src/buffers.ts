@@ -4,7 +4,7 @@
  * reused; reuse is safe without waiting for the GPU because every later use is ordered after
  * earlier submissions on the one queue (writeBuffer, submit). Free bytes above a cap are destroyed.
  */
-export const USAGE = { MAP_READ: 1, COPY_SRC: 4, COPY_DST: 8, UNIFORM: 64, STORAGE: 128 } as const;
+export const USAGE = { MAP_READ: 1, COPY_SRC: 4, COPY_DST: 8, UNIFORM: 64, STORAGE: 128, QUERY_RESOLVE: 512 } as const;
 export const MAP_READ_MODE = 1;
 
 /** Size classes: powers of two up to 1 MiB, then multiples of 1 MiB (min 16 bytes). */

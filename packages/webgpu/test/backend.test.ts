@@ -3,7 +3,7 @@ import * as ap from '@adapool/core';
 import { AdaPoolError, registerBackend, removeBackend, tensor, type Tensor } from '@adapool/core';
 import { itWhenAvailable } from '@adapool/testkit/vitest';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { createWebGPUBackend, type WebGPUBackend } from '../src/index.js';
+import { createWebGPUBackend, DEFAULT_MIN_WORK, type WebGPUBackend } from '../src/index.js';
 import { probeGpu } from './gpu.js';
 
 const { gpu, missing } = await probeGpu();
@@ -191,21 +191,29 @@ describe('webgpu backend', () => {
     for (const t of [x, r.output, r.mask, r.indices!, empty]) t.dispose();
   });
 
-  test("'auto' keeps small work on the CPU and sends large work to WebGPU", () => {
-    const small = tensor(rand(1 * 2 * 8 * 8), [1, 2, 8, 8]);
-    const y = ap.avgPool2d(small);
-    expect(y.backend).toBe('js');
-    const minWork = b.auto!.minWork!;
-    const side = Math.ceil(Math.sqrt(minWork / 4)) + 2;
-    const big = tensor(new Float32Array(side * side), [1, 1, side, side]);
-    const z = ap.avgPool2d(big); // work = input elements × 4 taps ≥ minWork
-    expect(z.backend).toBe('webgpu');
-    for (const t of [small, y, big, z]) t.dispose();
+  test("'auto' keeps small work on the CPU and sends work ≥ minWork to WebGPU", async () => {
+    // a software adapter (SwiftShader) is slower than js at every size (benches/webgpu-bench.mjs --sweep)
+    expect(b.auto!.minWork).toBe(b.software ? Infinity : DEFAULT_MIN_WORK);
+    const g = await createWebGPUBackend({ gpu, name: 'gpu-auto', minWork: 4096 });
+    registerBackend(g);
+    try {
+      const small = tensor(rand(1 * 2 * 8 * 8), [1, 2, 8, 8]); // work 512
+      const y = ap.avgPool2d(small);
+      expect(y.backend).toBe('js');
+      const big = tensor(rand(1 * 4 * 32 * 32), [1, 4, 32, 32]); // work 16 384
+      const z = ap.avgPool2d(big);
+      expect(z.backend).toBe('gpu-auto');
+      for (const t of [small, y, big, z]) t.dispose();
+    } finally {
+      removeBackend('gpu-auto');
+      g.destroy();
+    }
   });
 
   test('options are validated', async () => {
     await expectRejects(createWebGPUBackend({ gpu, workgroupSize: 100_000 }), 'OPTION', /workgroupSize must be an integer in \[1, \d+\]/);
     await expectRejects(createWebGPUBackend({ gpu, wgSize: 64 } as never), 'OPTION', /unknown option "wgSize"/);
+    await expectRejects(createWebGPUBackend({ gpu, minWork: -1 }), 'OPTION', /minWork must be a number ≥ 0, got -1/);
     const d = await createWebGPUBackend({ gpu });
     expect(d.workgroupSize).toBeLessThanOrEqual(128);
     d.destroy();
