@@ -89,6 +89,8 @@ interface Pass {
   total: number;
   params?: Record<string, number>;
   buffers: Record<string, Binding | undefined>;
+  /** Workgroups to dispatch when not ⌈total / wg⌉ (one workgroup per item). */
+  workgroups?: number;
 }
 
 const op0 = 'createWebGPUBackend';
@@ -178,6 +180,8 @@ function makeBackend(device: GPUDevice, owned: boolean, options: WebGPUBackendOp
   if (!Number.isInteger(wg) || wg < 1 || wg > maxInvocations) {
     throw new AdaPoolError('OPTION', op0, `${op0}: workgroupSize must be an integer in [1, ${maxInvocations}] (this device's limits), got ${String(options.workgroupSize)}`);
   }
+  /** Tree reductions need a power of two. */
+  const treeWg = 2 ** Math.floor(Math.log2(wg));
   const name = options.name ?? 'webgpu';
   const software = isSoftware(device);
   const minWork = options.minWork ?? (software ? Infinity : DEFAULT_MIN_WORK);
@@ -288,8 +292,8 @@ function makeBackend(device: GPUDevice, owned: boolean, options: WebGPUBackendOp
   };
 
   /** Workgroup grid for `total` invocations, folded into 2D above maxComputeWorkgroupsPerDimension. */
-  const grid = (op: string, total: number): [number, number] => {
-    const groups = Math.ceil(total / wg);
+  const grid = (op: string, total: number, workgroups?: number): [number, number] => {
+    const groups = workgroups ?? Math.ceil(total / wg);
     const maxDim = limits.maxComputeWorkgroupsPerDimension;
     if (groups <= maxDim) return [groups, 1];
     const y = Math.ceil(groups / maxDim);
@@ -307,7 +311,7 @@ function makeBackend(device: GPUDevice, owned: boolean, options: WebGPUBackendOp
     try {
       for (const p of passes) {
         if (p.total === 0) continue;
-        const [gx, gy] = grid(op, p.total);
+        const [gx, gy] = grid(op, p.total, p.workgroups);
         const { pipeline, bindings } = compiled(p.spec);
         const ub = pool.acquire(USAGE.UNIFORM | USAGE.COPY_DST, Params.size, `${op}:params`);
         temps.push(ub);
@@ -409,7 +413,16 @@ function makeBackend(device: GPUDevice, owned: boolean, options: WebGPUBackendOp
         gather.params = { recStride: rs };
         gather.buffers.REC = bind(rec);
         const passes = [prep, gather];
-        if (withBeta) passes.push({ spec: { kind: 'betaReduce', wg }, total: plan.beta!.size, buffers: { PART: bind(part), DB: bind(dbeta) } });
+        if (withBeta) {
+          const size = plan.beta!.size;
+          const tree = plan.outputElements / size >= 64; // many outputs per β element
+          passes.push({
+            spec: { kind: 'betaReduce', tree, wg: tree ? treeWg : wg },
+            total: size,
+            workgroups: tree ? size : undefined,
+            buffers: { PART: bind(part), DB: bind(dbeta) },
+          });
+        }
         run(op, plan, passes);
       } finally {
         pool.release(rec.buffer);

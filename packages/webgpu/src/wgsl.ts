@@ -53,7 +53,7 @@ export type KernelSpec =
   | { kind: 'pool'; method: PoolMethod; mask: boolean; indices: boolean; wg: number }
   | { kind: 'prep'; method: Exclude<PoolMethod, 'avg'>; wg: number }
   | { kind: 'gather'; method: PoolMethod; wg: number }
-  | { kind: 'betaReduce'; wg: number }
+  | { kind: 'betaReduce'; tree: boolean; wg: number }
   | { kind: 'unpool'; wg: number }
   | { kind: 'unpoolGrad'; wg: number };
 
@@ -398,7 +398,11 @@ ${MAIN(s.wg)}
   return { code, bindings: bufs.map((b) => b[0]) };
 }
 
-/** dβ: per β element, the sum of the per-output partials over the broadcast axes. */
+/**
+ * dβ: per β element, the sum of the per-output partials over the broadcast axes. `tree`: one
+ * workgroup per β element (threads stride over the broadcast positions, then a shared-memory tree
+ * sum), for β broadcast over many outputs (scalar, per channel); else one invocation per element.
+ */
 function betaReduceShader(s: Extract<KernelSpec, { kind: 'betaReduce' }>): Shader {
   const bufs: [string, 'read' | 'read_write', 'f32' | 'i32'][] = [['PART', 'read', 'f32'], ['DB', 'read_write', 'f32']];
   const dims: [string, string, string][] = [
@@ -408,18 +412,50 @@ function betaReduceShader(s: Extract<KernelSpec, { kind: 'betaReduce' }>): Shade
     ['o1', 'P.O.y', 'P.bs.y'],
     ['o2', 'P.O.z', 'P.bs.z'],
   ];
-  const range = dims.map(([v, size, stride]) => `let lo_${v} = select(0, (t / max(${stride}, 1)) % ${size}, ${stride} != 0);
-  let hi_${v} = select(${size}, lo_${v} + 1, ${stride} != 0);`).join('\n  ');
-  let loop = 'acc += PART[n * P.nc.z + c * P.nc.w + o0 * P.ys.x + o1 * P.ys.y + o2 * P.ys.z];';
-  for (const [v] of [...dims].reverse()) loop = `for (var ${v} = lo_${v}; ${v} < hi_${v}; ${v}++) { ${loop} }`;
+  const range = dims
+    .map(
+      ([v, size, stride]) => `let lo_${v} = select(0, (b / max(${stride}, 1)) % ${size}, ${stride} != 0);
+  let s_${v} = select(${size}, 1, ${stride} != 0);`,
+    )
+    .join('\n  ');
+  const count = dims.map(([v]) => `s_${v}`).join(' * ');
+  const decode = [...dims]
+    .reverse()
+    .map(([v], i) => (i < dims.length - 1 ? `let ${v} = lo_${v} + q % s_${v}; q = q / s_${v};` : `let ${v} = lo_${v} + q;`))
+    .join(' ');
+  const sum = (start: string, step: string) => `${range}
+  let count = ${count};
+  var acc = 0.0;
+  for (var i = ${start}; i < count; i += ${step}) {
+    var q = i;
+    ${decode}
+    acc += PART[n * P.nc.z + c * P.nc.w + o0 * P.ys.x + o1 * P.ys.y + o2 * P.ys.z];
+  }`;
+  let main: string;
+  if (s.tree) {
+    main = `var<workgroup> partial: array<f32, ${s.wg}>;
+@compute @workgroup_size(${s.wg})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let b = min(i32(wid.y * nwg.x + wid.x), P.total - 1);
+  ${sum('i32(lid)', `${s.wg}`)}
+  partial[lid] = acc;
+  workgroupBarrier();
+  for (var h = ${s.wg / 2}u; h > 0u; h = h / 2u) {
+    if (lid < h) { partial[lid] += partial[lid + h]; }
+    workgroupBarrier();
+  }
+  if (lid == 0u && i32(wid.y * nwg.x + wid.x) < P.total) { DB[b] = partial[0]; }
+}`;
+  } else {
+    main = `${MAIN(s.wg)}
+  let b = t;
+  ${sum('0', '1')}
+  DB[b] = acc;
+}`;
+  }
   const code = `${PRELUDE}
 ${storage(bufs)}
-${MAIN(s.wg)}
-  ${range}
-  var acc = 0.0;
-  ${loop}
-  DB[t] = acc;
-}`;
+${main}`;
   return { code, bindings: bufs.map((b) => b[0]) };
 }
 

@@ -179,6 +179,23 @@ describe('webgpu backend', () => {
     x.dispose();
   });
 
+  test('dβ over many outputs per β element (workgroup tree sum) matches the reference', async () => {
+    await noGpuErrors(b.device, async () => {
+      const x = tensor(rand(2 * 8 * 32 * 32, 5), [2, 8, 32, 32]);
+      const dy = tensor(rand(2 * 8 * 16 * 16, 9), [2, 8, 16, 16]);
+      for (const beta of [tensor([0.4], []), tensor(Float32Array.from({ length: 8 }, (_, i) => i / 7), [8, 1, 1]), tensor(rand(16 * 16, 3), [16, 16])]) {
+        const g = ap.adaPool2dGrad(x, beta, dy, { backend: 'webgpu' });
+        const r = ap.adaPool2dGrad(x, beta, dy, { backend: 'js' });
+        const [got, want, dx, dxr] = await Promise.all([g.dbeta.read(), r.dbeta.read(), g.dx.read(), r.dx.read()]);
+        for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThanOrEqual(1e-4 + 1e-3 * Math.abs(want[i]) + 1e-5 * 2048);
+        for (let i = 0; i < dxr.length; i++) expect(Math.abs(dx[i] - dxr[i])).toBeLessThanOrEqual(1e-4 + 1e-3 * Math.abs(dxr[i]));
+        for (const t of [beta, g.dx, g.dbeta, r.dx, r.dbeta]) t.dispose();
+      }
+      x.dispose();
+      dy.dispose();
+    });
+  });
+
   test('int32 indices and zero-size tensors read back', async () => {
     const x = tensor([1, 5, 2, 2, 9, 0], [1, 1, 6]);
     const r = ap.maxPool1d(x, { backend: 'webgpu', returnMask: true, kernelSize: 3 });

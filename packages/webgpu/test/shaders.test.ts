@@ -30,7 +30,7 @@ for (const method of ['avg', 'max', 'em', 'edscw', 'idw', 'ada'] as const) {
   if (method !== 'avg') specs.push({ kind: 'prep', method, wg: 64 });
   specs.push({ kind: 'gather', method, wg: 64 });
 }
-specs.push({ kind: 'betaReduce', wg: 64 }, { kind: 'unpool', wg: 64 }, { kind: 'unpoolGrad', wg: 128 });
+specs.push({ kind: 'betaReduce', tree: false, wg: 64 }, { kind: 'betaReduce', tree: true, wg: 64 }, { kind: 'unpool', wg: 64 }, { kind: 'unpoolGrad', wg: 128 });
 
 describe('generated WGSL', async () => {
   const { gpu, missing } = await probeGpu();
