@@ -1,6 +1,7 @@
 /** Runtime behaviour of the WebGPU backend on a real implementation (Dawn; SwiftShader without a GPU). */
 import * as ap from '@adapool/core';
 import { AdaPoolError, registerBackend, removeBackend, tensor, type Tensor } from '@adapool/core';
+import { parityCases, runParityCase } from '@adapool/testkit';
 import { itWhenAvailable } from '@adapool/testkit/vitest';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { createWebGPUBackend, DEFAULT_MIN_WORK, type WebGPUBackend } from '../src/index.js';
@@ -226,6 +227,22 @@ describe('webgpu backend', () => {
       g.destroy();
     }
   });
+
+  test('another workgroup size (96, not a power of two) gives the same results: a parity sample', async () => {
+    const g = await createWebGPUBackend({ gpu, name: 'gpu-wg96', workgroupSize: 96 });
+    registerBackend(g);
+    try {
+      const sample = parityCases.filter((_, i) => i % 7 === 0);
+      for (const c of sample) {
+        const r = await runParityCase(c, 'gpu-wg96');
+        expect(r.failures, c.id).toEqual([]);
+      }
+      expect(g.workgroupSize).toBe(96);
+    } finally {
+      removeBackend('gpu-wg96');
+      g.destroy();
+    }
+  }, 120_000);
 
   test('options are validated', async () => {
     await expectRejects(createWebGPUBackend({ gpu, workgroupSize: 100_000 }), 'OPTION', /workgroupSize must be an integer in \[1, \d+\]/);
