@@ -50,7 +50,9 @@ globalThis.runAdapool = async () => {
   const t0 = performance.now();
   const r = await runParitySubset('webgpu');
   const err = await b.device.popErrorScope();
-  return { ...r, total: parityCases.length, ms: performance.now() - t0, validation: err ? err.message : null, adapter: navigator.userAgent };
+  const i = b.device.adapterInfo;
+  const adapter = i ? [i.vendor, i.architecture, i.description].filter(Boolean).join(' ') : 'unknown adapter';
+  return { ...r, total: parityCases.length, ms: performance.now() - t0, validation: err ? err.message : null, adapter };
 };`;
 
 let server: Server | undefined;
@@ -91,7 +93,7 @@ describe('@adapool/webgpu in headless Chromium', async () => {
         await page.goto(`http://127.0.0.1:${port}/`);
         await page.waitForFunction(() => typeof (globalThis as { runAdapool?: unknown }).runAdapool === 'function');
         const res = await page.evaluate(() => (globalThis as unknown as { runAdapool: () => Promise<Record<string, unknown>> }).runAdapool());
-        console.log(`chromium: ${res.passed} passed, ${res.failed} failed of ${res.total} cases in ${Math.round(res.ms as number)} ms`);
+        console.log(`chromium (${res.adapter}): ${res.passed} passed, ${res.failed} failed of ${res.total} cases in ${Math.round(res.ms as number)} ms`);
         expect(res.failures, logs.join('\n')).toEqual([]);
         expect(res.failed).toBe(0);
         expect(res.passed).toBe(parityCases.length);
