@@ -8,6 +8,8 @@
  *   npm run build && node benches/webgpu-bench.mjs [--quick] [--sweep] [--torch] [--reps N] [--out FILE]
  *   --quick   small shapes (2x64x28x28, 1x16x8x28x28): for SwiftShader, which is a CPU
  *   --sweep   CPU-vs-WebGPU size sweep (end to end: CPU tensor in, result read back)
+ *   --reps N, --warmup N   timed repetitions (median) and untimed warm-up runs per op
+ *   --only a,b  only these ops (avgPool,maxPool,softPool,edscwPool,idwPool,adaPool,adaUnpool)
  *   --torch   also time PyTorch CUDA max/avg pooling and the composite SoftPool
  *             avg_pool(x·eˣ)/avg_pool(eˣ) on the same shapes (python3 with torch + CUDA)
  * On a lent GPU machine: `bash ../shared/gpu/pack.sh benches/webgpu-bench.mjs`, then the device
@@ -24,6 +26,7 @@ const flag = (f) => args.includes(f);
 const value = (f, d) => (args.includes(f) ? args[args.indexOf(f) + 1] : d);
 const QUICK = flag('--quick');
 const REPS = Number(value('--reps', QUICK ? 5 : 20));
+const WARMUP = Number(value('--warmup', 2));
 const OUT = value('--out', undefined);
 
 const ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -32,7 +35,9 @@ if (!process.env.VK_ICD_FILENAMES && existsSync(ICD)) process.env.VK_ICD_FILENAM
 const SHAPES = QUICK
   ? [[2, 64, 28, 28], [1, 16, 8, 28, 28]]
   : [[8, 256, 56, 56], [2, 64, 16, 112, 112]];
-const OPS = ['avgPool', 'maxPool', 'softPool', 'edscwPool', 'idwPool', 'adaPool', 'adaUnpool'];
+const ALL_OPS = ['avgPool', 'maxPool', 'softPool', 'edscwPool', 'idwPool', 'adaPool', 'adaUnpool'];
+const OPS = value('--only', undefined)?.split(',') ?? ALL_OPS;
+for (const op of OPS) if (!ALL_OPS.includes(op)) throw new Error(`--only: unknown op ${op} (${ALL_OPS.join(', ')})`);
 
 const median = (v) => {
   const s = [...v].sort((a, b) => a - b);
@@ -87,8 +92,7 @@ async function copyBandwidth(bytes) {
 
 /** Median ms of `run` (which queues GPU work and disposes its results). */
 async function timeOp(run) {
-  run();
-  run();
+  for (let i = 0; i < WARMUP; i++) run();
   await backend.sync();
   if (timestamps) {
     const v = [];
