@@ -162,7 +162,7 @@ async function probeFma(device: GPUDevice): Promise<boolean> {
     pass.dispatchWorkgroups(1);
     pass.end();
     enc.copyBufferToBuffer(buf, 0, read, 0, 16);
-    device.queue.submit([enc.finish()]);
+    device.queue.submit([enc.finish({ label: 'adapool:probe-fma' })]);
     await read.mapAsync(MAP_READ_MODE);
     const lo = new Float32Array(read.getMappedRange())[2];
     read.unmap();
@@ -536,7 +536,7 @@ function makeBackend(device: GPUDevice, owned: boolean, options: WebGPUBackendOp
         if (used === 0) return { ms: 0, passes: 0 };
         const enc = device.createCommandEncoder({ label: 'adapool:timestamps' });
         enc.copyBufferToBuffer(resolve, 0, staging, 0, used * 8);
-        device.queue.submit([enc.finish()]);
+        device.queue.submit([enc.finish({ label: 'adapool:timestamps' })]);
         await staging.mapAsync(MAP_READ_MODE, 0, used * 8);
         const t = new BigInt64Array(staging.getMappedRange(0, used * 8).slice(0));
         staging.unmap();
