@@ -83,6 +83,30 @@ describe('webgpu backend', () => {
     });
   });
 
+  test('error scopes do catch validation errors (so the clean scopes above mean something)', async () => {
+    b.device.pushErrorScope('validation');
+    b.device.createBuffer({ size: 16, usage: 1 | 128 }); // MAP_READ | STORAGE: invalid
+    const error = await b.device.popErrorScope();
+    expect(error).toBeInstanceOf(Object);
+    expect(error!.message.length).toBeGreaterThan(0);
+  });
+
+  test('gpuTime reports the GPU time of the passes an op submits (timestamp queries)', async () => {
+    const x = ap.emPool2d(tensor(rand(1 * 4 * 16 * 16), [1, 4, 16, 16]), { kernelSize: 1, backend: 'webgpu' });
+    const made: Tensor[] = [];
+    const t = await b.gpuTime(() => {
+      const y = ap.adaPool2d(x, 0.5);
+      const g = ap.adaPool2dGrad(x, 0.5, y);
+      made.push(y, g.dx, g.dbeta);
+    });
+    for (const m of made) m.dispose();
+    if (b.device.features.has('timestamp-query')) {
+      expect(t!.passes).toBe(4); // forward + (per-window record, gather, dβ reduction)
+      expect(t!.ms).toBeGreaterThanOrEqual(0);
+    } else expect(t).toBeUndefined();
+    x.dispose();
+  });
+
   test('a webgpu tensor used with a CPU backend raises BACKEND (GPU reads are async)', async () => {
     const x = tensor(rand(1 * 2 * 8), [1, 2, 8]);
     const y = ap.avgPool1d(x, { backend: 'webgpu' });
