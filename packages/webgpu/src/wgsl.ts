@@ -75,8 +75,21 @@ type Half = 'em' | 'dsc' | 'idw';
 /** adaPool mixes the edscw half (D) and the em half (M); index 0 carries β̂. */
 const HALVES: Partial<Record<PoolMethod, Half[]>> = { em: ['em'], edscw: ['dsc'], idw: ['idw'], ada: ['dsc', 'em'] };
 export const isScore = (m: PoolMethod): boolean => HALVES[m] !== undefined;
-/** Backward record: x0, m − x0, β̂, NaN flag, then (σ_max, Z, y − x0, A) per half. */
-export const recordStride = (m: PoolMethod): number => (isScore(m) ? 4 + 4 * HALVES[m]!.length : 1);
+/**
+ * The per-window backward record of a score op (floats): the first tap x0; m − x0 when a half
+ * scores against the mean; β̂ (ada); per half σ_max, Z, y − x0 (NaN when the region holds a NaN)
+ * and A_o (not for em, whose b = 0). maxPool's record is the argmax tap (int32).
+ */
+export function recordFields(m: PoolMethod): string[] {
+  if (!isScore(m)) return ['best'];
+  const halves = HALVES[m]!;
+  const f = ['x0'];
+  if (halves.some((h) => h !== 'em')) f.push('mrel');
+  if (m === 'ada') f.push('bhat');
+  halves.forEach((h, i) => f.push(`smax${i}`, `Z${i}`, `yr${i}`, ...(h === 'em' ? [] : [`A${i}`])));
+  return f;
+}
+export const recordStride = (m: PoolMethod): number => recordFields(m).length;
 
 /** Score σ of tap value `xv` (x0-relative `xr`) for region mean m (x0-relative `mrel`). */
 const SIGMA: Record<Half, string> = { em: 'xv', dsc: 'dsc(xv, m)', idw: 'idwInvDelta(xr - mrel)' };
@@ -329,7 +342,9 @@ ${MAIN(s.wg)}
     .map((h, i) => (h === 'em' ? '' : `{ let w = ${EXP[h](SIGMA[h], `smax${i}`)} / Z${i}; A${i} += w * (xr - yr${i}) * ${PARTIALS[h]}.y; }`))
     .join(' ');
   const aNorm = halves.map((_, i) => `A${i} = A${i} / f32(r);`).join(' ');
-  const store = halves.map((_, i) => `REC[rb + ${4 + 4 * i}] = smax${i}; REC[rb + ${5 + 4 * i}] = Z${i}; REC[rb + ${6 + 4 * i}] = yr${i}; REC[rb + ${7 + 4 * i}] = A${i};`).join('\n  ');
+  const store = recordFields(method)
+    .map((f, k) => `REC[rb + ${k}] = ${f === 'yr0' ? 'select(yr0, nan(), bad)' : f};`)
+    .join(' ');
   const code = `${PRELUDE}${SCORE_FNS}
 ${storage(bufs)}
 ${MAIN(s.wg)}
@@ -347,7 +362,6 @@ ${MAIN(s.wg)}
   ${aDecl}
   ${aBody.trim() ? forTaps(aBody) : ''}
   ${aNorm}
-  REC[rb] = x0; REC[rb + 1] = mrel; REC[rb + 2] = bhat; REC[rb + 3] = select(0.0, 1.0, bad);
   ${store}
   ${method === 'ada' ? 'PART[yi] = select(DY[yi] * (yr0 - yr1) * select(0.0, 1.0, bv >= 0.0 && bv <= 1.0), nan(), bad);' : ''}
 }`;
@@ -368,19 +382,19 @@ function gatherShader(s: Extract<KernelSpec, { kind: 'gather' }>): Shader {
     body = 'if (REC[win] == j) { acc += g; }';
   } else {
     const halves = HALVES[method]!;
+    const fields = recordFields(method);
     const per = halves
       .map(
-        (h, i) => `let smax${i} = REC[rb + ${4 + 4 * i}]; let Z${i} = REC[rb + ${5 + 4 * i}]; let yr${i} = REC[rb + ${6 + 4 * i}]; let A${i} = REC[rb + ${7 + 4 * i}];
-      let w${i} = ${EXP[h](SIGMA[h], `smax${i}`)} / Z${i};
-      let d${i} = w${i} + w${i} * (xr - yr${i}) * ${PARTIALS[h]}.x + A${i};`,
+        (h, i) => `let w${i} = ${EXP[h](SIGMA[h], `smax${i}`)} / Z${i};
+      let d${i} = w${i} + w${i} * (xr - yr${i}) * ${PARTIALS[h]}.x${h === 'em' ? '' : ` + A${i}`};`,
       )
       .join('\n      ');
     const d = halves.length === 1 ? 'd0' : 'bhat * d0 + (1.0 - bhat) * d1';
     body = `let rb = win * P.recStride;
-      let x0 = REC[rb]; let mrel = REC[rb + 1]; let bhat = REC[rb + 2];
-      let m = x0 + mrel; let xr = xv - x0;
+      ${fields.map((f, k) => `let ${f} = REC[rb + ${k}];`).join(' ')}
+      ${fields.includes('mrel') ? 'let m = x0 + mrel;' : ''} let xr = xv - x0;
       ${per}
-      acc += select(g * (${d}), nan(), REC[rb + 3] != 0.0);`;
+      acc += select(g * (${d}), nan(), isNan(yr0));`;
   }
   const code = `${PRELUDE}${isScore(method) ? SCORE_FNS : ''}
 ${storage(bufs)}
