@@ -107,6 +107,29 @@ describe('webgpu backend', () => {
     x.dispose();
   });
 
+  test('forward is one dispatch per op; backward one (avg), two (max, em, edscw, idw) or three (ada)', () => {
+    const x = ap.avgPool2d(tensor(rand(2 * 3 * 8 * 8), [2, 3, 8, 8]), { kernelSize: 1, backend: 'webgpu' });
+    const count = (fn: () => Tensor[]) => {
+      const before = b.stats().dispatches;
+      for (const t of fn()) t.dispose();
+      return b.stats().dispatches - before;
+    };
+    const o = { kernelSize: 3, stride: 2, padding: 1 };
+    const fwd = { avg: ap.avgPool, max: ap.maxPool, em: ap.emPool, edscw: ap.edscwPool, idw: ap.idwPool } as const;
+    const grad = { avg: ap.avgPoolGrad, max: ap.maxPoolGrad, em: ap.emPoolGrad, edscw: ap.edscwPoolGrad, idw: ap.idwPoolGrad } as const;
+    const dy = ap.avgPool2d(x, o);
+    for (const m of ['avg', 'max', 'em', 'edscw', 'idw'] as const) {
+      expect(count(() => Object.values(fwd[m](x, { ...o, returnMask: true })) as Tensor[]), m).toBe(1);
+      expect(count(() => [grad[m](x, dy, o)]), m).toBe(m === 'avg' ? 1 : 2);
+    }
+    const r = ap.adaPool2d(x, 0.3, { ...o, returnMask: true });
+    expect(count(() => [ap.adaPool2d(x, 0.3, o)])).toBe(1);
+    expect(count(() => Object.values(ap.adaPool2dGrad(x, 0.3, dy, o)))).toBe(3);
+    expect(count(() => [ap.adaUnpool2d(r.output, r.mask, { ...o, inputSize: [8, 8] })])).toBe(1);
+    expect(count(() => Object.values(ap.adaUnpool2dGrad(r.output, r.mask, x, { ...o, inputSize: [8, 8] })))).toBe(1);
+    for (const t of [x, dy, r.output, r.mask]) t.dispose();
+  });
+
   test('a webgpu tensor used with a CPU backend raises BACKEND (GPU reads are async)', async () => {
     const x = tensor(rand(1 * 2 * 8), [1, 2, 8]);
     const y = ap.avgPool1d(x, { backend: 'webgpu' });
