@@ -307,7 +307,6 @@ function makeBackend(device: GPUDevice, owned: boolean, options: WebGPUBackendOp
     const base = baseParams(plan, g.table);
     const enc = device.createCommandEncoder({ label: `adapool:${op}` });
     const temps: GPUBuffer[] = [];
-    const firstQuery = profiler?.next ?? 0;
     try {
       for (const p of passes) {
         if (p.total === 0) continue;
@@ -341,7 +340,6 @@ function makeBackend(device: GPUDevice, owned: boolean, options: WebGPUBackendOp
         pass.end();
         counters.dispatches++;
       }
-      if (profiler && profiler.next > firstQuery) enc.resolveQuerySet(profiler.set, firstQuery, profiler.next - firstQuery, profiler.resolve, firstQuery * 8);
       device.queue.submit([enc.finish({ label: `adapool:${op}` })]);
       counters.submits++;
     } finally {
@@ -535,6 +533,7 @@ function makeBackend(device: GPUDevice, owned: boolean, options: WebGPUBackendOp
       try {
         if (used === 0) return { ms: 0, passes: 0 };
         const enc = device.createCommandEncoder({ label: 'adapool:timestamps' });
+        enc.resolveQuerySet(set, 0, used, resolve, 0); // after the timed submissions, in queue order
         enc.copyBufferToBuffer(resolve, 0, staging, 0, used * 8);
         device.queue.submit([enc.finish({ label: 'adapool:timestamps' })]);
         await staging.mapAsync(MAP_READ_MODE, 0, used * 8);

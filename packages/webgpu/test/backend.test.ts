@@ -49,9 +49,11 @@ async function noGpuErrors(device: GPUDevice, fn: () => Promise<void>): Promise<
 
 describe('webgpu backend', () => {
   let b: WebGPUBackend;
+  const uncaptured: string[] = [];
   beforeAll(async () => {
     if (!gpu) return;
     b = await createWebGPUBackend({ gpu });
+    b.device.onuncapturederror = (e) => uncaptured.push(e.error.message);
     registerBackend(b);
   });
   afterAll(() => {
@@ -91,19 +93,27 @@ describe('webgpu backend', () => {
     expect(error!.message.length).toBeGreaterThan(0);
   });
 
-  test('gpuTime reports the GPU time of the passes an op submits (timestamp queries)', async () => {
+  test('gpuTime reports the GPU time of every pass of several submissions (timestamp queries)', async () => {
     const x = ap.emPool2d(tensor(rand(1 * 4 * 16 * 16), [1, 4, 16, 16]), { kernelSize: 1, backend: 'webgpu' });
-    const made: Tensor[] = [];
-    const t = await b.gpuTime(() => {
-      const y = ap.adaPool2d(x, 0.5);
-      const g = ap.adaPool2dGrad(x, 0.5, y);
-      made.push(y, g.dx, g.dbeta);
+    await noGpuErrors(b.device, async () => {
+      const made: Tensor[] = [];
+      const t = await b.gpuTime(() => {
+        const y = ap.adaPool2d(x, 0.5); // one submission
+        const g = ap.adaPool2dGrad(x, 0.5, y); // another
+        made.push(y, g.dx, g.dbeta);
+      });
+      if (b.device.features.has('timestamp-query')) {
+        expect(t!.passes).toBe(4); // forward + (per-window record, gather, dβ reduction)
+        expect(t!.ms).toBeGreaterThanOrEqual(0);
+      } else expect(t).toBeUndefined();
+      const [xc, yc] = [tensor(await x.read(), x.shape), tensor(await made[0].read(), made[0].shape)];
+      const ref = ap.adaPool2dGrad(xc, 0.5, yc, { backend: 'js' });
+      const want = await ref.dx.read();
+      made.push(xc, yc, ref.dx, ref.dbeta);
+      const got = await made[1].read();
+      for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i], 4); // the timed work did run
+      for (const m of made) m.dispose();
     });
-    for (const m of made) m.dispose();
-    if (b.device.features.has('timestamp-query')) {
-      expect(t!.passes).toBe(4); // forward + (per-window record, gather, dβ reduction)
-      expect(t!.ms).toBeGreaterThanOrEqual(0);
-    } else expect(t).toBeUndefined();
     x.dispose();
   });
 
@@ -119,8 +129,10 @@ describe('webgpu backend', () => {
     const grad = { avg: ap.avgPoolGrad, max: ap.maxPoolGrad, em: ap.emPoolGrad, edscw: ap.edscwPoolGrad, idw: ap.idwPoolGrad } as const;
     const dy = ap.avgPool2d(x, o);
     for (const m of ['avg', 'max', 'em', 'edscw', 'idw'] as const) {
-      expect(count(() => Object.values(fwd[m](x, { ...o, returnMask: true })) as Tensor[]), m).toBe(1);
-      expect(count(() => [grad[m](x, dy, o)]), m).toBe(m === 'avg' ? 1 : 2);
+      const pool = fwd[m] as ap.PoolFn<ap.PoolOptions>;
+      const poolGrad = grad[m] as ap.PoolGradFn<ap.PoolOptions>;
+      expect(count(() => Object.values(pool(x, { ...o, returnMask: true })) as Tensor[]), m).toBe(1);
+      expect(count(() => [poolGrad(x, dy, o)]), m).toBe(m === 'avg' ? 1 : 2);
     }
     const r = ap.adaPool2d(x, 0.3, { ...o, returnMask: true });
     expect(count(() => [ap.adaPool2d(x, 0.3, o)])).toBe(1);
@@ -298,6 +310,11 @@ describe('webgpu backend', () => {
     const d = await createWebGPUBackend({ gpu });
     expect(d.workgroupSize).toBeLessThanOrEqual(128);
     d.destroy();
+  });
+
+  test('no uncaptured WebGPU error on this backend during these tests', async () => {
+    await b.sync();
+    expect(uncaptured).toEqual([]);
   });
 });
 
