@@ -3,10 +3,14 @@
  * Dawn needs a software Vulkan driver: SwiftShader, shipped by Debian's `chromium` (plus the
  * loader `libvulkan1`); we point Vulkan at it here so a plain `npm test` finds it.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+// SwiftShader's window-system probe complains on every device without one (harmless noise)
+process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'adapool-xdg-'));
 
 export interface Probe {
   gpu?: GPU;
