@@ -169,7 +169,7 @@ result.copy = [];
 for (const shape of SHAPES) {
   const copy = await copyBandwidth(4 * size(shape));
   result.copy.push({ shape, ...copy });
-  console.log(`\n${shape.join('x')}: buffer copy ${copy.GBps.toFixed(1)} GB/s (${(copy.bytes / 2 ** 20).toFixed(0)} MiB, ${copy.ms.toFixed(3)} ms)`);
+  console.log(`\n${shape.join('x')}: buffer copy ${copy.GBps.toFixed(1)} GB/s (${(copy.bytes / 2 ** 20).toFixed(2)} MiB, ${copy.ms.toFixed(3)} ms)`);
   console.log('op          fwd ms   GB/s  %copy | bwd ms   GB/s  %copy');
   const x = ap.emPool(ap.tensor(fill(size(shape)), shape), { kernelSize: 1, backend: 'webgpu' });
   for (const op of OPS) {
