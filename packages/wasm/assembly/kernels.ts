@@ -1,0 +1,617 @@
+/**
+ * adapool kernels (OPERATORS.md), one rank-generic region walk for every op family.
+ *
+ * The host (src/backend.ts) lays out in linear memory, above __heap_base: a parameter block,
+ * core's region table for the plan (taps of every output, as offsets), the tensors, and scratch.
+ * A kernel call walks groups of LANES regions that share one table row and differ only by a
+ * per-lane base offset: either LANES channels at the same output (channels-last, or any plan), or
+ * LANES neighbouring outputs along the last axis of one plane (channels-first; the host forms
+ * such groups only where the taps are a pure translation). Values are gathered per tap, so the
+ * same code serves 1D/2D/3D, strided and adaptive geometry, both layouts.
+ *
+ * Names follow OPERATORS.md: x (input), m (region mean), σ (score), w (weights), y (output),
+ * a = ∂φ/∂x, b = ∂φ/∂m, β̂ = clamp(β, 0, 1). Values are kept relative to the region's first
+ * tap x₀ (t = x − x₀) so that x − m and x − y are accurate when |x| ≫ |x − m|.
+ */
+import {
+  Vec, Mask, LANES, VBYTES, CONTIG, STRIDE2, GATHER,
+  splat, add, sub, mul, div, max, min, abs, sqrt, gt, lt, ge, le, eq, ne, and, or, select, ones, lane,
+  sload, sstore, gather, scatter, accumulate, exp,
+  Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wmin, wabs, wsqrt, weq, wsgn, wselect,
+  wload, wstore, wexp,
+} from './vec';
+
+// ---- parameter block (i32 slots, written by the host) -------------------------------------
+const METHOD = 0; // 0 avg, 1 max, 2 em, 3 edscw, 4 idw, 5 ada
+const OUTPUTS = 1; // spatial outputs per plane
+const W = 2; // taps per window (table row length)
+const NB = 3; // batch N
+const NC = 4; // channels C
+const RETURN_MASK = 5;
+const COUNT_INCLUDE_PAD = 6;
+const GROUPS = 7; // > 0: lanes across outputs, this many groups per plane
+const IDW_EPS = 8; // f32 bits
+const XS_N = 10; const XS_C = 11; const YS_N = 12; const YS_C = 13;
+const MS_N = 14; const MS_C = 15; const BS_N = 16; const BS_C = 17;
+const T_COUNT = 20; const T_INPUT = 21; const T_MASK = 22; const T_FLAT = 23; const T_PADDED = 24;
+const T_OUT = 25; const T_MASKOFF = 26; const T_BETA = 27; const T_GROUPS = 28;
+const X = 30; const BETA = 31; const DY = 32; const Y = 33; const MASK = 34; const INDICES = 35;
+const DX = 36; const DBETA = 37; const SCRATCH = 38;
+
+let P: usize = 0;
+// @ts-ignore: decorator
+@inline function param(i: i32): i32 { return load<i32>(P + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline function ptr(i: i32): usize { return <usize>load<u32>(P + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline function i32At(table: usize, i: i32): i32 { return load<i32>(table + (<usize>i << 2)); }
+
+// ---- lane state: element offsets of each lane's plane/output base ---------------------------
+const LX = memory.data(16); // input (x, dx, U)
+const LY = memory.data(16); // output (y, dy, v, dv)
+const LM = memory.data(16); // mask
+const LB = memory.data(16); // β
+const LF = memory.data(16); // flat input index shift (maxPool indices)
+let nLanes: i32 = 1;
+let kindX: i32 = CONTIG;
+let kindY: i32 = CONTIG;
+let kindM: i32 = CONTIG;
+let kindB: i32 = CONTIG;
+
+// @ts-ignore: decorator
+@inline function setLane(arr: usize, l: i32, v: i32): void { store<i32>(arr + (<usize>l << 2), v); }
+// @ts-ignore: decorator
+@inline function getLane(arr: usize, l: i32): i32 { return load<i32>(arr + (<usize>l << 2)); }
+
+function kindOf(arr: usize, n: i32): i32 {
+  if (LANES == 1) return CONTIG;
+  if (n < LANES) return GATHER;
+  const b = getLane(arr, 0);
+  let contig = true;
+  let stride2 = true;
+  for (let l = 1; l < LANES; l++) {
+    const d = getLane(arr, l) - b;
+    contig = contig && d == l;
+    stride2 = stride2 && d == 2 * l;
+  }
+  return contig ? CONTIG : stride2 ? STRIDE2 : GATHER;
+}
+
+function setKinds(n: i32): void {
+  nLanes = n;
+  kindX = kindOf(LX, n);
+  kindY = kindOf(LY, n);
+  kindM = kindOf(LM, n);
+  kindB = kindOf(LB, n);
+  // stores and read-modify-writes need CONTIG or GATHER; STRIDE2 is for loads only
+}
+// @ts-ignore: decorator
+@inline function storeKind(k: i32): i32 { return k == STRIDE2 ? GATHER : k; }
+
+// ---- scratch: per-tap Vec arrays of length W -------------------------------------------------
+let SV: usize = 0; // x
+let ST: usize = 0; // t = x − x₀
+let SW1: usize = 0; // weights (edscw / em / idw; the D half of ada)
+let SW2: usize = 0; // weights of the em half of ada
+let SA: usize = 0; // a = ∂φ/∂x (edscw: ∂_x D, idw: q)
+let SB: usize = 0; // b = ∂φ/∂m (edscw only; idw has b = −a)
+let ST2: usize = 0; // τ = x − x_max (em)
+// @ts-ignore: decorator
+@inline function at(arr: usize, j: i32): usize { return arr + <usize>j * VBYTES; }
+
+// ---- region math ----------------------------------------------------------------------------
+
+/** Loads the r tap values of the current lanes into SV and t = x − x₀ into ST; returns Σ t. */
+function loadRegion(x: usize, t0: i32, r: i32, tapInput: usize): Vec {
+  const kx = kindX;
+  const x0 = gather(x, LX, kx, i32At(tapInput, t0));
+  let s = splat(0);
+  for (let j = 0; j < r; j++) {
+    const v = gather(x, LX, kx, i32At(tapInput, t0 + j));
+    sstore(at(SV, j), v);
+    const t = sub(v, x0);
+    sstore(at(ST, j), t);
+    s = add(s, t);
+  }
+  return s;
+}
+
+// ---- float64 value path ---------------------------------------------------------------------
+// edscw and idw weights are close to 1/|R| for every tap, so an output near 0 made of ±1000 inputs
+// needs the weights and y to better than float32 precision: they are computed in float64 (Wide,
+// two halves per Vec) and rounded once. em needs no such care: its weights concentrate on the
+// taps near the max, and y is accumulated relative to that max.
+let WW: usize = 0; // float64 weights (per tap, WIDE_PARTS Wides)
+let WA: usize = 0; // float64 a
+let WB: usize = 0; // float64 b
+// @ts-ignore: decorator
+@inline function wat(arr: usize, j: i32, part: i32): usize { return arr + (<usize>(j * WIDE_PARTS + part)) * WBYTES; }
+/** The last wide y (absolute), per half. */
+let yLo: Wide = wsplat(0);
+let yHi: Wide = wsplat(0);
+// @ts-ignore: decorator
+@inline function setY(part: i32, y: Wide): void { if (part == 0) yLo = y; else yHi = y; }
+
+/** Rounds the wide weights (and partials when `grad`) of r taps into SW1 (SA, SB). */
+function narrowWeights(r: i32, grad: bool, withB: bool): void {
+  const hi = WIDE_PARTS - 1;
+  for (let j = 0; j < r; j++) {
+    sstore(at(SW1, j), narrow(wload(wat(WW, j, 0)), wload(wat(WW, j, hi))));
+    if (grad) {
+      sstore(at(SA, j), narrow(wload(wat(WA, j, 0)), wload(wat(WA, j, hi))));
+      if (withB) sstore(at(SB, j), narrow(wload(wat(WB, j, 0)), wload(wat(WB, j, hi))));
+    }
+  }
+}
+
+/** Region mean m (float64) of one half: x₀ + Σ t / r. */
+function wideMean(r: i32, part: i32): Wide {
+  const x0 = widen(sload(at(SV, 0)), part);
+  let s = wsplat(0);
+  for (let j = 0; j < r; j++) s = wadd(s, wsub(widen(sload(at(SV, j)), part), x0));
+  return wadd(x0, wdiv(s, wsplat(<f64>r)));
+}
+
+/** Softmax of the scores in WW (half `part`) given their max; y = Σ w x into setY. */
+function wideSoftmax(r: i32, part: i32, smax: Wide): void {
+  let Z = wsplat(0);
+  for (let j = 0; j < r; j++) {
+    const e = wexp(wsub(wload(wat(WW, j, part)), smax));
+    wstore(wat(WW, j, part), e);
+    Z = wadd(Z, e);
+  }
+  normalise(r, part, Z);
+}
+
+/** w ← w / Z; y = x₀ + Σ w (x − x₀). */
+function normalise(r: i32, part: i32, Z: Wide): void {
+  const x0 = widen(sload(at(SV, 0)), part);
+  let yt = wsplat(0);
+  for (let j = 0; j < r; j++) {
+    const w = wdiv(wload(wat(WW, j, part)), Z);
+    wstore(wat(WW, j, part), w);
+    yt = wadd(yt, wmul(w, wsub(widen(sload(at(SV, j)), part), x0)));
+  }
+  setY(part, wadd(x0, yt));
+}
+
+/** ỹ = y − x₀ in float32 (for the gradient formulas, which use t = x − x₀). */
+// @ts-ignore: decorator
+@inline function yRelative(): Vec {
+  const x0 = sload(at(SV, 0));
+  return narrow(wsub(yLo, widen(x0, 0)), wsub(yHi, widen(x0, WIDE_PARTS - 1)));
+}
+
+/**
+ * edscw: D(x, m) = 2|x m|/(x² + m²), D(0,0) = 1, scale-free (M = max(|x|,|m|)); w ∝ e^{D − D_max}
+ * into SW1 and y (wide) into yLo/yHi; ∂_x D, ∂_m D into SA, SB when `grad`. Returns ỹ.
+ */
+function dscWeights(r: i32, grad: bool): Vec {
+  const zero = wsplat(0);
+  const one = wsplat(1);
+  const two = wsplat(2);
+  for (let part = 0; part < WIDE_PARTS; part++) {
+    const m = wideMean(r, part);
+    const am = wabs(m);
+    let dmax = wsplat(-Infinity);
+    for (let j = 0; j < r; j++) {
+      const x = widen(sload(at(SV, j)), part);
+      const M = wmax(wabs(x), am);
+      const origin = weq(M, zero);
+      const Ms = wselect(one, M, origin);
+      const xh = wdiv(x, Ms);
+      const mh = wdiv(m, Ms);
+      const xx = wmul(xh, xh);
+      const mm = wmul(mh, mh);
+      const q = wadd(xx, mm);
+      const D = wselect(one, wdiv(wmul(two, wabs(wmul(xh, mh))), q), origin);
+      wstore(wat(WW, j, part), D);
+      dmax = wmax(dmax, D);
+      if (grad) {
+        const s2 = wmul(two, wmul(wsgn(x), wsgn(m)));
+        const den = wmul(wmul(q, q), Ms);
+        wstore(wat(WA, j, part), wselect(zero, wdiv(wmul(wmul(s2, mh), wsub(mm, xx)), den), origin));
+        wstore(wat(WB, j, part), wselect(zero, wdiv(wmul(wmul(s2, xh), wsub(xx, mm)), den), origin));
+      }
+    }
+    wideSoftmax(r, part, dmax);
+  }
+  narrowWeights(r, grad, true);
+  return yRelative();
+}
+
+/**
+ * idw: u = x − m, δ = hypot(u, ε) (scale-free), w = (δ_min/δ)/Σ(δ_min/δ) into SW1, y (wide) into
+ * yLo/yHi, q = −(u/δ)/δ into SA when `grad` (b = −q). Returns ỹ.
+ */
+function idwWeights(r: i32, grad: bool): Vec {
+  const eps = wsplat(<f64>reinterpret<f32>(param(IDW_EPS)));
+  for (let part = 0; part < WIDE_PARTS; part++) {
+    const m = wideMean(r, part);
+    let dmin = wsplat(Infinity);
+    for (let j = 0; j < r; j++) {
+      const u = wsub(widen(sload(at(SV, j)), part), m);
+      const M = wmax(wabs(u), eps);
+      const uh = wdiv(u, M);
+      const eh = wdiv(eps, M);
+      const delta = wmul(M, wsqrt(wadd(wmul(uh, uh), wmul(eh, eh))));
+      wstore(wat(WW, j, part), delta);
+      dmin = wmin(dmin, delta);
+      if (grad) wstore(wat(WA, j, part), wdiv(wdiv(wsub(wsplat(0), u), delta), delta));
+    }
+    let Z = wsplat(0);
+    for (let j = 0; j < r; j++) {
+      const rho = wdiv(dmin, wload(wat(WW, j, part)));
+      wstore(wat(WW, j, part), rho);
+      Z = wadd(Z, rho);
+    }
+    normalise(r, part, Z);
+  }
+  narrowWeights(r, grad, false);
+  return yRelative();
+}
+
+/** Max of the r tap values (NaN-propagating). */
+function regionMax(r: i32): Vec {
+  let xmax = sload(at(SV, 0));
+  for (let j = 1; j < r; j++) xmax = max(xmax, sload(at(SV, j)));
+  return xmax;
+}
+
+/**
+ * em (SoftPool): w = softmax(x) = e^{x − x_max}/Z into `w`, τ = x − x_max into `tau`.
+ * Returns ỹ = Σ w τ (y = x_max + ỹ).
+ */
+function emWeights(r: i32, w: usize, tau: usize, xmax: Vec): Vec {
+  let Z = splat(0);
+  for (let j = 0; j < r; j++) {
+    const t = sub(sload(at(SV, j)), xmax);
+    sstore(at(tau, j), t);
+    const e = exp(t);
+    sstore(at(w, j), e);
+    Z = add(Z, e);
+  }
+  const iz = div(splat(1), Z);
+  let yt = splat(0);
+  for (let j = 0; j < r; j++) {
+    const wj = mul(sload(at(w, j)), iz);
+    sstore(at(w, j), wj);
+    yt = add(yt, mul(wj, sload(at(tau, j))));
+  }
+  return yt;
+}
+
+/** Wide (y^D − y^M) or β̂ y^D + (1 − β̂) y^M for adaPool, from yLo/yHi (D) and x_max + ỹ^M. */
+function adaCombine(bhat: Vec, xmax: Vec, ytM: Vec, difference: bool): Vec {
+  let lo = wsplat(0);
+  let hi = wsplat(0);
+  for (let part = 0; part < WIDE_PARTS; part++) {
+    const yM = wadd(widen(xmax, part), widen(ytM, part));
+    const yD = part == 0 ? yLo : yHi;
+    const b = widen(bhat, part);
+    const v = difference ? wsub(yD, yM) : wadd(wmul(b, yD), wmul(wsub(wsplat(1), b), yM));
+    if (part == 0) lo = v;
+    else hi = v;
+  }
+  return narrow(lo, WIDE_PARTS == 1 ? lo : hi);
+}
+
+/** β̂ = clamp(β, 0, 1) of the current lanes at output oi. */
+// @ts-ignore: decorator
+@inline function betaAt(oi: i32): Vec {
+  return gather(ptr(BETA), LB, kindB, i32At(ptr(T_BETA), oi));
+}
+// @ts-ignore: decorator
+@inline function clamp01(b: Vec): Vec { return min(max(b, splat(0)), splat(1)); }
+
+/** Writes the mask row of output oi from weights `w` (row of r taps). */
+function storeMask(w: usize, oi: i32, t0: i32, r: i32): void {
+  const mask = ptr(MASK);
+  const tapMask = ptr(T_MASK);
+  const m0 = i32At(ptr(T_MASKOFF), oi);
+  const km = storeKind(kindM);
+  for (let j = 0; j < r; j++) scatter(mask, LM, km, m0 + i32At(tapMask, t0 + j), sload(at(w, j)), nLanes);
+}
+
+/** maxPool's winning tap per lane (first max, strict >, NaN wins) as a float index. */
+function argmax(r: i32): Vec {
+  let best = sload(at(SV, 0));
+  let bi = splat(0);
+  for (let j = 1; j < r; j++) {
+    const v = sload(at(SV, j));
+    const take = and(or(gt(v, best), ne(v, v)), eq(best, best));
+    best = select(v, best, take);
+    bi = select(splat(<f32>j), bi, take);
+  }
+  return bi;
+}
+
+/** Forward of one group of lanes at output oi. */
+function forwardRegion(method: i32, oi: i32): void {
+  const r = i32At(ptr(T_COUNT), oi);
+  if (r == 0) return; // empty region: output 0, mask 0, index −1 (buffers pre-filled)
+  const n = nLanes;
+  const t0 = oi * param(W);
+  const s = loadRegion(ptr(X), t0, r, ptr(T_INPUT));
+  const yOff = i32At(ptr(T_OUT), oi);
+  const ky = storeKind(kindY);
+  const withMask = param(RETURN_MASK) != 0;
+  const x0 = sload(at(SV, 0));
+  const fr = splat(<f32>r);
+  let y: Vec;
+  if (method == 0) {
+    // avg: y = Σ x / P, P = |R| or the countIncludePad divisor
+    const P = splat(param(COUNT_INCLUDE_PAD) != 0 ? <f32>i32At(ptr(T_PADDED), oi) : <f32>r);
+    let sum = splat(0);
+    for (let j = 0; j < r; j++) sum = add(sum, sload(at(SV, j)));
+    y = div(sum, P);
+    if (withMask) {
+      const w = div(splat(1), P);
+      for (let j = 0; j < r; j++) sstore(at(SW1, j), w);
+      storeMask(SW1, oi, t0, r);
+    }
+  } else if (method == 1) {
+    const bi = argmax(r);
+    y = splat(0);
+    for (let j = 0; j < r; j++) {
+      const hit = eq(bi, splat(<f32>j));
+      y = select(sload(at(SV, j)), y, hit);
+      if (withMask) sstore(at(SW1, j), ones(hit));
+    }
+    if (withMask) {
+      storeMask(SW1, oi, t0, r);
+      const flat = ptr(T_FLAT);
+      const ind = ptr(INDICES);
+      for (let l = 0; l < n; l++) {
+        const k = <i32>lane(bi, l);
+        store<i32>(ind + (<usize>(getLane(LY, l) + yOff) << 2), i32At(flat, t0 + k) + getLane(LF, l));
+      }
+    }
+  } else if (method == 2) {
+    const xmax = regionMax(r);
+    y = add(xmax, emWeights(r, SW1, ST2, xmax));
+    if (withMask) storeMask(SW1, oi, t0, r);
+  } else if (method == 3 || method == 4) {
+    if (method == 3) dscWeights(r, false);
+    else idwWeights(r, false);
+    y = narrow(yLo, yHi);
+    if (withMask) storeMask(SW1, oi, t0, r);
+  } else {
+    // ada: y = β̂ y^D + (1 − β̂) y^M, mask likewise
+    const b = clamp01(betaAt(oi));
+    const b1 = sub(splat(1), b);
+    dscWeights(r, false);
+    const xmax = regionMax(r);
+    const ytM = emWeights(r, SW2, ST2, xmax);
+    y = adaCombine(b, xmax, ytM, false);
+    if (withMask) {
+      for (let j = 0; j < r; j++) sstore(at(SW1, j), add(mul(b, sload(at(SW1, j))), mul(b1, sload(at(SW2, j)))));
+      storeMask(SW1, oi, t0, r);
+    }
+  }
+  scatter(ptr(Y), LY, ky, yOff, y, n);
+}
+
+/**
+ * Exact input gradient of one group at output oi (OPERATORS.md 3):
+ *   ∂y/∂x_k = w_k + w_k (x_k − y) a_k + (1/|R|) Σ_j w_j (x_j − y) b_j,
+ * scattered as dx[π_k] += g · ∂y/∂x_k (overlapping windows add). adaPool also accumulates
+ * dβ += g (y^D − y^M) 1[0 ≤ β ≤ 1] (float64, lane by lane since lanes may share a β).
+ */
+function backwardRegion(method: i32, oi: i32): void {
+  const r = i32At(ptr(T_COUNT), oi);
+  if (r == 0) return;
+  const n = nLanes;
+  const t0 = oi * param(W);
+  const tapInput = ptr(T_INPUT);
+  const s = loadRegion(ptr(X), t0, r, tapInput);
+  const g = gather(ptr(DY), LY, kindY, i32At(ptr(T_OUT), oi));
+  const dx = ptr(DX);
+  const kx = storeKind(kindX);
+  const x0 = sload(at(SV, 0));
+  const fr = splat(<f32>r);
+  if (method == 0) {
+    const P = splat(param(COUNT_INCLUDE_PAD) != 0 ? <f32>i32At(ptr(T_PADDED), oi) : <f32>r);
+    const gd = div(g, P);
+    for (let j = 0; j < r; j++) accumulate(dx, LX, kx, i32At(tapInput, t0 + j), gd, n);
+    return;
+  }
+  if (method == 1) {
+    const bi = argmax(r);
+    for (let j = 0; j < r; j++) {
+      accumulate(dx, LX, kx, i32At(tapInput, t0 + j), select(g, splat(0), eq(bi, splat(<f32>j))), n);
+    }
+    return;
+  }
+  if (method == 2) {
+    // em: ∂y/∂x_k = w_k (1 + x_k − y)
+    const yt = emWeights(r, SW1, ST2, regionMax(r));
+    for (let k = 0; k < r; k++) {
+      const wk = sload(at(SW1, k));
+      const d = mul(wk, add(splat(1), sub(sload(at(ST2, k)), yt)));
+      accumulate(dx, LX, kx, i32At(tapInput, t0 + k), mul(g, d), n);
+    }
+    return;
+  }
+  if (method == 3 || method == 4) {
+    const yt = method == 3 ? dscWeights(r, true) : idwWeights(r, true);
+    // A = (1/|R|) Σ_j w_j (x_j − y) b_j   (idw: b = −q)
+    let A = splat(0);
+    for (let j = 0; j < r; j++) {
+      const bj = method == 3 ? sload(at(SB, j)) : sub(splat(0), sload(at(SA, j)));
+      A = add(A, mul(mul(sload(at(SW1, j)), sub(sload(at(ST, j)), yt)), bj));
+    }
+    A = div(A, fr);
+    for (let k = 0; k < r; k++) {
+      const wk = sload(at(SW1, k));
+      const d = add(add(wk, mul(mul(wk, sub(sload(at(ST, k)), yt)), sload(at(SA, k)))), A);
+      accumulate(dx, LX, kx, i32At(tapInput, t0 + k), mul(g, d), n);
+    }
+    return;
+  }
+  // ada: β̂-mix of the edscw and em derivatives; dβ = (y^D − y^M)·1[0 ≤ β ≤ 1]
+  const beta = betaAt(oi);
+  const b = clamp01(beta);
+  const b1 = sub(splat(1), b);
+  const ytD = dscWeights(r, true);
+  const xmax = regionMax(r);
+  const ytM = emWeights(r, SW2, ST2, xmax);
+  let A = splat(0);
+  for (let j = 0; j < r; j++) A = add(A, mul(mul(sload(at(SW1, j)), sub(sload(at(ST, j)), ytD)), sload(at(SB, j))));
+  A = div(A, fr);
+  for (let k = 0; k < r; k++) {
+    const wD = sload(at(SW1, k));
+    const wM = sload(at(SW2, k));
+    const dD = add(add(wD, mul(mul(wD, sub(sload(at(ST, k)), ytD)), sload(at(SA, k)))), A);
+    const dM = mul(wM, add(splat(1), sub(sload(at(ST2, k)), ytM)));
+    accumulate(dx, LX, kx, i32At(tapInput, t0 + k), mul(g, add(mul(b, dD), mul(b1, dM))), n);
+  }
+  const inRange = ones(and(ge(beta, splat(0)), le(beta, splat(1))));
+  const db = mul(mul(g, adaCombine(b, xmax, ytM, true)), inRange);
+  const dbeta = ptr(DBETA);
+  const bOff = i32At(ptr(T_BETA), oi);
+  for (let l = 0; l < n; l++) {
+    const p = dbeta + (<usize>(getLane(LB, l) + bOff) << 3);
+    store<f64>(p, load<f64>(p) + <f64>lane(db, l));
+  }
+}
+
+/** adaUnpool: U[π(o,κ)] += v_o W_{o,κ}. */
+function unpoolRegion(oi: i32): void {
+  const r = i32At(ptr(T_COUNT), oi);
+  const n = nLanes;
+  const t0 = oi * param(W);
+  const v = gather(ptr(Y), LY, kindY, i32At(ptr(T_OUT), oi));
+  const m0 = i32At(ptr(T_MASKOFF), oi);
+  const tapMask = ptr(T_MASK);
+  const tapInput = ptr(T_INPUT);
+  const U = ptr(X);
+  const kx = storeKind(kindX);
+  for (let j = 0; j < r; j++) {
+    const w = gather(ptr(MASK), LM, kindM, m0 + i32At(tapMask, t0 + j));
+    accumulate(U, LX, kx, i32At(tapInput, t0 + j), mul(v, w), n);
+  }
+}
+
+/** adaUnpool backward: dv_o = Σ_κ W_{o,κ} G_{π(o,κ)}, dW_{o,κ} = v_o G_{π(o,κ)}. */
+function unpoolGradRegion(oi: i32): void {
+  const r = i32At(ptr(T_COUNT), oi);
+  const n = nLanes;
+  const t0 = oi * param(W);
+  const yOff = i32At(ptr(T_OUT), oi);
+  const v = gather(ptr(Y), LY, kindY, yOff);
+  const m0 = i32At(ptr(T_MASKOFF), oi);
+  const tapMask = ptr(T_MASK);
+  const tapInput = ptr(T_INPUT);
+  const km = storeKind(kindM);
+  let dv = splat(0);
+  for (let j = 0; j < r; j++) {
+    const G = gather(ptr(DX), LX, kindX, i32At(tapInput, t0 + j));
+    const mo = m0 + i32At(tapMask, t0 + j);
+    dv = add(dv, mul(gather(ptr(MASK), LM, kindM, mo), G));
+    scatter(ptr(DBETA), LM, km, mo, mul(v, G), n);
+  }
+  scatter(ptr(DY), LY, storeKind(kindY), yOff, dv, n);
+}
+
+// @ts-ignore: decorator
+@inline function imin(a: i32, b: i32): i32 { return a < b ? a : b; }
+
+// ---- drivers --------------------------------------------------------------------------------
+
+const FORWARD = 0;
+const BACKWARD = 1;
+const UNPOOL = 2;
+const UNPOOL_GRAD = 3;
+
+// @ts-ignore: decorator
+@inline function region(job: i32, method: i32, oi: i32): void {
+  if (job == FORWARD) forwardRegion(method, oi);
+  else if (job == BACKWARD) backwardRegion(method, oi);
+  else if (job == UNPOOL) unpoolRegion(oi);
+  else unpoolGradRegion(oi);
+}
+
+function run(job: i32): void {
+  const method = param(METHOD);
+  const outputs = param(OUTPUTS);
+  const N = param(NB);
+  const C = param(NC);
+  const groups = param(GROUPS);
+  const w = param(W);
+  const scratch = ptr(SCRATCH);
+  const taps: i32 = w > 0 ? w : 1;
+  const row: usize = <usize>taps * VBYTES;
+  SV = scratch; ST = SV + row; SW1 = ST + row; SW2 = SW1 + row; SA = SW2 + row; SB = SA + row; ST2 = SB + row;
+  const wrow: usize = <usize>taps * <usize>WIDE_PARTS * WBYTES;
+  WW = ST2 + row; WA = WW + wrow; WB = WA + wrow;
+  for (let b = 0; b < N; b++) {
+    if (groups == 0) {
+      // lanes across channels: LANES channels share every output's table row
+      for (let c0 = 0; c0 < C; c0 += LANES) {
+        const n = imin(LANES, C - c0);
+        for (let l = 0; l < LANES; l++) {
+          const c = c0 + imin(l, n - 1);
+          setLane(LX, l, b * param(XS_N) + c * param(XS_C));
+          setLane(LY, l, b * param(YS_N) + c * param(YS_C));
+          setLane(LM, l, b * param(MS_N) + c * param(MS_C));
+          setLane(LB, l, b * param(BS_N) + c * param(BS_C));
+          setLane(LF, l, 0);
+        }
+        setKinds(n);
+        for (let oi = 0; oi < outputs; oi++) region(job, method, oi);
+      }
+    } else {
+      // lanes across neighbouring outputs of one plane: group g = (oi, lanes, Δx, Δy, Δmask, Δβ, Δflat)
+      const gt = ptr(T_GROUPS);
+      for (let c = 0; c < C; c++) {
+        const bx = b * param(XS_N) + c * param(XS_C);
+        const by = b * param(YS_N) + c * param(YS_C);
+        const bm = b * param(MS_N) + c * param(MS_C);
+        const bb = b * param(BS_N) + c * param(BS_C);
+        for (let g = 0; g < groups; g++) {
+          const e = g * 7;
+          const oi = i32At(gt, e);
+          const n = i32At(gt, e + 1);
+          const dX = i32At(gt, e + 2);
+          const dY = i32At(gt, e + 3);
+          const dM = i32At(gt, e + 4);
+          const dB = i32At(gt, e + 5);
+          const dF = i32At(gt, e + 6);
+          for (let l = 0; l < LANES; l++) {
+            const k = imin(l, n - 1);
+            setLane(LX, l, bx + k * dX);
+            setLane(LY, l, by + k * dY);
+            setLane(LM, l, bm + k * dM);
+            setLane(LB, l, bb + k * dB);
+            setLane(LF, l, k * dF);
+          }
+          setKinds(n);
+          region(job, method, oi);
+        }
+      }
+    }
+  }
+}
+
+/** The SIMD width this build was compiled for (4, or 1 for the scalar build). */
+export function lanes(): i32 { return LANES; }
+/** First free byte above the module's static data; the host's arena starts here. */
+export function heapBase(): usize { return __heap_base; }
+
+export function poolForward(params: usize): void { P = params; run(FORWARD); }
+export function poolBackward(params: usize): void { P = params; run(BACKWARD); }
+/** Unpool reuses the slots: v → Y, mask → MASK, U → X. */
+export function unpool(params: usize): void { P = params; run(UNPOOL); }
+/** Unpool backward: v → Y, mask → MASK, dU → DX; writes dv → DY, dmask → DBETA (f32). */
+export function unpoolGrad(params: usize): void { P = params; run(UNPOOL_GRAD); }
+
+/** exp of n floats in place (for tests of the polynomial). */
+export function expInPlace(p: usize, n: i32): void {
+  let i = 0;
+  for (; i + LANES <= n; i += LANES) sstore(p + (<usize>i << 2), exp(sload(p + (<usize>i << 2))));
+  for (; i < n; i++) {
+    const q = p + (<usize>i << 2);
+    store<f32>(q, lane(exp(splat(load<f32>(q))), 0));
+  }
+}
