@@ -14,7 +14,7 @@
  * tap x₀ (t = x − x₀) so that x − m and x − y are accurate when |x| ≫ |x − m|.
  */
 import {
-  Vec, Mask, LANES, VBYTES, CONTIG, STRIDE2, GATHER,
+  Vec, Mask, LANES, VBYTES, setLaneCount,
   splat, add, sub, mul, div, max, min, abs, sqrt, gt, lt, ge, le, eq, ne, and, or, select, ones, lane,
   sload, sstore, gather, scatter, accumulate, exp,
   Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wmin, wabs, wsqrt, weq, wsgn, wselect,
@@ -46,47 +46,22 @@ let P: usize = 0;
 // @ts-ignore: decorator
 @inline function i32At(table: usize, i: i32): i32 { return load<i32>(table + (<usize>i << 2)); }
 
-// ---- lane state: element offsets of each lane's plane/output base ---------------------------
-const LX = memory.data(16); // input (x, dx, U)
-const LY = memory.data(16); // output (y, dy, v, dv)
-const LM = memory.data(16); // mask
-const LB = memory.data(16); // β
-const LF = memory.data(16); // flat input index shift (maxPool indices)
+// Parameters of the running call, read once per call.
+let gW: i32 = 0;
+let withMask = false;
+let countIncludePad = false;
+let tCount: usize = 0; let tInput: usize = 0; let tMask: usize = 0; let tFlat: usize = 0; let tPadded: usize = 0;
+let tOut: usize = 0; let tMaskOff: usize = 0; let tBeta: usize = 0;
+let pX: usize = 0; let pBeta: usize = 0; let pDy: usize = 0; let pY: usize = 0; let pMask: usize = 0;
+let pIndices: usize = 0; let pDx: usize = 0; let pDbeta: usize = 0;
+
+// ---- lanes: lane l of the current group sits at element base + l·step of each tensor --------
 let nLanes: i32 = 1;
-let kindX: i32 = CONTIG;
-let kindY: i32 = CONTIG;
-let kindM: i32 = CONTIG;
-let kindB: i32 = CONTIG;
-
-// @ts-ignore: decorator
-@inline function setLane(arr: usize, l: i32, v: i32): void { store<i32>(arr + (<usize>l << 2), v); }
-// @ts-ignore: decorator
-@inline function getLane(arr: usize, l: i32): i32 { return load<i32>(arr + (<usize>l << 2)); }
-
-function kindOf(arr: usize, n: i32): i32 {
-  if (LANES == 1) return CONTIG;
-  if (n < LANES) return GATHER;
-  const b = getLane(arr, 0);
-  let contig = true;
-  let stride2 = true;
-  for (let l = 1; l < LANES; l++) {
-    const d = getLane(arr, l) - b;
-    contig = contig && d == l;
-    stride2 = stride2 && d == 2 * l;
-  }
-  return contig ? CONTIG : stride2 ? STRIDE2 : GATHER;
-}
-
-function setKinds(n: i32): void {
-  nLanes = n;
-  kindX = kindOf(LX, n);
-  kindY = kindOf(LY, n);
-  kindM = kindOf(LM, n);
-  kindB = kindOf(LB, n);
-  // stores and read-modify-writes need CONTIG or GATHER; STRIDE2 is for loads only
-}
-// @ts-ignore: decorator
-@inline function storeKind(k: i32): i32 { return k == STRIDE2 ? GATHER : k; }
+let bx: i32 = 0; let sx: i32 = 0; // input (x, dx, U)
+let by: i32 = 0; let sy: i32 = 0; // output (y, dy, v, dv)
+let bm: i32 = 0; let sm: i32 = 0; // mask
+let bb: i32 = 0; let sb: i32 = 0; // β
+let sf: i32 = 0; // flat input index (maxPool indices)
 
 // ---- scratch: per-tap Vec arrays of length W -------------------------------------------------
 let SV: usize = 0; // x
@@ -103,11 +78,10 @@ let ST2: usize = 0; // τ = x − x_max (em)
 
 /** Loads the r tap values of the current lanes into SV and t = x − x₀ into ST; returns Σ t. */
 function loadRegion(x: usize, t0: i32, r: i32, tapInput: usize): Vec {
-  const kx = kindX;
-  const x0 = gather(x, LX, kx, i32At(tapInput, t0));
+  const x0 = gather(x, bx, sx, i32At(tapInput, t0));
   let s = splat(0);
   for (let j = 0; j < r; j++) {
-    const v = gather(x, LX, kx, i32At(tapInput, t0 + j));
+    const v = gather(x, bx, sx, i32At(tapInput, t0 + j));
     sstore(at(SV, j), v);
     const t = sub(v, x0);
     sstore(at(ST, j), t);
@@ -299,18 +273,17 @@ function adaCombine(bhat: Vec, xmax: Vec, ytM: Vec, difference: bool): Vec {
 /** β̂ = clamp(β, 0, 1) of the current lanes at output oi. */
 // @ts-ignore: decorator
 @inline function betaAt(oi: i32): Vec {
-  return gather(ptr(BETA), LB, kindB, i32At(ptr(T_BETA), oi));
+  return gather(pBeta, bb, sb, i32At(tBeta, oi));
 }
 // @ts-ignore: decorator
 @inline function clamp01(b: Vec): Vec { return min(max(b, splat(0)), splat(1)); }
 
 /** Writes the mask row of output oi from weights `w` (row of r taps). */
 function storeMask(w: usize, oi: i32, t0: i32, r: i32): void {
-  const mask = ptr(MASK);
-  const tapMask = ptr(T_MASK);
-  const m0 = i32At(ptr(T_MASKOFF), oi);
-  const km = storeKind(kindM);
-  for (let j = 0; j < r; j++) scatter(mask, LM, km, m0 + i32At(tapMask, t0 + j), sload(at(w, j)), nLanes);
+  const mask = pMask;
+  const tapMask = tMask;
+  const m0 = i32At(tMaskOff, oi);
+  for (let j = 0; j < r; j++) scatter(mask, bm, sm, m0 + i32At(tapMask, t0 + j), sload(at(w, j)));
 }
 
 /** maxPool's winning tap per lane (first max, strict >, NaN wins) as a float index. */
@@ -328,20 +301,18 @@ function argmax(r: i32): Vec {
 
 /** Forward of one group of lanes at output oi. */
 function forwardRegion(method: i32, oi: i32): void {
-  const r = i32At(ptr(T_COUNT), oi);
+  const r = i32At(tCount, oi);
   if (r == 0) return; // empty region: output 0, mask 0, index −1 (buffers pre-filled)
   const n = nLanes;
-  const t0 = oi * param(W);
-  const s = loadRegion(ptr(X), t0, r, ptr(T_INPUT));
-  const yOff = i32At(ptr(T_OUT), oi);
-  const ky = storeKind(kindY);
-  const withMask = param(RETURN_MASK) != 0;
+  const t0 = oi * gW;
+  const s = loadRegion(pX, t0, r, tInput);
+  const yOff = i32At(tOut, oi);
   const x0 = sload(at(SV, 0));
   const fr = splat(<f32>r);
   let y: Vec;
   if (method == 0) {
     // avg: y = Σ x / P, P = |R| or the countIncludePad divisor
-    const P = splat(param(COUNT_INCLUDE_PAD) != 0 ? <f32>i32At(ptr(T_PADDED), oi) : <f32>r);
+    const P = splat(countIncludePad ? <f32>i32At(tPadded, oi) : <f32>r);
     let sum = splat(0);
     for (let j = 0; j < r; j++) sum = add(sum, sload(at(SV, j)));
     y = div(sum, P);
@@ -360,11 +331,11 @@ function forwardRegion(method: i32, oi: i32): void {
     }
     if (withMask) {
       storeMask(SW1, oi, t0, r);
-      const flat = ptr(T_FLAT);
-      const ind = ptr(INDICES);
+      const flat = tFlat;
+      const ind = pIndices;
       for (let l = 0; l < n; l++) {
         const k = <i32>lane(bi, l);
-        store<i32>(ind + (<usize>(getLane(LY, l) + yOff) << 2), i32At(flat, t0 + k) + getLane(LF, l));
+        store<i32>(ind + (<usize>((by + l * sy) + yOff) << 2), i32At(flat, t0 + k) + l * sf);
       }
     }
   } else if (method == 2) {
@@ -389,7 +360,7 @@ function forwardRegion(method: i32, oi: i32): void {
       storeMask(SW1, oi, t0, r);
     }
   }
-  scatter(ptr(Y), LY, ky, yOff, y, n);
+  scatter(pY, by, sy, yOff, y);
 }
 
 /**
@@ -399,27 +370,26 @@ function forwardRegion(method: i32, oi: i32): void {
  * dβ += g (y^D − y^M) 1[0 ≤ β ≤ 1] (float64, lane by lane since lanes may share a β).
  */
 function backwardRegion(method: i32, oi: i32): void {
-  const r = i32At(ptr(T_COUNT), oi);
+  const r = i32At(tCount, oi);
   if (r == 0) return;
   const n = nLanes;
-  const t0 = oi * param(W);
-  const tapInput = ptr(T_INPUT);
-  const s = loadRegion(ptr(X), t0, r, tapInput);
-  const g = gather(ptr(DY), LY, kindY, i32At(ptr(T_OUT), oi));
-  const dx = ptr(DX);
-  const kx = storeKind(kindX);
+  const t0 = oi * gW;
+  const tapInput = tInput;
+  const s = loadRegion(pX, t0, r, tapInput);
+  const g = gather(pDy, by, sy, i32At(tOut, oi));
+  const dx = pDx;
   const x0 = sload(at(SV, 0));
   const fr = splat(<f32>r);
   if (method == 0) {
-    const P = splat(param(COUNT_INCLUDE_PAD) != 0 ? <f32>i32At(ptr(T_PADDED), oi) : <f32>r);
+    const P = splat(countIncludePad ? <f32>i32At(tPadded, oi) : <f32>r);
     const gd = div(g, P);
-    for (let j = 0; j < r; j++) accumulate(dx, LX, kx, i32At(tapInput, t0 + j), gd, n);
+    for (let j = 0; j < r; j++) accumulate(dx, bx, sx, i32At(tapInput, t0 + j), gd);
     return;
   }
   if (method == 1) {
     const bi = argmax(r);
     for (let j = 0; j < r; j++) {
-      accumulate(dx, LX, kx, i32At(tapInput, t0 + j), select(g, splat(0), eq(bi, splat(<f32>j))), n);
+      accumulate(dx, bx, sx, i32At(tapInput, t0 + j), select(g, splat(0), eq(bi, splat(<f32>j))));
     }
     return;
   }
@@ -429,7 +399,7 @@ function backwardRegion(method: i32, oi: i32): void {
     for (let k = 0; k < r; k++) {
       const wk = sload(at(SW1, k));
       const d = mul(wk, add(splat(1), sub(sload(at(ST2, k)), yt)));
-      accumulate(dx, LX, kx, i32At(tapInput, t0 + k), mul(g, d), n);
+      accumulate(dx, bx, sx, i32At(tapInput, t0 + k), mul(g, d));
     }
     return;
   }
@@ -445,7 +415,7 @@ function backwardRegion(method: i32, oi: i32): void {
     for (let k = 0; k < r; k++) {
       const wk = sload(at(SW1, k));
       const d = add(add(wk, mul(mul(wk, sub(sload(at(ST, k)), yt)), sload(at(SA, k)))), A);
-      accumulate(dx, LX, kx, i32At(tapInput, t0 + k), mul(g, d), n);
+      accumulate(dx, bx, sx, i32At(tapInput, t0 + k), mul(g, d));
     }
     return;
   }
@@ -464,54 +434,52 @@ function backwardRegion(method: i32, oi: i32): void {
     const wM = sload(at(SW2, k));
     const dD = add(add(wD, mul(mul(wD, sub(sload(at(ST, k)), ytD)), sload(at(SA, k)))), A);
     const dM = mul(wM, add(splat(1), sub(sload(at(ST2, k)), ytM)));
-    accumulate(dx, LX, kx, i32At(tapInput, t0 + k), mul(g, add(mul(b, dD), mul(b1, dM))), n);
+    accumulate(dx, bx, sx, i32At(tapInput, t0 + k), mul(g, add(mul(b, dD), mul(b1, dM))));
   }
   const inRange = ones(and(ge(beta, splat(0)), le(beta, splat(1))));
   const db = mul(mul(g, adaCombine(b, xmax, ytM, true)), inRange);
-  const dbeta = ptr(DBETA);
-  const bOff = i32At(ptr(T_BETA), oi);
+  const dbeta = pDbeta;
+  const bOff = i32At(tBeta, oi);
   for (let l = 0; l < n; l++) {
-    const p = dbeta + (<usize>(getLane(LB, l) + bOff) << 3);
+    const p = dbeta + (<usize>((bb + l * sb) + bOff) << 3);
     store<f64>(p, load<f64>(p) + <f64>lane(db, l));
   }
 }
 
 /** adaUnpool: U[π(o,κ)] += v_o W_{o,κ}. */
 function unpoolRegion(oi: i32): void {
-  const r = i32At(ptr(T_COUNT), oi);
+  const r = i32At(tCount, oi);
   const n = nLanes;
-  const t0 = oi * param(W);
-  const v = gather(ptr(Y), LY, kindY, i32At(ptr(T_OUT), oi));
-  const m0 = i32At(ptr(T_MASKOFF), oi);
-  const tapMask = ptr(T_MASK);
-  const tapInput = ptr(T_INPUT);
-  const U = ptr(X);
-  const kx = storeKind(kindX);
+  const t0 = oi * gW;
+  const v = gather(pY, by, sy, i32At(tOut, oi));
+  const m0 = i32At(tMaskOff, oi);
+  const tapMask = tMask;
+  const tapInput = tInput;
+  const U = pX;
   for (let j = 0; j < r; j++) {
-    const w = gather(ptr(MASK), LM, kindM, m0 + i32At(tapMask, t0 + j));
-    accumulate(U, LX, kx, i32At(tapInput, t0 + j), mul(v, w), n);
+    const w = gather(pMask, bm, sm, m0 + i32At(tapMask, t0 + j));
+    accumulate(U, bx, sx, i32At(tapInput, t0 + j), mul(v, w));
   }
 }
 
 /** adaUnpool backward: dv_o = Σ_κ W_{o,κ} G_{π(o,κ)}, dW_{o,κ} = v_o G_{π(o,κ)}. */
 function unpoolGradRegion(oi: i32): void {
-  const r = i32At(ptr(T_COUNT), oi);
+  const r = i32At(tCount, oi);
   const n = nLanes;
-  const t0 = oi * param(W);
-  const yOff = i32At(ptr(T_OUT), oi);
-  const v = gather(ptr(Y), LY, kindY, yOff);
-  const m0 = i32At(ptr(T_MASKOFF), oi);
-  const tapMask = ptr(T_MASK);
-  const tapInput = ptr(T_INPUT);
-  const km = storeKind(kindM);
+  const t0 = oi * gW;
+  const yOff = i32At(tOut, oi);
+  const v = gather(pY, by, sy, yOff);
+  const m0 = i32At(tMaskOff, oi);
+  const tapMask = tMask;
+  const tapInput = tInput;
   let dv = splat(0);
   for (let j = 0; j < r; j++) {
-    const G = gather(ptr(DX), LX, kindX, i32At(tapInput, t0 + j));
+    const G = gather(pDx, bx, sx, i32At(tapInput, t0 + j));
     const mo = m0 + i32At(tapMask, t0 + j);
-    dv = add(dv, mul(gather(ptr(MASK), LM, kindM, mo), G));
-    scatter(ptr(DBETA), LM, km, mo, mul(v, G), n);
+    dv = add(dv, mul(gather(pMask, bm, sm, mo), G));
+    scatter(pDbeta, bm, sm, mo, mul(v, G));
   }
-  scatter(ptr(DY), LY, storeKind(kindY), yOff, dv, n);
+  scatter(pDy, by, sy, yOff, dv);
 }
 
 // @ts-ignore: decorator
@@ -532,61 +500,57 @@ const UNPOOL_GRAD = 3;
   else unpoolGradRegion(oi);
 }
 
+// @ts-ignore: decorator
+@inline function setLanes(n: i32): void {
+  nLanes = n;
+  setLaneCount(n);
+}
+
 function run(job: i32): void {
   const method = param(METHOD);
   const outputs = param(OUTPUTS);
   const N = param(NB);
   const C = param(NC);
   const groups = param(GROUPS);
-  const w = param(W);
-  const scratch = ptr(SCRATCH);
-  const taps: i32 = w > 0 ? w : 1;
+  gW = param(W);
+  withMask = param(RETURN_MASK) != 0;
+  countIncludePad = param(COUNT_INCLUDE_PAD) != 0;
+  tCount = ptr(T_COUNT); tInput = ptr(T_INPUT); tMask = ptr(T_MASK); tFlat = ptr(T_FLAT); tPadded = ptr(T_PADDED);
+  tOut = ptr(T_OUT); tMaskOff = ptr(T_MASKOFF); tBeta = ptr(T_BETA);
+  pX = ptr(X); pBeta = ptr(BETA); pDy = ptr(DY); pY = ptr(Y); pMask = ptr(MASK);
+  pIndices = ptr(INDICES); pDx = ptr(DX); pDbeta = ptr(DBETA);
+  const taps: i32 = gW > 0 ? gW : 1;
   const row: usize = <usize>taps * VBYTES;
-  SV = scratch; ST = SV + row; SW1 = ST + row; SW2 = SW1 + row; SA = SW2 + row; SB = SA + row; ST2 = SB + row;
+  SV = ptr(SCRATCH); ST = SV + row; SW1 = ST + row; SW2 = SW1 + row; SA = SW2 + row; SB = SA + row; ST2 = SB + row;
   const wrow: usize = <usize>taps * <usize>WIDE_PARTS * WBYTES;
   WW = ST2 + row; WA = WW + wrow; WB = WA + wrow;
+  const xsN = param(XS_N); const xsC = param(XS_C);
+  const ysN = param(YS_N); const ysC = param(YS_C);
+  const msN = param(MS_N); const msC = param(MS_C);
+  const bsN = param(BS_N); const bsC = param(BS_C);
   for (let b = 0; b < N; b++) {
     if (groups == 0) {
       // lanes across channels: LANES channels share every output's table row
-      for (let c0 = 0; c0 < C; c0 += LANES) {
-        const n = imin(LANES, C - c0);
-        for (let l = 0; l < LANES; l++) {
-          const c = c0 + imin(l, n - 1);
-          setLane(LX, l, b * param(XS_N) + c * param(XS_C));
-          setLane(LY, l, b * param(YS_N) + c * param(YS_C));
-          setLane(LM, l, b * param(MS_N) + c * param(MS_C));
-          setLane(LB, l, b * param(BS_N) + c * param(BS_C));
-          setLane(LF, l, 0);
-        }
-        setKinds(n);
+      sx = xsC; sy = ysC; sm = msC; sb = bsC; sf = 0;
+      for (let c = 0; c < C; c += LANES) {
+        setLanes(imin(LANES, C - c));
+        bx = b * xsN + c * xsC; by = b * ysN + c * ysC; bm = b * msN + c * msC; bb = b * bsN + c * bsC;
         for (let oi = 0; oi < outputs; oi++) region(job, method, oi);
       }
     } else {
       // lanes across neighbouring outputs of one plane: group g = (oi, lanes, Δx, Δy, Δmask, Δβ, Δflat)
       const gt = ptr(T_GROUPS);
       for (let c = 0; c < C; c++) {
-        const bx = b * param(XS_N) + c * param(XS_C);
-        const by = b * param(YS_N) + c * param(YS_C);
-        const bm = b * param(MS_N) + c * param(MS_C);
-        const bb = b * param(BS_N) + c * param(BS_C);
+        const x0 = b * xsN + c * xsC;
+        const y0 = b * ysN + c * ysC;
+        const m0 = b * msN + c * msC;
+        const b0 = b * bsN + c * bsC;
         for (let g = 0; g < groups; g++) {
           const e = g * 7;
           const oi = i32At(gt, e);
-          const n = i32At(gt, e + 1);
-          const dX = i32At(gt, e + 2);
-          const dY = i32At(gt, e + 3);
-          const dM = i32At(gt, e + 4);
-          const dB = i32At(gt, e + 5);
-          const dF = i32At(gt, e + 6);
-          for (let l = 0; l < LANES; l++) {
-            const k = imin(l, n - 1);
-            setLane(LX, l, bx + k * dX);
-            setLane(LY, l, by + k * dY);
-            setLane(LM, l, bm + k * dM);
-            setLane(LB, l, bb + k * dB);
-            setLane(LF, l, k * dF);
-          }
-          setKinds(n);
+          setLanes(i32At(gt, e + 1));
+          sx = i32At(gt, e + 2); sy = i32At(gt, e + 3); sm = i32At(gt, e + 4); sb = i32At(gt, e + 5); sf = i32At(gt, e + 6);
+          bx = x0; by = y0; bm = m0; bb = b0;
           region(job, method, oi);
         }
       }

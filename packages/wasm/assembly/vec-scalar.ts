@@ -5,9 +5,6 @@ export type Mask = bool;
 export const LANES: i32 = 1;
 export const VBYTES: usize = 4;
 
-export const CONTIG: i32 = 0;
-export const STRIDE2: i32 = 1;
-export const GATHER: i32 = 2;
 
 // @ts-ignore: decorator
 @inline export function splat(v: f32): Vec { return v; }
@@ -56,17 +53,16 @@ export const GATHER: i32 = 2;
 // @ts-ignore: decorator
 @inline export function sstore(p: usize, v: Vec): void { store<f32>(p, v); }
 
+export function setLaneCount(n: i32): void {}
 // @ts-ignore: decorator
-@inline function at(mem: usize, lanes: usize, off: i32): usize {
-  return mem + (<usize>(load<i32>(lanes) + off) << 2);
-}
+@inline function at(mem: usize, base: i32, off: i32): usize { return mem + (<usize>(base + off) << 2); }
 // @ts-ignore: decorator
-@inline export function gather(mem: usize, lanes: usize, kind: i32, off: i32): Vec { return load<f32>(at(mem, lanes, off)); }
+@inline export function gather(mem: usize, base: i32, step: i32, off: i32): Vec { return load<f32>(at(mem, base, off)); }
 // @ts-ignore: decorator
-@inline export function scatter(mem: usize, lanes: usize, kind: i32, off: i32, v: Vec, n: i32): void { store<f32>(at(mem, lanes, off), v); }
+@inline export function scatter(mem: usize, base: i32, step: i32, off: i32, v: Vec): void { store<f32>(at(mem, base, off), v); }
 // @ts-ignore: decorator
-@inline export function accumulate(mem: usize, lanes: usize, kind: i32, off: i32, v: Vec, n: i32): void {
-  const p = at(mem, lanes, off);
+@inline export function accumulate(mem: usize, base: i32, step: i32, off: i32, v: Vec): void {
+  const p = at(mem, base, off);
   store<f32>(p, load<f32>(p) + v);
 }
 

@@ -6,10 +6,6 @@ export const LANES: i32 = 4;
 /** Bytes per Vec in scratch memory. */
 export const VBYTES: usize = 16;
 
-/** How a Vec's lanes are laid out in memory (lane bases in a 4 × i32 array). */
-export const CONTIG: i32 = 0; // base, base+1, base+2, base+3
-export const STRIDE2: i32 = 1; // base, base+2, base+4, base+6 (loads only)
-export const GATHER: i32 = 2; // anything else
 
 // @ts-ignore: decorator
 @inline export function splat(v: f32): Vec { return f32x4.splat(v); }
@@ -66,49 +62,58 @@ export const GATHER: i32 = 2; // anything else
 // @ts-ignore: decorator
 @inline export function sstore(p: usize, v: Vec): void { v128.store(p, v); }
 
+/** Lanes in use (1..4) for the next gathers/scatters; lanes ≥ n repeat lane n−1 on loads. */
+let laneCount: i32 = 4;
+export function setLaneCount(n: i32): void { laneCount = n; }
+
 // @ts-ignore: decorator
-@inline function at(mem: usize, lanes: usize, l: usize, off: i32): usize {
-  return mem + (<usize>(load<i32>(lanes + (l << 2)) + off) << 2);
+@inline function at(mem: usize, base: i32, step: i32, l: i32, off: i32): usize {
+  return mem + (<usize>(base + off + l * step) << 2);
 }
 
-/** Loads lane l from mem[lanes[l] + off] (lanes is a 4 × i32 array of element offsets). */
+/** Loads lane l from mem[base + l·step + off] (element offsets). */
 // @ts-ignore: decorator
-@inline export function gather(mem: usize, lanes: usize, kind: i32, off: i32): Vec {
-  const p0 = at(mem, lanes, 0, off);
-  if (kind == CONTIG) return v128.load(p0);
-  if (kind == STRIDE2) return v128.shuffle<f32>(v128.load(p0), v128.load(p0, 16), 0, 2, 4, 6);
+@inline export function gather(mem: usize, base: i32, step: i32, off: i32): Vec {
+  const n = laneCount;
+  const p0 = at(mem, base, step, 0, off);
+  if (n == 4) {
+    if (step == 1) return v128.load(p0);
+    if (step == 2) return v128.shuffle<f32>(v128.load(p0), v128.load(p0, 16), 0, 2, 4, 6);
+  }
   let v = f32x4.splat(load<f32>(p0));
-  v = f32x4.replace_lane(v, 1, load<f32>(at(mem, lanes, 1, off)));
-  v = f32x4.replace_lane(v, 2, load<f32>(at(mem, lanes, 2, off)));
-  return f32x4.replace_lane(v, 3, load<f32>(at(mem, lanes, 3, off)));
+  v = f32x4.replace_lane(v, 1, load<f32>(at(mem, base, step, n > 1 ? 1 : 0, off)));
+  v = f32x4.replace_lane(v, 2, load<f32>(at(mem, base, step, n > 2 ? 2 : n - 1, off)));
+  return f32x4.replace_lane(v, 3, load<f32>(at(mem, base, step, n > 3 ? 3 : n - 1, off)));
 }
 
-/** Stores the first n lanes of v to mem[lanes[l] + off]. */
+/** Stores the lanes in use of v to mem[base + l·step + off]. */
 // @ts-ignore: decorator
-@inline export function scatter(mem: usize, lanes: usize, kind: i32, off: i32, v: Vec, n: i32): void {
-  if (kind == CONTIG && n == 4) {
-    v128.store(at(mem, lanes, 0, off), v);
+@inline export function scatter(mem: usize, base: i32, step: i32, off: i32, v: Vec): void {
+  const n = laneCount;
+  if (step == 1 && n == 4) {
+    v128.store(at(mem, base, step, 0, off), v);
     return;
   }
-  store<f32>(at(mem, lanes, 0, off), f32x4.extract_lane(v, 0));
-  if (n > 1) store<f32>(at(mem, lanes, 1, off), f32x4.extract_lane(v, 1));
-  if (n > 2) store<f32>(at(mem, lanes, 2, off), f32x4.extract_lane(v, 2));
-  if (n > 3) store<f32>(at(mem, lanes, 3, off), f32x4.extract_lane(v, 3));
+  store<f32>(at(mem, base, step, 0, off), f32x4.extract_lane(v, 0));
+  if (n > 1) store<f32>(at(mem, base, step, 1, off), f32x4.extract_lane(v, 1));
+  if (n > 2) store<f32>(at(mem, base, step, 2, off), f32x4.extract_lane(v, 2));
+  if (n > 3) store<f32>(at(mem, base, step, 3, off), f32x4.extract_lane(v, 3));
 }
 
-/** mem[lanes[l] + off] += v[l] for the first n lanes (lane addresses are distinct). */
+/** mem[base + l·step + off] += v[l] for the lanes in use (step ≠ 0: lane addresses differ). */
 // @ts-ignore: decorator
-@inline export function accumulate(mem: usize, lanes: usize, kind: i32, off: i32, v: Vec, n: i32): void {
-  if (kind == CONTIG && n == 4) {
-    const p = at(mem, lanes, 0, off);
+@inline export function accumulate(mem: usize, base: i32, step: i32, off: i32, v: Vec): void {
+  const n = laneCount;
+  if (step == 1 && n == 4) {
+    const p = at(mem, base, step, 0, off);
     v128.store(p, f32x4.add(v128.load(p), v));
     return;
   }
-  let p = at(mem, lanes, 0, off);
+  let p = at(mem, base, step, 0, off);
   store<f32>(p, load<f32>(p) + f32x4.extract_lane(v, 0));
-  if (n > 1) { p = at(mem, lanes, 1, off); store<f32>(p, load<f32>(p) + f32x4.extract_lane(v, 1)); }
-  if (n > 2) { p = at(mem, lanes, 2, off); store<f32>(p, load<f32>(p) + f32x4.extract_lane(v, 2)); }
-  if (n > 3) { p = at(mem, lanes, 3, off); store<f32>(p, load<f32>(p) + f32x4.extract_lane(v, 3)); }
+  if (n > 1) { p = at(mem, base, step, 1, off); store<f32>(p, load<f32>(p) + f32x4.extract_lane(v, 1)); }
+  if (n > 2) { p = at(mem, base, step, 2, off); store<f32>(p, load<f32>(p) + f32x4.extract_lane(v, 2)); }
+  if (n > 3) { p = at(mem, base, step, 3, off); store<f32>(p, load<f32>(p) + f32x4.extract_lane(v, 3)); }
 }
 
 /**
