@@ -18,7 +18,7 @@ import {
   splat, add, sub, mul, div, max, min, abs, sqrt, gt, lt, ge, le, eq, ne, and, or, select, ones, lane,
   sload, sstore, gather, scatter, accumulate, exp,
   Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wmin, wabs, wsqrt, weq, wsgn, wselect,
-  wload, wstore, wexp,
+  wload, wstore, wexp, wfirst,
 } from './vec';
 
 // ---- parameter block (i32 slots, written by the host) -------------------------------------
@@ -577,5 +577,13 @@ export function expInPlace(p: usize, n: i32): void {
   for (; i < n; i++) {
     const q = p + (<usize>i << 2);
     store<f32>(q, lane(exp(splat(load<f32>(q))), 0));
+  }
+}
+
+/** float64 exp of n doubles in place (tests of the wide path's series). */
+export function expWideInPlace(p: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const q = p + (<usize>i << 3);
+    store<f64>(q, wfirst(wexp(wsplat(load<f64>(q)))));
   }
 }

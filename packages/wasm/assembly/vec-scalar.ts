@@ -148,3 +148,5 @@ export const WBYTES: usize = 8;
   p = p * r + 1;
   return p * reinterpret<f64>((<i64>n + 1023) << 52);
 }
+// @ts-ignore: decorator
+@inline export function wfirst(v: Wide): f64 { return v; }

@@ -217,3 +217,5 @@ export const WBYTES: usize = 16;
   const e = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(n));
   return f64x2.mul(p, i64x2.shl(i64x2.add(e, i64x2.splat(1023)), 52));
 }
+// @ts-ignore: decorator
+@inline export function wfirst(v: Wide): f64 { return f64x2.extract_lane(v, 0); }

@@ -19,7 +19,10 @@ export interface KernelExports {
   poolBackward(params: number): void;
   unpool(params: number): void;
   unpoolGrad(params: number): void;
+  /** float32 exp (the SIMD/scalar polynomial) of n floats at ptr, in place. */
   expInPlace(ptr: number, n: number): void;
+  /** float64 exp (the wide path's series) of n doubles at ptr, in place. */
+  expWideInPlace(ptr: number, n: number): void;
 }
 
 export interface WasmBackend extends Backend<TypedArray> {
@@ -178,8 +181,13 @@ export function createBackendFromInstance(instance: WebAssembly.Instance): WasmB
    * reader for each slot. Everything is sized (and the 4 GiB limit checked) before any copy.
    */
   function call(plan: PoolPlan, method: PoolMethod, slots: Slot[], kernel: (p: number) => void): (slot: number) => { ptr: number; bytes: number } {
+    const align = (v: number) => Math.ceil(v / 64) * 64; // 64: room for the 8-float stride-2 loads past a buffer end
+    // Size check first, from the plan's numbers alone (before tables or copies are made).
+    const outputs = plan.outSize.reduce((p, d) => p * d, 1);
+    const tableBound = 4 * (outputs * (3 * plan.windowSize + 13) + 64);
+    const need = slots.reduce((sum, s) => sum + align(s.bytes + 64), base + PARAM_BYTES + align(tableBound + 64) + align(256 * Math.max(plan.windowSize, 1) + 64));
+    ensure(plan.op, need);
     const T = tablesFor(plan);
-    const align = (v: number) => (v + 63) & ~63; // 64: room for the 8-float stride-2 loads past a buffer end
     let end = base + PARAM_BYTES;
     const tablePtr = end;
     end = align(end + T.data.byteLength + 64);
@@ -190,7 +198,7 @@ export function createBackendFromInstance(instance: WebAssembly.Instance): WasmB
     }
     const scratch = end;
     end = align(end + 256 * Math.max(T.W, 1) + 64); // 7 float32 and 3 float64 rows of 16-byte lanes
-    ensure(plan.op, end);
+    ensure(plan.op, end); // within `need`
     const buf = memory.buffer;
     const u8 = new Uint8Array(buf);
     u8.set(new Uint8Array(T.data.buffer, T.data.byteOffset, T.data.byteLength), tablePtr);
