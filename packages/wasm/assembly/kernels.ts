@@ -18,7 +18,7 @@ import {
   splat, add, sub, mul, div, max, min, abs, sqrt, gt, lt, ge, le, eq, ne, and, or, select, ones, lane,
   sload, sstore, gather, scatter, accumulate, exp,
   Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wmin, wabs, wsqrt, weq, wsgn, wselect,
-  wload, wstore, wexp, wfirst,
+  wload, wstore, wexp, wexpUnit, wfirst, PAIRS, gatherPair, accumulatePair,
 } from './vec';
 
 // ---- parameter block (i32 slots, written by the host) -------------------------------------
@@ -30,7 +30,7 @@ const NC = 4; // channels C
 const RETURN_MASK = 5;
 const COUNT_INCLUDE_PAD = 6;
 const GROUPS = 7; // > 0: lanes across outputs, this many groups per plane
-const IDW_EPS = 8; // f32 bits
+const IDW_EPS = 8; // f64 (slots 8 and 9)
 const XS_N = 10; const XS_C = 11; const YS_N = 12; const YS_C = 13;
 const MS_N = 14; const MS_C = 15; const BS_N = 16; const BS_C = 17;
 const T_COUNT = 20; const T_INPUT = 21; const T_MASK = 22; const T_FLAT = 23; const T_PADDED = 24;
@@ -71,23 +71,50 @@ let SW2: usize = 0; // weights of the em half of ada
 let SA: usize = 0; // a = ∂φ/∂x (edscw: ∂_x D, idw: q)
 let SB: usize = 0; // b = ∂φ/∂m (edscw only; idw has b = −a)
 let ST2: usize = 0; // τ = x − x_max (em)
+let SD: usize = 0; // per-tap input gradient contributions g·∂y/∂x_k
 // @ts-ignore: decorator
 @inline function at(arr: usize, j: i32): usize { return arr + <usize>j * VBYTES; }
 
 // ---- region math ----------------------------------------------------------------------------
 
-/** Loads the r tap values of the current lanes into SV and t = x − x₀ into ST; returns Σ t. */
-function loadRegion(x: usize, t0: i32, r: i32, tapInput: usize): Vec {
-  const x0 = gather(x, bx, sx, i32At(tapInput, t0));
-  let s = splat(0);
-  for (let j = 0; j < r; j++) {
-    const v = gather(x, bx, sx, i32At(tapInput, t0 + j));
-    sstore(at(SV, j), v);
-    const t = sub(v, x0);
-    sstore(at(ST, j), t);
-    s = add(s, t);
+/** Whether the current lanes allow pair moves (4 lanes at stride 2, taps off and off + 1). */
+// @ts-ignore: decorator
+@inline function pairLanes(): bool { return PAIRS && nLanes == LANES && sx == 2; }
+
+/** Loads the r tap values of the current lanes from `x` into `dst` (a scratch row). */
+function loadTaps(x: usize, t0: i32, r: i32, dst: usize): void {
+  const pairs = pairLanes();
+  for (let j = 0; j < r; ) {
+    const off = i32At(tInput, t0 + j);
+    if (pairs && j + 1 < r && i32At(tInput, t0 + j + 1) == off + 1) {
+      gatherPair(x, bx, off, at(dst, j), at(dst, j + 1));
+      j += 2;
+    } else {
+      sstore(at(dst, j), gather(x, bx, sx, off));
+      j++;
+    }
   }
-  return s;
+}
+
+/** x[π_k] += SD[k] for the r taps of the current lanes (overlapping windows add). */
+function scatterAdd(x: usize, t0: i32, r: i32): void {
+  const pairs = pairLanes();
+  for (let k = 0; k < r; ) {
+    const off = i32At(tInput, t0 + k);
+    if (pairs && k + 1 < r && i32At(tInput, t0 + k + 1) == off + 1) {
+      accumulatePair(x, bx, off, sload(at(SD, k)), sload(at(SD, k + 1)));
+      k += 2;
+    } else {
+      accumulate(x, bx, sx, off, sload(at(SD, k)));
+      k++;
+    }
+  }
+}
+
+/** t = x − x₀ of the loaded taps into ST. */
+function shiftTaps(r: i32): void {
+  const x0 = sload(at(SV, 0));
+  for (let j = 0; j < r; j++) sstore(at(ST, j), sub(sload(at(SV, j)), x0));
 }
 
 // ---- float64 value path ---------------------------------------------------------------------
@@ -126,17 +153,6 @@ function wideMean(r: i32, part: i32): Wide {
   return wadd(x0, wdiv(s, wsplat(<f64>r)));
 }
 
-/** Softmax of the scores in WW (half `part`) given their max; y = Σ w x into setY. */
-function wideSoftmax(r: i32, part: i32, smax: Wide): void {
-  let Z = wsplat(0);
-  for (let j = 0; j < r; j++) {
-    const e = wexp(wsub(wload(wat(WW, j, part)), smax));
-    wstore(wat(WW, j, part), e);
-    Z = wadd(Z, e);
-  }
-  normalise(r, part, Z);
-}
-
 /** w ← w / Z; y = x₀ + Σ w (x − x₀). */
 function normalise(r: i32, part: i32, Z: Wide): void {
   const x0 = widen(sload(at(SV, 0)), part);
@@ -161,34 +177,39 @@ function normalise(r: i32, part: i32, Z: Wide): void {
  * into SW1 and y (wide) into yLo/yHi; ∂_x D, ∂_m D into SA, SB when `grad`. Returns ỹ.
  */
 function dscWeights(r: i32, grad: bool): Vec {
-  const zero = wsplat(0);
   const one = wsplat(1);
   const two = wsplat(2);
   for (let part = 0; part < WIDE_PARTS; part++) {
     const m = wideMean(r, part);
-    const am = wabs(m);
+    const mm = wmul(m, m);
+    const sgnm2 = wmul(two, wsgn(m));
     let dmax = wsplat(-Infinity);
     for (let j = 0; j < r; j++) {
+      // float64 squares of float32 values neither overflow nor underflow: no scaling needed
       const x = widen(sload(at(SV, j)), part);
-      const M = wmax(wabs(x), am);
-      const origin = weq(M, zero);
-      const Ms = wselect(one, M, origin);
-      const xh = wdiv(x, Ms);
-      const mh = wdiv(m, Ms);
-      const xx = wmul(xh, xh);
-      const mm = wmul(mh, mh);
+      const xx = wmul(x, x);
       const q = wadd(xx, mm);
-      const D = wselect(one, wdiv(wmul(two, wabs(wmul(xh, mh))), q), origin);
+      const origin = weq(q, wsplat(0)); // x = m = 0
+      const iq = wdiv(one, wselect(one, q, origin));
+      const D = wselect(one, wmul(wmul(two, wabs(wmul(x, m))), iq), origin);
       wstore(wat(WW, j, part), D);
       dmax = wmax(dmax, D);
       if (grad) {
-        const s2 = wmul(two, wmul(wsgn(x), wsgn(m)));
-        const den = wmul(wmul(q, q), Ms);
-        wstore(wat(WA, j, part), wselect(zero, wdiv(wmul(wmul(s2, mh), wsub(mm, xx)), den), origin));
-        wstore(wat(WB, j, part), wselect(zero, wdiv(wmul(wmul(s2, xh), wsub(xx, mm)), den), origin));
+        // ∂_x D = 2ς m (m² − x²)/q², ∂_m D = 2ς x (x² − m²)/q²  (ς = sgn(x m); 0 at the origin)
+        const s2iq2 = wmul(wmul(sgnm2, wsgn(x)), wmul(iq, iq));
+        const d = wsub(mm, xx);
+        wstore(wat(WA, j, part), wmul(wmul(s2iq2, m), d));
+        wstore(wat(WB, j, part), wmul(wmul(s2iq2, x), wsub(wsplat(0), d)));
       }
     }
-    wideSoftmax(r, part, dmax);
+    // D − D_max ∈ [−1, 0]
+    let Z = wsplat(0);
+    for (let j = 0; j < r; j++) {
+      const e = wexpUnit(wsub(wload(wat(WW, j, part)), dmax));
+      wstore(wat(WW, j, part), e);
+      Z = wadd(Z, e);
+    }
+    normalise(r, part, Z);
   }
   narrowWeights(r, grad, true);
   return yRelative();
@@ -199,16 +220,24 @@ function dscWeights(r: i32, grad: bool): Vec {
  * yLo/yHi, q = −(u/δ)/δ into SA when `grad` (b = −q). Returns ỹ.
  */
 function idwWeights(r: i32, grad: bool): Vec {
-  const eps = wsplat(<f64>reinterpret<f32>(param(IDW_EPS)));
+  const epsV = load<f64>(P + (<usize>IDW_EPS << 2));
+  const eps = wsplat(epsV);
+  const eps2 = wsplat(epsV * epsV);
+  const scaled = epsV * epsV == 0; // ε below ~1e-162: hypot by scaling
   for (let part = 0; part < WIDE_PARTS; part++) {
     const m = wideMean(r, part);
     let dmin = wsplat(Infinity);
     for (let j = 0; j < r; j++) {
       const u = wsub(widen(sload(at(SV, j)), part), m);
-      const M = wmax(wabs(u), eps);
-      const uh = wdiv(u, M);
-      const eh = wdiv(eps, M);
-      const delta = wmul(M, wsqrt(wadd(wmul(uh, uh), wmul(eh, eh))));
+      let delta: Wide;
+      if (scaled) {
+        const M = wmax(wabs(u), eps);
+        const uh = wdiv(u, M);
+        const eh = wdiv(eps, M);
+        delta = wmul(M, wsqrt(wadd(wmul(uh, uh), wmul(eh, eh))));
+      } else {
+        delta = wsqrt(wadd(wmul(u, u), eps2));
+      }
       wstore(wat(WW, j, part), delta);
       dmin = wmin(dmin, delta);
       if (grad) wstore(wat(WA, j, part), wdiv(wdiv(wsub(wsplat(0), u), delta), delta));
@@ -303,12 +332,9 @@ function argmax(r: i32): Vec {
 function forwardRegion(method: i32, oi: i32): void {
   const r = i32At(tCount, oi);
   if (r == 0) return; // empty region: output 0, mask 0, index −1 (buffers pre-filled)
-  const n = nLanes;
   const t0 = oi * gW;
-  const s = loadRegion(pX, t0, r, tInput);
+  loadTaps(pX, t0, r, SV);
   const yOff = i32At(tOut, oi);
-  const x0 = sload(at(SV, 0));
-  const fr = splat(<f32>r);
   let y: Vec;
   if (method == 0) {
     // avg: y = Σ x / P, P = |R| or the countIncludePad divisor
@@ -331,11 +357,9 @@ function forwardRegion(method: i32, oi: i32): void {
     }
     if (withMask) {
       storeMask(SW1, oi, t0, r);
-      const flat = tFlat;
-      const ind = pIndices;
-      for (let l = 0; l < n; l++) {
+      for (let l = 0; l < nLanes; l++) {
         const k = <i32>lane(bi, l);
-        store<i32>(ind + (<usize>((by + l * sy) + yOff) << 2), i32At(flat, t0 + k) + l * sf);
+        store<i32>(pIndices + (<usize>(by + l * sy + yOff) << 2), i32At(tFlat, t0 + k) + l * sf);
       }
     }
   } else if (method == 2) {
@@ -364,6 +388,19 @@ function forwardRegion(method: i32, oi: i32): void {
 }
 
 /**
+ * A = (1/|R|) Σ_j w_j (x_j − y) b_j from weights SW1, t = x − x₀ (ST), ỹ = y − x₀ and b
+ * (SB, or −SA for idw where b = −q).
+ */
+function meanTerm(r: i32, yt: Vec, bIsMinusA: bool): Vec {
+  let A = splat(0);
+  for (let j = 0; j < r; j++) {
+    const bj = bIsMinusA ? sub(splat(0), sload(at(SA, j))) : sload(at(SB, j));
+    A = add(A, mul(mul(sload(at(SW1, j)), sub(sload(at(ST, j)), yt)), bj));
+  }
+  return div(A, splat(<f32>r));
+}
+
+/**
  * Exact input gradient of one group at output oi (OPERATORS.md 3):
  *   ∂y/∂x_k = w_k + w_k (x_k − y) a_k + (1/|R|) Σ_j w_j (x_j − y) b_j,
  * scattered as dx[π_k] += g · ∂y/∂x_k (overlapping windows add). adaPool also accumulates
@@ -372,78 +409,56 @@ function forwardRegion(method: i32, oi: i32): void {
 function backwardRegion(method: i32, oi: i32): void {
   const r = i32At(tCount, oi);
   if (r == 0) return;
-  const n = nLanes;
   const t0 = oi * gW;
-  const tapInput = tInput;
-  const s = loadRegion(pX, t0, r, tapInput);
+  loadTaps(pX, t0, r, SV);
   const g = gather(pDy, by, sy, i32At(tOut, oi));
-  const dx = pDx;
-  const x0 = sload(at(SV, 0));
-  const fr = splat(<f32>r);
+  const one = splat(1);
   if (method == 0) {
-    const P = splat(countIncludePad ? <f32>i32At(tPadded, oi) : <f32>r);
-    const gd = div(g, P);
-    for (let j = 0; j < r; j++) accumulate(dx, bx, sx, i32At(tapInput, t0 + j), gd);
-    return;
-  }
-  if (method == 1) {
+    const gd = div(g, splat(countIncludePad ? <f32>i32At(tPadded, oi) : <f32>r));
+    for (let k = 0; k < r; k++) sstore(at(SD, k), gd);
+  } else if (method == 1) {
     const bi = argmax(r);
-    for (let j = 0; j < r; j++) {
-      accumulate(dx, bx, sx, i32At(tapInput, t0 + j), select(g, splat(0), eq(bi, splat(<f32>j))));
-    }
-    return;
-  }
-  if (method == 2) {
+    for (let k = 0; k < r; k++) sstore(at(SD, k), select(g, splat(0), eq(bi, splat(<f32>k))));
+  } else if (method == 2) {
     // em: ∂y/∂x_k = w_k (1 + x_k − y)
     const yt = emWeights(r, SW1, ST2, regionMax(r));
     for (let k = 0; k < r; k++) {
-      const wk = sload(at(SW1, k));
-      const d = mul(wk, add(splat(1), sub(sload(at(ST2, k)), yt)));
-      accumulate(dx, bx, sx, i32At(tapInput, t0 + k), mul(g, d));
+      sstore(at(SD, k), mul(g, mul(sload(at(SW1, k)), add(one, sub(sload(at(ST2, k)), yt)))));
     }
-    return;
-  }
-  if (method == 3 || method == 4) {
+  } else if (method == 3 || method == 4) {
     const yt = method == 3 ? dscWeights(r, true) : idwWeights(r, true);
-    // A = (1/|R|) Σ_j w_j (x_j − y) b_j   (idw: b = −q)
-    let A = splat(0);
-    for (let j = 0; j < r; j++) {
-      const bj = method == 3 ? sload(at(SB, j)) : sub(splat(0), sload(at(SA, j)));
-      A = add(A, mul(mul(sload(at(SW1, j)), sub(sload(at(ST, j)), yt)), bj));
-    }
-    A = div(A, fr);
+    shiftTaps(r);
+    const A = meanTerm(r, yt, method == 4);
     for (let k = 0; k < r; k++) {
       const wk = sload(at(SW1, k));
       const d = add(add(wk, mul(mul(wk, sub(sload(at(ST, k)), yt)), sload(at(SA, k)))), A);
-      accumulate(dx, bx, sx, i32At(tapInput, t0 + k), mul(g, d));
+      sstore(at(SD, k), mul(g, d));
     }
-    return;
+  } else {
+    // ada: β̂-mix of the edscw and em derivatives; dβ = (y^D − y^M)·1[0 ≤ β ≤ 1]
+    const beta = betaAt(oi);
+    const b = clamp01(beta);
+    const b1 = sub(one, b);
+    const ytD = dscWeights(r, true);
+    shiftTaps(r);
+    const A = meanTerm(r, ytD, false);
+    const xmax = regionMax(r);
+    const ytM = emWeights(r, SW2, ST2, xmax);
+    for (let k = 0; k < r; k++) {
+      const wD = sload(at(SW1, k));
+      const dD = add(add(wD, mul(mul(wD, sub(sload(at(ST, k)), ytD)), sload(at(SA, k)))), A);
+      const dM = mul(sload(at(SW2, k)), add(one, sub(sload(at(ST2, k)), ytM)));
+      sstore(at(SD, k), mul(g, add(mul(b, dD), mul(b1, dM))));
+    }
+    const inRange = ones(and(ge(beta, splat(0)), le(beta, splat(1))));
+    const db = mul(mul(g, adaCombine(b, xmax, ytM, true)), inRange);
+    const bOff = i32At(tBeta, oi);
+    for (let l = 0; l < nLanes; l++) {
+      const p = pDbeta + (<usize>(bb + l * sb + bOff) << 3);
+      store<f64>(p, load<f64>(p) + <f64>lane(db, l));
+    }
   }
-  // ada: β̂-mix of the edscw and em derivatives; dβ = (y^D − y^M)·1[0 ≤ β ≤ 1]
-  const beta = betaAt(oi);
-  const b = clamp01(beta);
-  const b1 = sub(splat(1), b);
-  const ytD = dscWeights(r, true);
-  const xmax = regionMax(r);
-  const ytM = emWeights(r, SW2, ST2, xmax);
-  let A = splat(0);
-  for (let j = 0; j < r; j++) A = add(A, mul(mul(sload(at(SW1, j)), sub(sload(at(ST, j)), ytD)), sload(at(SB, j))));
-  A = div(A, fr);
-  for (let k = 0; k < r; k++) {
-    const wD = sload(at(SW1, k));
-    const wM = sload(at(SW2, k));
-    const dD = add(add(wD, mul(mul(wD, sub(sload(at(ST, k)), ytD)), sload(at(SA, k)))), A);
-    const dM = mul(wM, add(splat(1), sub(sload(at(ST2, k)), ytM)));
-    accumulate(dx, bx, sx, i32At(tapInput, t0 + k), mul(g, add(mul(b, dD), mul(b1, dM))));
-  }
-  const inRange = ones(and(ge(beta, splat(0)), le(beta, splat(1))));
-  const db = mul(mul(g, adaCombine(b, xmax, ytM, true)), inRange);
-  const dbeta = pDbeta;
-  const bOff = i32At(tBeta, oi);
-  for (let l = 0; l < n; l++) {
-    const p = dbeta + (<usize>((bb + l * sb) + bOff) << 3);
-    store<f64>(p, load<f64>(p) + <f64>lane(db, l));
-  }
+  scatterAdd(pDx, t0, r);
 }
 
 /** adaUnpool: U[π(o,κ)] += v_o W_{o,κ}. */
@@ -521,9 +536,9 @@ function run(job: i32): void {
   pIndices = ptr(INDICES); pDx = ptr(DX); pDbeta = ptr(DBETA);
   const taps: i32 = gW > 0 ? gW : 1;
   const row: usize = <usize>taps * VBYTES;
-  SV = ptr(SCRATCH); ST = SV + row; SW1 = ST + row; SW2 = SW1 + row; SA = SW2 + row; SB = SA + row; ST2 = SB + row;
+  SV = ptr(SCRATCH); ST = SV + row; SW1 = ST + row; SW2 = SW1 + row; SA = SW2 + row; SB = SA + row; ST2 = SB + row; SD = ST2 + row;
   const wrow: usize = <usize>taps * <usize>WIDE_PARTS * WBYTES;
-  WW = ST2 + row; WA = WW + wrow; WB = WA + wrow;
+  WW = SD + row; WA = WW + wrow; WB = WA + wrow;
   const xsN = param(XS_N); const xsC = param(XS_C);
   const ysN = param(YS_N); const ysC = param(YS_C);
   const msN = param(MS_N); const msC = param(MS_C);

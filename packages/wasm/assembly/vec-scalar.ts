@@ -66,6 +66,18 @@ export function setLaneCount(n: i32): void {}
   store<f32>(p, load<f32>(p) + v);
 }
 
+export const PAIRS: bool = false;
+// @ts-ignore: decorator
+@inline export function gatherPair(mem: usize, base: i32, off: i32, dst0: usize, dst1: usize): void {
+  store<f32>(dst0, load<f32>(at(mem, base, off)));
+  store<f32>(dst1, load<f32>(at(mem, base, off + 1)));
+}
+// @ts-ignore: decorator
+@inline export function accumulatePair(mem: usize, base: i32, off: i32, v0: Vec, v1: Vec): void {
+  accumulate(mem, base, 0, off, v0);
+  accumulate(mem, base, 0, off + 1, v1);
+}
+
 /** The same range reduction and polynomial as vec-simd.ts, one lane. */
 // @ts-ignore: decorator
 @inline export function exp(x: Vec): Vec {
@@ -125,6 +137,24 @@ export const WBYTES: usize = 8;
 @inline export function wload(p: usize): Wide { return load<f64>(p); }
 // @ts-ignore: decorator
 @inline export function wstore(p: usize, v: Wide): void { store<f64>(p, v); }
+
+/** e^t for t ∈ [−1, 0], the same series as vec-simd.ts. */
+// @ts-ignore: decorator
+@inline export function wexpUnit(t: Wide): Wide {
+  const s = t + 0.5;
+  let p: f64 = 1.0 / 3628800;
+  p = p * s + 1.0 / 362880;
+  p = p * s + 1.0 / 40320;
+  p = p * s + 1.0 / 5040;
+  p = p * s + 1.0 / 720;
+  p = p * s + 1.0 / 120;
+  p = p * s + 1.0 / 24;
+  p = p * s + 1.0 / 6;
+  p = p * s + 0.5;
+  p = p * s + 1;
+  p = p * s + 1;
+  return p * 0.60653065971263342360;
+}
 
 /** The same reduction and series as vec-simd.ts, one lane. */
 // @ts-ignore: decorator

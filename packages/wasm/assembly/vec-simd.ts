@@ -116,6 +116,27 @@ export function setLaneCount(n: i32): void { laneCount = n; }
   if (n > 3) { p = at(mem, base, step, 3, off); store<f32>(p, load<f32>(p) + f32x4.extract_lane(v, 3)); }
 }
 
+/** Lanes at base + 2l with taps at off and off + 1 can be moved as pairs (8 contiguous floats). */
+export const PAIRS: bool = true;
+
+/** Taps off and off+1 of 4 stride-2 lanes: two loads, deinterleaved into dst0 and dst1. */
+// @ts-ignore: decorator
+@inline export function gatherPair(mem: usize, base: i32, off: i32, dst0: usize, dst1: usize): void {
+  const p = mem + (<usize>(base + off) << 2);
+  const a = v128.load(p);
+  const b = v128.load(p, 16);
+  v128.store(dst0, v128.shuffle<f32>(a, b, 0, 2, 4, 6));
+  v128.store(dst1, v128.shuffle<f32>(a, b, 1, 3, 5, 7));
+}
+
+/** mem[base + 2l + off] += v0[l], mem[base + 2l + off + 1] += v1[l]: interleave, two read-modify-writes. */
+// @ts-ignore: decorator
+@inline export function accumulatePair(mem: usize, base: i32, off: i32, v0: Vec, v1: Vec): void {
+  const p = mem + (<usize>(base + off) << 2);
+  v128.store(p, f32x4.add(v128.load(p), v128.shuffle<f32>(v0, v1, 0, 4, 1, 5)));
+  v128.store(p, f32x4.add(v128.load(p, 16), v128.shuffle<f32>(v0, v1, 2, 6, 3, 7)), 16);
+}
+
 /**
  * exp(x) for 4 lanes: x = n·ln2 + r with |r| ≤ ln2/2 (Cody–Waite split of ln2), e^r by the
  * degree-7 Cephes expf polynomial, then · 2^n applied as 2^(n>>1) · 2^(n−(n>>1)) so results
@@ -191,6 +212,27 @@ export const WBYTES: usize = 16;
 @inline export function wload(p: usize): Wide { return v128.load(p); }
 // @ts-ignore: decorator
 @inline export function wstore(p: usize, v: Wide): void { v128.store(p, v); }
+
+/**
+ * e^t in float64 for t ∈ [−1, 0] (edscw's D − D_max): e^{−1/2} · Σ_{k≤10} s^k/k!, s = t + 1/2,
+ * |s| ≤ 1/2: truncation < 1.3e-11 relative.
+ */
+// @ts-ignore: decorator
+@inline export function wexpUnit(t: Wide): Wide {
+  const s = f64x2.add(t, f64x2.splat(0.5));
+  let p = f64x2.splat(1.0 / 3628800);
+  p = f64x2.add(f64x2.mul(p, s), f64x2.splat(1.0 / 362880));
+  p = f64x2.add(f64x2.mul(p, s), f64x2.splat(1.0 / 40320));
+  p = f64x2.add(f64x2.mul(p, s), f64x2.splat(1.0 / 5040));
+  p = f64x2.add(f64x2.mul(p, s), f64x2.splat(1.0 / 720));
+  p = f64x2.add(f64x2.mul(p, s), f64x2.splat(1.0 / 120));
+  p = f64x2.add(f64x2.mul(p, s), f64x2.splat(1.0 / 24));
+  p = f64x2.add(f64x2.mul(p, s), f64x2.splat(1.0 / 6));
+  p = f64x2.add(f64x2.mul(p, s), f64x2.splat(0.5));
+  p = f64x2.add(f64x2.mul(p, s), f64x2.splat(1));
+  p = f64x2.add(f64x2.mul(p, s), f64x2.splat(1));
+  return f64x2.mul(p, f64x2.splat(0.60653065971263342360));
+}
 
 /**
  * exp in float64 (two lanes): x = n·ln2 + r (ln2 split hi/lo), e^r by its Taylor series to r¹¹

@@ -221,7 +221,7 @@ export function createBackendFromInstance(instance: WebAssembly.Instance): WasmB
     P[S.RETURN_MASK] = plan.returnMask ? 1 : 0;
     P[S.COUNT_INCLUDE_PAD] = plan.countIncludePad ? 1 : 0;
     P[S.GROUPS] = T.groups;
-    new Float32Array(buf, base, PARAM_BYTES / 4)[S.IDW_EPS] = plan.idwEps;
+    new Float64Array(buf, base, PARAM_BYTES / 8)[S.IDW_EPS / 2] = plan.idwEps; // f64 in slots 8, 9
     [P[S.XS_N], P[S.XS_C], P[S.YS_N], P[S.YS_C], P[S.MS_N], P[S.MS_C]] = [xs.n, xs.c, ys.n, ys.c, ms.n, ms.c];
     [P[S.BS_N], P[S.BS_C]] = [bs?.n ?? 0, bs?.c ?? 0];
     TABLES.forEach((_, i) => (P[TABLE_SLOT[i]] = tablePtr + 4 * T.at[i]));
