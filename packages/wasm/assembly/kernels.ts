@@ -15,9 +15,9 @@
  */
 import {
   Vec, Mask, LANES, VBYTES, setLaneCount,
-  splat, add, sub, mul, div, max, min, abs, sqrt, gt, lt, ge, le, eq, ne, and, or, select, ones, lane,
+  splat, add, sub, mul, div, max, min, pmax, pmin, abs, sqrt, gt, lt, ge, le, eq, ne, and, or, select, ones, lane,
   sload, sstore, gather, scatter, accumulate, exp,
-  Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wmin, wabs, wsqrt, weq, wsgn, wselect,
+  Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wmin, wpmax, wpmin, wabs, wsqrt, weq, wsgn, wselect,
   wload, wstore, wexp, wexpUnit, wfirst, PAIRS, gatherPair, accumulatePair,
 } from './vec';
 
@@ -173,7 +173,7 @@ function normalise(r: i32, part: i32, Z: Wide): void {
 }
 
 /**
- * edscw: D(x, m) = 2|x m|/(x² + m²), D(0,0) = 1, scale-free (M = max(|x|,|m|)); w ∝ e^{D − D_max}
+ * edscw: D(x, m) = 2|x m|/(x² + m²), D(0,0) = 1 (in float64, where x² cannot overflow); w ∝ e^{D − D_max}
  * into SW1 and y (wide) into yLo/yHi; ∂_x D, ∂_m D into SA, SB when `grad`. Returns ỹ.
  */
 function dscWeights(r: i32, grad: bool): Vec {
@@ -193,7 +193,7 @@ function dscWeights(r: i32, grad: bool): Vec {
       const iq = wdiv(one, wselect(one, q, origin));
       const D = wselect(one, wmul(wmul(two, wabs(wmul(x, m))), iq), origin);
       wstore(wat(WW, j, part), D);
-      dmax = wmax(dmax, D);
+      dmax = wpmax(dmax, D); // a NaN D makes Z and y NaN anyway
       if (grad) {
         // ∂_x D = 2ς m (m² − x²)/q², ∂_m D = 2ς x (x² − m²)/q²  (ς = sgn(x m); 0 at the origin)
         const s2iq2 = wmul(wmul(sgnm2, wsgn(x)), wmul(iq, iq));
@@ -239,7 +239,7 @@ function idwWeights(r: i32, grad: bool): Vec {
         delta = wsqrt(wadd(wmul(u, u), eps2));
       }
       wstore(wat(WW, j, part), delta);
-      dmin = wmin(dmin, delta);
+      dmin = wpmin(dmin, delta); // a NaN δ makes Z and y NaN anyway
       if (grad) wstore(wat(WA, j, part), wdiv(wdiv(wsub(wsplat(0), u), delta), delta));
     }
     let Z = wsplat(0);
@@ -254,10 +254,13 @@ function idwWeights(r: i32, grad: bool): Vec {
   return yRelative();
 }
 
-/** Max of the r tap values (NaN-propagating). */
+/**
+ * Max of the r tap values, as the softmax shift. pmax may drop a NaN here, but a NaN tap still
+ * makes its τ, Z and so y and every weight NaN, as the spec requires.
+ */
 function regionMax(r: i32): Vec {
   let xmax = sload(at(SV, 0));
-  for (let j = 1; j < r; j++) xmax = max(xmax, sload(at(SV, j)));
+  for (let j = 1; j < r; j++) xmax = pmax(xmax, sload(at(SV, j)));
   return xmax;
 }
 
@@ -363,9 +366,23 @@ function forwardRegion(method: i32, oi: i32): void {
       }
     }
   } else if (method == 2) {
+    // em in one pass: y = x_max + Σ e^τ τ / Σ e^τ, τ = x − x_max; weights only for the mask
     const xmax = regionMax(r);
-    y = add(xmax, emWeights(r, SW1, ST2, xmax));
-    if (withMask) storeMask(SW1, oi, t0, r);
+    let Z = splat(0);
+    let S = splat(0);
+    for (let j = 0; j < r; j++) {
+      const t = sub(sload(at(SV, j)), xmax);
+      const e = exp(t);
+      Z = add(Z, e);
+      S = add(S, mul(e, t));
+      if (withMask) sstore(at(SW1, j), e);
+    }
+    const iz = div(splat(1), Z);
+    y = add(xmax, mul(S, iz));
+    if (withMask) {
+      for (let j = 0; j < r; j++) sstore(at(SW1, j), mul(sload(at(SW1, j)), iz));
+      storeMask(SW1, oi, t0, r);
+    }
   } else if (method == 3 || method == 4) {
     if (method == 3) dscWeights(r, false);
     else idwWeights(r, false);

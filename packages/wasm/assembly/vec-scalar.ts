@@ -22,6 +22,10 @@ export const VBYTES: usize = 4;
 // @ts-ignore: decorator
 @inline export function min(a: Vec, b: Vec): Vec { return a != a || b != b ? a + b : a < b ? a : b; }
 // @ts-ignore: decorator
+@inline export function pmax(a: Vec, b: Vec): Vec { return a < b ? b : a; }
+// @ts-ignore: decorator
+@inline export function pmin(a: Vec, b: Vec): Vec { return b < a ? b : a; }
+// @ts-ignore: decorator
 @inline export function abs(a: Vec): Vec { return Mathf.abs(a); }
 // @ts-ignore: decorator
 @inline export function sqrt(a: Vec): Vec { return Mathf.sqrt(a); }
@@ -122,6 +126,10 @@ export const WBYTES: usize = 8;
 @inline export function wmax(a: Wide, b: Wide): Wide { return a != a || b != b ? a + b : a > b ? a : b; }
 // @ts-ignore: decorator
 @inline export function wmin(a: Wide, b: Wide): Wide { return a != a || b != b ? a + b : a < b ? a : b; }
+// @ts-ignore: decorator
+@inline export function wpmax(a: Wide, b: Wide): Wide { return a < b ? b : a; }
+// @ts-ignore: decorator
+@inline export function wpmin(a: Wide, b: Wide): Wide { return b < a ? b : a; }
 // @ts-ignore: decorator
 @inline export function wabs(a: Wide): Wide { return Math.abs(a); }
 // @ts-ignore: decorator

@@ -22,6 +22,11 @@ export const VBYTES: usize = 16;
 @inline export function max(a: Vec, b: Vec): Vec { return f32x4.max(a, b); }
 // @ts-ignore: decorator
 @inline export function min(a: Vec, b: Vec): Vec { return f32x4.min(a, b); }
+/** Fast max/min (one instruction each): NaN-propagating through the first operand only. */
+// @ts-ignore: decorator
+@inline export function pmax(a: Vec, b: Vec): Vec { return f32x4.pmax(a, b); }
+// @ts-ignore: decorator
+@inline export function pmin(a: Vec, b: Vec): Vec { return f32x4.pmin(a, b); }
 // @ts-ignore: decorator
 @inline export function abs(a: Vec): Vec { return f32x4.abs(a); }
 // @ts-ignore: decorator
@@ -145,7 +150,8 @@ export const PAIRS: bool = true;
  */
 // @ts-ignore: decorator
 @inline export function exp(x: Vec): Vec {
-  x = f32x4.min(f32x4.max(x, f32x4.splat(-110)), f32x4.splat(89));
+  // clamp with pmin/pmax (single instructions; a NaN x passes through as the first operand)
+  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-110)), f32x4.splat(89));
   const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
@@ -156,7 +162,8 @@ export const PAIRS: bool = true;
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
   p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
-  const ni = i32x4.trunc_sat_f32x4_s(n);
+  // n (an integer in [−159, 128]) to int32 without trunc_sat: n + 1.5·2^23 holds n in its low bits
+  const ni = i32x4.sub(f32x4.add(n, f32x4.splat(12582912.0)), i32x4.splat(0x4b400000));
   const e1 = i32x4.shr_s(ni, 1);
   const e2 = i32x4.sub(ni, e1);
   const bias = i32x4.splat(127);
@@ -196,6 +203,10 @@ export const WBYTES: usize = 16;
 @inline export function wmax(a: Wide, b: Wide): Wide { return f64x2.max(a, b); }
 // @ts-ignore: decorator
 @inline export function wmin(a: Wide, b: Wide): Wide { return f64x2.min(a, b); }
+// @ts-ignore: decorator
+@inline export function wpmax(a: Wide, b: Wide): Wide { return f64x2.pmax(a, b); }
+// @ts-ignore: decorator
+@inline export function wpmin(a: Wide, b: Wide): Wide { return f64x2.pmin(a, b); }
 // @ts-ignore: decorator
 @inline export function wabs(a: Wide): Wide { return f64x2.abs(a); }
 // @ts-ignore: decorator
