@@ -157,8 +157,9 @@ function wideMean(r: i32, part: i32): Wide {
 function normalise(r: i32, part: i32, Z: Wide): void {
   const x0 = widen(sload(at(SV, 0)), part);
   let yt = wsplat(0);
+  const iz = wdiv(wsplat(1), Z);
   for (let j = 0; j < r; j++) {
-    const w = wdiv(wload(wat(WW, j, part)), Z);
+    const w = wmul(wload(wat(WW, j, part)), iz);
     wstore(wat(WW, j, part), w);
     yt = wadd(yt, wmul(w, wsub(widen(sload(at(SV, j)), part), x0)));
   }
@@ -238,13 +239,14 @@ function idwWeights(r: i32, grad: bool): Vec {
       } else {
         delta = wsqrt(wadd(wmul(u, u), eps2));
       }
-      wstore(wat(WW, j, part), delta);
+      const inv = wdiv(wsplat(1), delta);
+      wstore(wat(WW, j, part), inv);
       dmin = wpmin(dmin, delta); // a NaN δ makes Z and y NaN anyway
-      if (grad) wstore(wat(WA, j, part), wdiv(wdiv(wsub(wsplat(0), u), delta), delta));
+      if (grad) wstore(wat(WA, j, part), wmul(wmul(wsub(wsplat(0), u), inv), inv)); // q = −(u/δ)/δ
     }
     let Z = wsplat(0);
     for (let j = 0; j < r; j++) {
-      const rho = wdiv(dmin, wload(wat(WW, j, part)));
+      const rho = wmul(dmin, wload(wat(WW, j, part))); // δ_min/δ ∈ (0, 1]
       wstore(wat(WW, j, part), rho);
       Z = wadd(Z, rho);
     }
