@@ -4,14 +4,16 @@
  * The host (src/backend.ts) lays out in linear memory, above __heap_base: a parameter block,
  * core's region table for the plan (taps of every output, as offsets), the tensors, and scratch.
  * A kernel call walks groups of LANES regions that share one table row and differ only by a
- * per-lane base offset: either LANES channels at the same output (channels-last, or any plan), or
- * LANES neighbouring outputs along the last axis of one plane (channels-first; the host forms
- * such groups only where the taps are a pure translation). Values are gathered per tap, so the
- * same code serves 1D/2D/3D, strided and adaptive geometry, both layouts.
+ * per-lane base offset: either LANES channels at the same output (channels-last), or LANES
+ * neighbouring outputs along the last axis of one plane (channels-first, or fewer channels than
+ * lanes; the host forms such groups only where the windows are translations of each other).
+ * Values are gathered per tap, so the same code serves 1D/2D/3D, strided and adaptive geometry,
+ * both layouts.
  *
- * Names follow OPERATORS.md: x (input), m (region mean), σ (score), w (weights), y (output),
- * a = ∂φ/∂x, b = ∂φ/∂m, β̂ = clamp(β, 0, 1). Values are kept relative to the region's first
- * tap x₀ (t = x − x₀) so that x − m and x − y are accurate when |x| ≫ |x − m|.
+ * Names follow OPERATORS.md: x (input), m (region mean), w (weights), y (output),
+ * a = ∂φ/∂x, b = ∂φ/∂m, β̂ = clamp(β, 0, 1). Differences are taken relative to a tap of the
+ * region (t = x − x₀, τ = x − x_max) so that x − m and x − y stay accurate when |x| ≫ |x − m|;
+ * edscw and idw weigh in float64 (see "float64 value path").
  */
 import {
   Vec, Mask, LANES, VBYTES, setLaneCount,
