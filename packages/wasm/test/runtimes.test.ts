@@ -5,8 +5,9 @@
  * inlined SIMD build), and in Cloudflare's workerd with the `workerd` export condition, whose
  * entry imports adapool.wasm as a WebAssembly.Module (embedded by the capnp config, as wrangler
  * would upload it). workerd runs through its own `workerd test` binary: miniflare needs Node ≥ 22
- * and this repo supports Node 20. Each runtime runs the SIMD build on every parity case and the
- * scalar build on a quarter of them.
+ * and this repo supports Node 20. In headless Chromium (the system `chromium`, as `.ci/run`
+ * installs it) the browser bundle is inlined into a page and its result read with --dump-dom.
+ * Each runtime runs the SIMD build on every parity case and the scalar build on a quarter of them.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -68,6 +69,13 @@ import { runParitySubset, RESULT_MARKER, parityCases } from '@adapool/testkit';`
 const MAIN = `${IMPORTS}\n${RUN}`;
 const WORKER = `${IMPORTS}\nexport default { async test() {\n${RUN}\n} };`;
 
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+function missingChromium(): string | undefined {
+  if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
+  const r = spawnSync(CHROMIUM, ['--version'], { encoding: 'utf8' });
+  return r.status === 0 ? undefined : `chromium --version failed: ${r.stderr || r.error}`;
+}
+
 function parseResult(stdout: string): { passed: number; failed: number; failures: unknown[]; total: number } {
   const line = stdout.split('\n').find((l) => l.startsWith('ADAPOOL_RESULT '));
   if (!line) throw new Error(`no result line in output:\n${stdout.slice(-3000)}`);
@@ -92,6 +100,19 @@ describe('@adapool/wasm (built) in other runtimes: parity on the SIMD and scalar
       expectAllPassed(parseResult(r.stdout + r.stderr));
     }, 300_000);
   }
+
+  itWhenAvailable('Chromium (headless): default loading in a browser page', missingChromium(), async () => {
+    // console.log → the page body, which --dump-dom prints once the page is idle
+    const file = await bundle('wasm-browser', `console.log = (s) => { document.body.textContent = String(s); };\n${MAIN}`, ['browser']);
+    const page = join(dir, 'wasm-browser.html');
+    writeFileSync(page, `<!doctype html><html><body>pending</body><script type="module">\n${readFileSync(file, 'utf8').replace(/<\/script/gi, '<\\/script')}\n</script></html>`);
+    const r = spawnSync(
+      CHROMIUM,
+      ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--virtual-time-budget=240000', '--dump-dom', `file://${page}`],
+      { encoding: 'utf8', timeout: 240_000 },
+    );
+    expectAllPassed(parseResult(r.stdout.replace(/.*?(ADAPOOL_RESULT )/s, '\n$1').replace(/<\/body>.*/s, '')));
+  }, 300_000);
 
   itWhenAvailable('Cloudflare workerd (export condition `workerd`, adapool.wasm as an imported WebAssembly.Module)', missing('workerd'), async () => {
     const file = await bundle('wasm-worker', WORKER, ['workerd', 'worker']);
