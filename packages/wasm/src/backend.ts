@@ -197,7 +197,7 @@ export function createBackendFromInstance(instance: WebAssembly.Instance): WasmB
       end = align(end + s.bytes + 64);
     }
     const scratch = end;
-    end = align(end + 256 * Math.max(T.W, 1) + 64); // 7 float32 and 3 float64 rows of 16-byte lanes
+    end = align(end + 256 * Math.max(T.W, 1) + 64); // per tap: 8 float32 rows (16 B) and 3 float64 rows (32 B)
     ensure(plan.op, end); // within `need`
     const buf = memory.buffer;
     const u8 = new Uint8Array(buf);
