@@ -12,13 +12,22 @@ const withJs = process.env.JS !== '0';
 const x = ap.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => Math.random() * 4 - 2), cl ? [shape[0], shape[2], shape[3], shape[1]] : shape);
 const beta = ap.tensor(new Float32Array([0.5]), []);
 
+function disposeAll(r) {
+  for (const v of [r].flat()) {
+    if (v?.dispose) v.dispose();
+    else for (const u of Object.values(v ?? {})) u?.dispose?.();
+  }
+}
+
+/** Median ms of `reps` runs after 3 untimed warm-up runs. */
 function median(fn) {
+  for (let i = 0; i < 3; i++) disposeAll(fn());
   const t = [];
   for (let i = 0; i < reps; i++) {
     const s = performance.now();
     const r = fn();
     t.push(performance.now() - s);
-    for (const v of [r].flat()) (v?.dispose ? v : Object.values(v ?? {})).forEach?.((u) => u?.dispose?.()) ?? v?.dispose?.();
+    disposeAll(r);
   }
   t.sort((a, b) => a - b);
   return t[Math.floor(t.length / 2)];
