@@ -314,8 +314,45 @@ export interface WasmBackendOptions {
   simd?: boolean;
 }
 
+const REQUIRED_EXPORTS = ['memory', 'lanes', 'heapBase', 'poolForward', 'poolBackward', 'unpool', 'unpoolGrad'] as const;
+const OP = 'createWasmBackend';
+const MODULE_MUST = 'module must be adapool.wasm or adapool-scalar.wasm, as a WebAssembly.Module or its bytes';
+
+/** Checks `createWasmBackend`'s options (unknown keys and wrong types are errors, not ignored). */
+export function checkOptions(options: unknown): WasmBackendOptions {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new AdaPoolError('OPTION', OP, `${OP}: options must be an object, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'module' && key !== 'simd') throw new AdaPoolError('OPTION', OP, `${OP}: options must be among module, simd, got unknown option ${JSON.stringify(key)}`);
+  }
+  const o = options as WasmBackendOptions;
+  if (o.simd !== undefined && typeof o.simd !== 'boolean') throw new AdaPoolError('OPTION', OP, `${OP}: simd must be a boolean, got ${describe(o.simd)}`);
+  if (o.module !== undefined && !(o.module instanceof WebAssembly.Module) && !ArrayBuffer.isView(o.module) && !(o.module instanceof ArrayBuffer)) {
+    throw new AdaPoolError('OPTION', OP, `${OP}: ${MODULE_MUST}, got ${describe(o.module)}`);
+  }
+  return o;
+}
+
+function describe(v: unknown): string {
+  if (v === null || typeof v !== 'object') return typeof v === 'string' ? JSON.stringify(v) : String(v);
+  return `a ${(v as object).constructor?.name ?? 'object'}`;
+}
+
+/** Compiles (if needed) and instantiates a build; anything that is not one of ours is an AdaPoolError. */
 export async function instantiate(module: WebAssembly.Module | BufferSource): Promise<WasmBackend> {
-  const mod = module instanceof WebAssembly.Module ? module : await WebAssembly.compile(module);
+  let mod: WebAssembly.Module;
+  try {
+    mod = module instanceof WebAssembly.Module ? module : await WebAssembly.compile(module);
+  } catch (e) {
+    throw new AdaPoolError('BACKEND', OP, `${OP}: ${MODULE_MUST}, got bytes that do not compile (${(e as Error).message})`);
+  }
+  const names = WebAssembly.Module.exports(mod).map((e) => e.name);
+  const missing = REQUIRED_EXPORTS.filter((n) => !names.includes(n));
+  if (missing.length || WebAssembly.Module.imports(mod).length) {
+    throw new AdaPoolError('BACKEND', OP, `${OP}: ${MODULE_MUST}, got a module ${missing.length ? `without ${missing.join(', ')}` : 'with imports'}`);
+  }
   const instance = await WebAssembly.instantiate(mod, {});
   return createBackendFromInstance(instance);
 }

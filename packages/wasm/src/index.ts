@@ -5,13 +5,14 @@
  */
 import simdBytes from '../wasm-build/simd.wasm';
 import scalarBytes from '../wasm-build/scalar.wasm';
-import { chooseBuild, instantiate, type WasmBackend, type WasmBackendOptions } from './backend.js';
+import { checkOptions, chooseBuild, instantiate, type WasmBackend, type WasmBackendOptions } from './backend.js';
 
 export type { KernelExports, WasmBackend, WasmBackendOptions } from './backend.js';
 export { chooseBuild } from './backend.js';
 
 /** Creates the `wasm` backend; register it with `registerBackend(await createWasmBackend())`. */
-export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
+export async function createWasmBackend(options?: WasmBackendOptions): Promise<WasmBackend> {
+  options = checkOptions(options);
   if (options.module) return instantiate(options.module);
   const simd = options.simd ?? chooseBuild(simdBytes) === 'simd';
   return instantiate(simd ? simdBytes : scalarBytes);

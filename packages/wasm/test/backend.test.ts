@@ -63,6 +63,35 @@ describe('build selection and loading', () => {
   });
 });
 
+describe('bad input to createWasmBackend', () => {
+  async function rejects(p: Promise<unknown>, code: string, message: RegExp): Promise<void> {
+    let err: unknown;
+    try {
+      await p;
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ap.AdaPoolError);
+    expect((err as ap.AdaPoolError).code).toBe(code);
+    expect((err as Error).message).toMatch(message);
+  }
+
+  it('rejects options that are not an object, unknown keys and wrong types', async () => {
+    await rejects(createWasmBackend(42 as never), 'OPTION', /^createWasmBackend: options must be an object, got 42$/);
+    await rejects(createWasmBackend({ simdd: true } as never), 'OPTION', /^createWasmBackend: options must be among module, simd, got unknown option "simdd"$/);
+    await rejects(createWasmBackend({ simd: 'yes' } as never), 'OPTION', /^createWasmBackend: simd must be a boolean, got "yes"$/);
+    await rejects(createWasmBackend({ module: 'adapool.wasm' } as never), 'OPTION', /^createWasmBackend: module must be adapool\.wasm or adapool-scalar\.wasm, as a WebAssembly\.Module or its bytes, got "adapool\.wasm"$/);
+  });
+
+  it('rejects bytes that are not Wasm, and Wasm modules that are not adapool builds', async () => {
+    await rejects(createWasmBackend({ module: new Uint8Array([1, 2, 3]) }), 'BACKEND', /^createWasmBackend: module must be .*, got bytes that do not compile \(/);
+    // the smallest valid module: magic + version, nothing exported
+    const empty = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+    await rejects(createWasmBackend({ module: empty }), 'BACKEND', /^createWasmBackend: module must be .*, got a module without memory, lanes, heapBase, poolForward, poolBackward, unpool, unpoolGrad$/);
+    await rejects(createWasmBackend({ module: new WebAssembly.Module(empty) }), 'BACKEND', /without memory/);
+  });
+});
+
 /** A plain-data plan for a [N, C, H, W] input, k2s2 (what planPool would build), without data. */
 function bigPlan(N: number, C: number, H: number, W: number): PoolPlan {
   const axes = [ap.stridedAxis(H, 2, 2, 0, 1, false), ap.stridedAxis(W, 2, 2, 0, 1, false)];
