@@ -155,6 +155,30 @@ describe('memory', () => {
   }, 120_000);
 });
 
+describe('bad input to the ops on this backend', () => {
+  it('is rejected by core before any Wasm memory is touched; inputs stay unchanged', async () => {
+    const b = await createWasmBackend();
+    ap.registerBackend(b);
+    const data = Float32Array.from({ length: 2 * 3 * 5 * 5 }, (_, i) => i / 7);
+    const x = ap.tensor(data, [2, 3, 5, 5]);
+    const before = b.memoryBytes();
+    const code = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as ap.AdaPoolError).code;
+      }
+      return 'no error';
+    };
+    expect(code(() => ap.softPool2d(x, { kernelSize: 0, backend: 'wasm' }))).toBe('OPTION');
+    expect(code(() => ap.softPool2d(x, { kernelSize: 9, backend: 'wasm' }))).toBe('SHAPE');
+    expect(code(() => ap.adaPool2d(x, ap.tensor([0.5, 0.5, 0.5], [3]), { backend: 'wasm' }))).toBe('SHAPE');
+    expect(code(() => ap.softPool2dGrad(x, ap.tensor(new Float32Array(3), [1, 1, 3]), { backend: 'wasm' }))).toBe('SHAPE');
+    expect(b.memoryBytes()).toBe(before);
+    expect(Array.from((await x.read()) as Float32Array)).toEqual(Array.from(data));
+  });
+});
+
 describe("'auto'", () => {
   it('ranks wasm above js', async () => {
     const b = await createWasmBackend();
