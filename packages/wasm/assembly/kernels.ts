@@ -623,3 +623,11 @@ export function expWideInPlace(p: usize, n: i32): void {
     store<f64>(q, wfirst(wexp(wsplat(load<f64>(q)))));
   }
 }
+
+/** float64 e^t for t ∈ [−1, 0] (edscw's weights) of n doubles in place (tests). */
+export function expUnitInPlace(p: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const q = p + (<usize>i << 3);
+    store<f64>(q, wfirst(wexpUnit(wsplat(load<f64>(q)))));
+  }
+}

@@ -90,13 +90,10 @@ export const PAIRS: bool = false;
   const n = nearest<f32>(x * 1.44269504088896341);
   let r = x - n * 0.693359375;
   r = r - n * -2.12194440e-4;
-  let p: f32 = 1.9875691500e-4;
-  p = p * r + 1.3981999507e-3;
-  p = p * r + 8.3334519073e-3;
-  p = p * r + 4.1665795894e-2;
-  p = p * r + 1.6666665459e-1;
-  p = p * r + 5.0000001201e-1;
-  p = p * r * r + r + 1;
+  const r2 = r * r;
+  const r4 = r2 * r2;
+  const q = (<f32>1.6666665459e-1 * r + <f32>5.0000001201e-1) + (<f32>8.3334519073e-3 * r + <f32>4.1665795894e-2) * r2 + (<f32>1.9875691500e-4 * r + <f32>1.3981999507e-3) * r4;
+  const p = q * r2 + r + 1;
   const ni = <i32>n;
   const e1 = ni >> 1;
   const e2 = ni - e1;
@@ -150,17 +147,13 @@ export const WBYTES: usize = 8;
 // @ts-ignore: decorator
 @inline export function wexpUnit(t: Wide): Wide {
   const s = t + 0.5;
-  let p: f64 = 1.0 / 3628800;
-  p = p * s + 1.0 / 362880;
-  p = p * s + 1.0 / 40320;
-  p = p * s + 1.0 / 5040;
-  p = p * s + 1.0 / 720;
-  p = p * s + 1.0 / 120;
-  p = p * s + 1.0 / 24;
-  p = p * s + 1.0 / 6;
-  p = p * s + 0.5;
-  p = p * s + 1;
-  p = p * s + 1;
+  const s2 = s * s;
+  const s4 = s2 * s2;
+  const s8 = s4 * s4;
+  const b0 = (1 + s) + (1.0 / 2 + (1.0 / 6) * s) * s2;
+  const b1 = (1.0 / 24 + (1.0 / 120) * s) + (1.0 / 720 + (1.0 / 5040) * s) * s2;
+  const b2 = (1.0 / 40320 + (1.0 / 362880) * s) + (1.0 / 3628800) * s2;
+  const p = b0 + b1 * s4 + b2 * s8;
   return p * 0.60653065971263342360;
 }
 

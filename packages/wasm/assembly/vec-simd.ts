@@ -155,13 +155,14 @@ export const PAIRS: bool = true;
   const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
-  let p = f32x4.splat(1.9875691500e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
+  // e^r ≈ 1 + r + r²·q(r), q of degree 5 evaluated by Estrin's scheme (short dependency chains)
+  const r2 = f32x4.mul(r, r);
+  const r4 = f32x4.mul(r2, r2);
+  const q01 = f32x4.add(f32x4.mul(f32x4.splat(1.6666665459e-1), r), f32x4.splat(5.0000001201e-1));
+  const q23 = f32x4.add(f32x4.mul(f32x4.splat(8.3334519073e-3), r), f32x4.splat(4.1665795894e-2));
+  const q45 = f32x4.add(f32x4.mul(f32x4.splat(1.9875691500e-4), r), f32x4.splat(1.3981999507e-3));
+  const q = f32x4.add(f32x4.add(q01, f32x4.mul(q23, r2)), f32x4.mul(q45, r4));
+  const p = f32x4.add(f32x4.add(f32x4.mul(q, r2), r), f32x4.splat(1));
   // n (an integer in [−159, 128]) to int32 without trunc_sat: n + 1.5·2^23 holds n in its low bits
   const ni = i32x4.sub(f32x4.add(n, f32x4.splat(12582912.0)), i32x4.splat(0x4b400000));
   const e1 = i32x4.shr_s(ni, 1);
@@ -230,18 +231,20 @@ export const WBYTES: usize = 16;
  */
 // @ts-ignore: decorator
 @inline export function wexpUnit(t: Wide): Wide {
+  // Σ_{k≤10} s^k/k! by Estrin's scheme (pairs, then s², s⁴, s⁸): short dependency chains
   const s = f64x2.add(t, f64x2.splat(0.5));
-  let p = f64x2.splat(1.0 / 3628800);
-  p = f64x2.add(f64x2.mul(p, s), f64x2.splat(1.0 / 362880));
-  p = f64x2.add(f64x2.mul(p, s), f64x2.splat(1.0 / 40320));
-  p = f64x2.add(f64x2.mul(p, s), f64x2.splat(1.0 / 5040));
-  p = f64x2.add(f64x2.mul(p, s), f64x2.splat(1.0 / 720));
-  p = f64x2.add(f64x2.mul(p, s), f64x2.splat(1.0 / 120));
-  p = f64x2.add(f64x2.mul(p, s), f64x2.splat(1.0 / 24));
-  p = f64x2.add(f64x2.mul(p, s), f64x2.splat(1.0 / 6));
-  p = f64x2.add(f64x2.mul(p, s), f64x2.splat(0.5));
-  p = f64x2.add(f64x2.mul(p, s), f64x2.splat(1));
-  p = f64x2.add(f64x2.mul(p, s), f64x2.splat(1));
+  const s2 = f64x2.mul(s, s);
+  const s4 = f64x2.mul(s2, s2);
+  const s8 = f64x2.mul(s4, s4);
+  const a0 = f64x2.add(f64x2.splat(1), s);
+  const a1 = f64x2.add(f64x2.splat(1.0 / 2), f64x2.mul(f64x2.splat(1.0 / 6), s));
+  const a2 = f64x2.add(f64x2.splat(1.0 / 24), f64x2.mul(f64x2.splat(1.0 / 120), s));
+  const a3 = f64x2.add(f64x2.splat(1.0 / 720), f64x2.mul(f64x2.splat(1.0 / 5040), s));
+  const a4 = f64x2.add(f64x2.splat(1.0 / 40320), f64x2.mul(f64x2.splat(1.0 / 362880), s));
+  const b0 = f64x2.add(a0, f64x2.mul(a1, s2));
+  const b1 = f64x2.add(a2, f64x2.mul(a3, s2));
+  const b2 = f64x2.add(a4, f64x2.mul(f64x2.splat(1.0 / 3628800), s2));
+  const p = f64x2.add(f64x2.add(b0, f64x2.mul(b1, s4)), f64x2.mul(b2, s8));
   return f64x2.mul(p, f64x2.splat(0.60653065971263342360));
 }
 

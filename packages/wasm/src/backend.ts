@@ -23,6 +23,8 @@ export interface KernelExports {
   expInPlace(ptr: number, n: number): void;
   /** float64 exp (the wide path's series) of n doubles at ptr, in place. */
   expWideInPlace(ptr: number, n: number): void;
+  /** float64 e^t on [−1, 0] (edscw's weights) of n doubles at ptr, in place. */
+  expUnitInPlace(ptr: number, n: number): void;
 }
 
 export interface WasmBackend extends Backend<TypedArray> {
