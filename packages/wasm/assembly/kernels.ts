@@ -17,7 +17,7 @@
  */
 import {
   Vec, Mask, LANES, VBYTES, setLaneCount,
-  splat, add, sub, mul, div, max, min, pmax, pmin, abs, sqrt, gt, lt, ge, le, eq, ne, and, or, select, ones, lane,
+  splat, add, sub, mul, div, max, min, pmax, pmin, abs, sqrt, gt, lt, ge, le, eq, ne, and, or, select, ones, lane, anyTrue,
   sload, sstore, gather, scatter, accumulate, exp,
   Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wmin, wpmax, wpmin, wabs, wsqrt, weq, wsgn, wselect,
   wload, wstore, wexp, wexpUnit, wfirst, PAIRS, gatherPair, accumulatePair,
@@ -176,7 +176,7 @@ function normalise(r: i32, part: i32, Z: Wide): void {
 }
 
 /**
- * edscw: D(x, m) = 2|x m|/(x² + m²), D(0,0) = 1 (in float64, where x² cannot overflow); w ∝ e^{D − D_max}
+ * edscw in float64: D(x, m) = 2|x m|/(x² + m²), D(0,0) = 1 (x² cannot overflow); w ∝ e^{D − 1}
  * into SW1 and y (wide) into yLo/yHi; ∂_x D, ∂_m D into SA, SB when `grad`. Returns ỹ.
  */
 function dscWeights(r: i32, grad: bool): Vec {
@@ -186,7 +186,7 @@ function dscWeights(r: i32, grad: bool): Vec {
     const m = wideMean(r, part);
     const mm = wmul(m, m);
     const sgnm2 = wmul(two, wsgn(m));
-    let dmax = wsplat(-Infinity);
+    let Z = wsplat(0);
     for (let j = 0; j < r; j++) {
       // float64 squares of float32 values neither overflow nor underflow: no scaling needed
       const x = widen(sload(at(SV, j)), part);
@@ -195,8 +195,10 @@ function dscWeights(r: i32, grad: bool): Vec {
       const origin = weq(q, wsplat(0)); // x = m = 0
       const iq = wdiv(one, wselect(one, q, origin));
       const D = wselect(one, wmul(wmul(two, wabs(wmul(x, m))), iq), origin);
-      wstore(wat(WW, j, part), D);
-      dmax = wpmax(dmax, D); // a NaN D makes Z and y NaN anyway
+      // D ∈ [0, 1]: e^{D−1} ∈ [1/e, 1] needs no max subtraction (softmax is shift-invariant)
+      const e = wexpUnit(wsub(D, one));
+      wstore(wat(WW, j, part), e);
+      Z = wadd(Z, e);
       if (grad) {
         // ∂_x D = 2ς m (m² − x²)/q², ∂_m D = 2ς x (x² − m²)/q²  (ς = sgn(x m); 0 at the origin)
         const s2iq2 = wmul(wmul(sgnm2, wsgn(x)), wmul(iq, iq));
@@ -205,17 +207,92 @@ function dscWeights(r: i32, grad: bool): Vec {
         wstore(wat(WB, j, part), wmul(wmul(s2iq2, x), wsub(wsplat(0), d)));
       }
     }
-    // D − D_max ∈ [−1, 0]
-    let Z = wsplat(0);
-    for (let j = 0; j < r; j++) {
-      const e = wexpUnit(wsub(wload(wat(WW, j, part)), dmax));
-      wstore(wat(WW, j, part), e);
-      Z = wadd(Z, e);
-    }
     normalise(r, part, Z);
   }
   narrowWeights(r, grad, true);
   return yRelative();
+}
+
+/** sgn(v) with sgn(0) = 0. */
+// @ts-ignore: decorator
+@inline function sgn(v: Vec): Vec { return sub(ones(gt(v, splat(0))), ones(lt(v, splat(0)))); }
+
+/** Σ_j w_j |x_j − y| of the last dscWeights32 call: how far its float32 weights can move y. */
+let dscErr: Vec = splat(0);
+/** Set by dscWeights32 when x̂² + m̂² lost precision (a tap ≥ 1e15 times smaller than the region's max). */
+let dscTiny = false;
+
+/**
+ * edscw in float32, the fast path: D = 2|x̂ m̂|/(x̂² + m̂²) with x̂ = x/M, m̂ = m/M, M the region's
+ * max |x| (so x̂² cannot overflow; one division per tap); weights into SW1, ∂_x D, ∂_m D into
+ * SA, SB when `grad`; y (widened) into yLo/yHi, Σ w |x − y| into dscErr. Returns ỹ. Float32
+ * weights move y by at most ≈ 1.2e-6 · dscErr (about 20 roundings); where that could exceed
+ * the tolerance (needsWide) callers redo the region with the float64 dscWeights.
+ */
+function dscWeights32(r: i32, grad: bool): Vec {
+  const zero = splat(0);
+  const one = splat(1);
+  const x0 = sload(at(SV, 0));
+  let s = zero;
+  let M = zero;
+  for (let j = 0; j < r; j++) {
+    const x = sload(at(SV, j));
+    const t = sub(x, x0);
+    sstore(at(ST, j), t);
+    s = add(s, t);
+    M = pmax(M, abs(x));
+  }
+  const m = add(x0, div(s, splat(<f32>r)));
+  const iM = div(one, select(one, M, eq(M, zero)));
+  const mh = mul(m, iM);
+  const mm = mul(mh, mh);
+  const mZero = eq(m, zero);
+  let tiny = eq(zero, one);
+  let Z = zero;
+  for (let j = 0; j < r; j++) {
+    const x = sload(at(SV, j));
+    const xh = mul(x, iM);
+    const xx = mul(xh, xh);
+    const q = add(xx, mm);
+    const origin = and(eq(x, zero), mZero); // D(0, 0) = 1, partials 0
+    tiny = or(tiny, and(lt(q, splat(1e-30)), or(ne(x, zero), ne(m, zero)))); // q underflowed, not the origin
+    const iq = div(one, select(one, q, origin));
+    const D = select(one, mul(mul(splat(2), abs(mul(xh, mh))), iq), origin);
+    // D ∈ [0, 1]: shifting by 1 instead of max D keeps e^{D−1} ∈ [1/e, 1] (softmax is shift-invariant)
+    const e = exp(sub(D, one));
+    sstore(at(SW1, j), e);
+    Z = add(Z, e);
+    if (grad) {
+      // ∂_x D = 2ς m̂ (m̂² − x̂²)/(q² M), ∂_m D = 2ς x̂ (x̂² − m̂²)/(q² M); ς = sgn(x m), 0 at the origin
+      const c = mul(mul(splat(2), mul(sgn(x), sgn(m))), mul(mul(iq, iq), iM));
+      sstore(at(SA, j), mul(mul(c, mh), sub(mm, xx)));
+      sstore(at(SB, j), mul(mul(c, xh), sub(xx, mm)));
+    }
+  }
+  dscTiny = anyTrue(tiny);
+  const iz = div(one, Z);
+  let yt = zero;
+  for (let j = 0; j < r; j++) {
+    const w = mul(sload(at(SW1, j)), iz);
+    sstore(at(SW1, j), w);
+    yt = add(yt, mul(w, sload(at(ST, j))));
+  }
+  let spread = zero;
+  for (let j = 0; j < r; j++) spread = add(spread, mul(sload(at(SW1, j)), abs(sub(sload(at(ST, j)), yt))));
+  dscErr = spread;
+  const y = add(x0, yt);
+  yLo = widen(y, 0);
+  yHi = widen(y, WIDE_PARTS - 1);
+  return yt;
+}
+
+/**
+ * Whether dscWeights32's float32 weights (y error ≲ 1.2e-6 · scale · dscErr) could move `ref`
+ * past a fifth of the OPERATORS.md §6 forward tolerance 1e-5 + 1e-4|ref|, or lost precision.
+ */
+// @ts-ignore: decorator
+@inline function needsWide(scale: Vec, ref: Vec): bool {
+  return dscTiny || anyTrue(gt(mul(scale, dscErr), add(splat(1.5), mul(splat(15), abs(ref)))));
 }
 
 /**
@@ -387,19 +464,30 @@ function forwardRegion(method: i32, oi: i32): void {
       for (let j = 0; j < r; j++) sstore(at(SW1, j), mul(sload(at(SW1, j)), iz));
       storeMask(SW1, oi, t0, r);
     }
-  } else if (method == 3 || method == 4) {
-    if (method == 3) dscWeights(r, false);
-    else idwWeights(r, false);
+  } else if (method == 3) {
+    dscWeights32(r, false);
+    y = narrow(yLo, yHi);
+    if (needsWide(splat(1), y)) {
+      dscWeights(r, false);
+      y = narrow(yLo, yHi);
+    }
+    if (withMask) storeMask(SW1, oi, t0, r);
+  } else if (method == 4) {
+    idwWeights(r, false);
     y = narrow(yLo, yHi);
     if (withMask) storeMask(SW1, oi, t0, r);
   } else {
     // ada: y = β̂ y^D + (1 − β̂) y^M, mask likewise
     const b = clamp01(betaAt(oi));
     const b1 = sub(splat(1), b);
-    dscWeights(r, false);
     const xmax = regionMax(r);
     const ytM = emWeights(r, SW2, ST2, xmax);
+    dscWeights32(r, false);
     y = adaCombine(b, xmax, ytM, false);
+    if (needsWide(b, y)) {
+      dscWeights(r, false);
+      y = adaCombine(b, xmax, ytM, false);
+    }
     if (withMask) {
       for (let j = 0; j < r; j++) sstore(at(SW1, j), add(mul(b, sload(at(SW1, j))), mul(b1, sload(at(SW2, j)))));
       storeMask(SW1, oi, t0, r);
@@ -447,7 +535,8 @@ function backwardRegion(method: i32, oi: i32): void {
       sstore(at(SD, k), mul(g, mul(sload(at(SW1, k)), add(one, sub(sload(at(ST2, k)), yt)))));
     }
   } else if (method == 3 || method == 4) {
-    const yt = method == 3 ? dscWeights(r, true) : idwWeights(r, true);
+    // the gradient formulas need the weights to float32 accuracy only
+    const yt = method == 3 ? dscWeights32(r, true) : idwWeights(r, true);
     shiftTaps(r);
     const A = meanTerm(r, yt, method == 4);
     for (let k = 0; k < r; k++) {
@@ -460,11 +549,13 @@ function backwardRegion(method: i32, oi: i32): void {
     const beta = betaAt(oi);
     const b = clamp01(beta);
     const b1 = sub(one, b);
-    const ytD = dscWeights(r, true);
-    shiftTaps(r);
-    const A = meanTerm(r, ytD, false);
     const xmax = regionMax(r);
     const ytM = emWeights(r, SW2, ST2, xmax);
+    let ytD = dscWeights32(r, true);
+    // dβ needs y^D − y^M to the gradient tolerance: float64 weights where float32 could miss it
+    if (needsWide(splat(1), adaCombine(b, xmax, ytM, true))) ytD = dscWeights(r, true);
+    shiftTaps(r);
+    const A = meanTerm(r, ytD, false);
     for (let k = 0; k < r; k++) {
       const wD = sload(at(SW1, k));
       const dD = add(add(wD, mul(mul(wD, sub(sload(at(ST, k)), ytD)), sload(at(SA, k)))), A);

@@ -46,6 +46,8 @@ export const VBYTES: usize = 4;
 // @ts-ignore: decorator
 @inline export function or(a: Mask, b: Mask): Mask { return a || b; }
 // @ts-ignore: decorator
+@inline export function anyTrue(m: Mask): bool { return m; }
+// @ts-ignore: decorator
 @inline export function select(a: Vec, b: Vec, m: Mask): Vec { return m ? a : b; }
 // @ts-ignore: decorator
 @inline export function ones(m: Mask): Vec { return m ? 1 : 0; }

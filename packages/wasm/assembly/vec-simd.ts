@@ -47,6 +47,9 @@ export const VBYTES: usize = 16;
 @inline export function and(a: Mask, b: Mask): Mask { return v128.and(a, b); }
 // @ts-ignore: decorator
 @inline export function or(a: Mask, b: Mask): Mask { return v128.or(a, b); }
+/** Whether any lane of m is set. */
+// @ts-ignore: decorator
+@inline export function anyTrue(m: Mask): bool { return v128.any_true(m); }
 /** `m ? a : b` per lane. */
 // @ts-ignore: decorator
 @inline export function select(a: Vec, b: Vec, m: Mask): Vec { return v128.bitselect(a, b, m); }
