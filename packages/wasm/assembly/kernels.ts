@@ -535,8 +535,9 @@ function backwardRegion(method: i32, oi: i32): void {
       sstore(at(SD, k), mul(g, mul(sload(at(SW1, k)), add(one, sub(sload(at(ST2, k)), yt)))));
     }
   } else if (method == 3 || method == 4) {
-    // the gradient formulas need the weights to float32 accuracy only
-    const yt = method == 3 ? dscWeights32(r, true) : idwWeights(r, true);
+    // the gradient formulas need the weights to float32 accuracy only (unless x̂² + m̂² underflowed)
+    let yt = method == 3 ? dscWeights32(r, true) : idwWeights(r, true);
+    if (method == 3 && dscTiny) yt = dscWeights(r, true);
     shiftTaps(r);
     const A = meanTerm(r, yt, method == 4);
     for (let k = 0; k < r; k++) {

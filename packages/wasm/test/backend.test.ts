@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import * as ap from '@adapool/core';
 import type { PoolPlan } from '@adapool/core';
-import { runParityCase, type ParityCase } from '@adapool/testkit';
+import { compare, runParityCase, TOLERANCE, type ParityCase } from '@adapool/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chooseBuild, createWasmBackend } from '../dist/index.js';
 
@@ -177,6 +177,53 @@ describe('bad input to the ops on this backend', () => {
     expect(b.memoryBytes()).toBe(before);
     expect(Array.from((await x.read()) as Float32Array)).toEqual(Array.from(data));
   });
+});
+
+describe('edscw / adaPool: the float32 fast path and its float64 redo', () => {
+  /** One 2×8 plane whose k2s2 windows are the given 2×2 regions (row-major taps). */
+  function plane(windows: number[][]): Float32Array {
+    const x = new Float32Array(16);
+    windows.forEach((w, o) => w.forEach((v, k) => (x[(k >> 1) * 8 + 2 * o + (k & 1)] = v)));
+    return x;
+  }
+  const run = (x: Float32Array, betaValue: number, backend: string) => {
+    const xt = ap.tensor(x, [1, 1, 2, 8]);
+    const beta = ap.tensor([betaValue], []);
+    const dy = ap.tensor([0.5, -1, 2, 1], [1, 1, 1, 4]);
+    const e = ap.edscwPool(xt, { kernelSize: 2, returnMask: true, backend });
+    const a = ap.adaPool(xt, beta, { kernelSize: 2, returnMask: true, backend });
+    const ge = ap.edscwPoolGrad(xt, dy, { kernelSize: 2, backend });
+    const ga = ap.adaPoolGrad(xt, beta, dy, { kernelSize: 2, backend });
+    return [e.output, e.mask, a.output, a.mask, ge, ga.dx, ga.dbeta].map((t) => Array.from(t.readSync() as Float32Array));
+  };
+  const NAMES = ['edscw y', 'edscw mask', 'ada y', 'ada mask', 'edscw dx', 'ada dx', 'ada dβ'];
+
+  for (const simd of [true, false]) {
+    it(`matches the float64 reference where float32 weights would not (${simd ? 'SIMD' : 'scalar'} build)`, async () => {
+      ap.registerBackend(await createWasmBackend({ simd }));
+      const x = plane([
+        [1000.5, -999.25, 1000.125, -1000.75], // output near 0 from ±1000: cancellation → float64
+        [0, 0, 0, 0], // D(0,0) = 1: uniform weights
+        [0.75, -1.5, 2.25, 0.5], // ordinary data: float32
+        [3e15, 1e15, 2e15, 2.5e15], // large but well conditioned: float32, scale-free
+      ]);
+      for (const betaValue of [1, 0.6]) {
+        const got = run(x, betaValue, 'wasm');
+        const ref = run(x, betaValue, 'js');
+        got.forEach((g, i) => expect(compare(`${NAMES[i]} (β ${betaValue})`, g, ref[i], i < 4 ? TOLERANCE.forward : TOLERANCE.grad)).toBeUndefined());
+      }
+    });
+
+    it(`stays finite where x̂² + m̂² underflows in float32 (${simd ? 'SIMD' : 'scalar'} build)`, async () => {
+      ap.registerBackend(await createWasmBackend({ simd }));
+      // taps 1e25 below the region's max with a mean that cancels to ~0 (a kink: no reference
+      // value to match, OPERATORS.md §6), redone in float64
+      const x = plane([[1e20, -1e20, 1e-5, 0], [1e30, -1e30, 0, 1e-20], [0.75, -1.5, 2.25, 0.5], [1, 2, 3, 4]]);
+      const [y, mask, ya, maska, dx, dxa, db] = run(x, 0.6, 'wasm');
+      for (const v of [...y, ...mask, ...ya, ...maska, ...dx, ...dxa, ...db]) expect(Number.isFinite(v)).toBe(true);
+      for (const m of [mask, maska]) for (let o = 0; o < 4; o++) expect(m.slice(4 * o, 4 * o + 4).reduce((p, v) => p + v, 0)).toBeCloseTo(1, 5);
+    });
+  }
 });
 
 describe("'auto'", () => {
