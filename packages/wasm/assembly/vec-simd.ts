@@ -229,7 +229,7 @@ export const WBYTES: usize = 16;
 @inline export function wstore(p: usize, v: Wide): void { v128.store(p, v); }
 
 /**
- * e^t in float64 for t ∈ [−1, 0] (edscw's D − D_max): e^{−1/2} · Σ_{k≤10} s^k/k!, s = t + 1/2,
+ * e^t in float64 for t ∈ [−1, 0] (edscw's D − 1): e^{−1/2} · Σ_{k≤10} s^k/k!, s = t + 1/2,
  * |s| ≤ 1/2: truncation < 1.3e-11 relative.
  */
 // @ts-ignore: decorator
