@@ -1,0 +1,725 @@
+/**
+ * adapool kernels (OPERATORS.md), one rank-generic region walk for every op family.
+ *
+ * The host (src/backend.ts) lays out in linear memory, above __heap_base: a parameter block,
+ * core's region table for the plan (taps of every output, as offsets), the tensors, and scratch.
+ * A kernel call walks groups of LANES regions that share one table row and differ only by a
+ * per-lane base offset: either LANES channels at the same output (channels-last), or LANES
+ * neighbouring outputs along the last axis of one plane (channels-first, or fewer channels than
+ * lanes; the host forms such groups only where the windows are translations of each other).
+ * Values are gathered per tap, so the same code serves 1D/2D/3D, strided and adaptive geometry,
+ * both layouts.
+ *
+ * Names follow OPERATORS.md: x (input), m (region mean), w (weights), y (output),
+ * a = ∂φ/∂x, b = ∂φ/∂m, β̂ = clamp(β, 0, 1). Differences are taken relative to a tap of the
+ * region (t = x − x₀, τ = x − x_max) so that x − m and x − y stay accurate when |x| ≫ |x − m|;
+ * edscw and idw weigh in float64 (see "float64 value path").
+ */
+import {
+  Vec, Mask, LANES, VBYTES, setLaneCount,
+  splat, add, sub, mul, div, max, min, pmax, pmin, abs, sqrt, gt, lt, ge, le, eq, ne, and, or, select, ones, lane, anyTrue,
+  sload, sstore, gather, scatter, accumulate, exp,
+  Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wmin, wpmax, wpmin, wabs, wsqrt, weq, wsgn, wselect,
+  wload, wstore, wexp, wexpUnit, wfirst, PAIRS, gatherPair, accumulatePair,
+} from './vec';
+
+// ---- parameter block (i32 slots, written by the host) -------------------------------------
+const METHOD = 0; // 0 avg, 1 max, 2 em, 3 edscw, 4 idw, 5 ada
+const OUTPUTS = 1; // spatial outputs per plane
+const W = 2; // taps per window (table row length)
+const NB = 3; // batch N
+const NC = 4; // channels C
+const RETURN_MASK = 5;
+const COUNT_INCLUDE_PAD = 6;
+const GROUPS = 7; // > 0: lanes across outputs, this many groups per plane
+const IDW_EPS = 8; // f64 (slots 8 and 9)
+const XS_N = 10; const XS_C = 11; const YS_N = 12; const YS_C = 13;
+const MS_N = 14; const MS_C = 15; const BS_N = 16; const BS_C = 17;
+const T_COUNT = 20; const T_INPUT = 21; const T_MASK = 22; const T_FLAT = 23; const T_PADDED = 24;
+const T_OUT = 25; const T_MASKOFF = 26; const T_BETA = 27; const T_GROUPS = 28;
+const X = 30; const BETA = 31; const DY = 32; const Y = 33; const MASK = 34; const INDICES = 35;
+const DX = 36; const DBETA = 37; const SCRATCH = 38;
+
+let P: usize = 0;
+// @ts-ignore: decorator
+@inline function param(i: i32): i32 { return load<i32>(P + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline function ptr(i: i32): usize { return <usize>load<u32>(P + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline function i32At(table: usize, i: i32): i32 { return load<i32>(table + (<usize>i << 2)); }
+
+// Parameters of the running call, read once per call.
+let gW: i32 = 0;
+let withMask = false;
+let countIncludePad = false;
+let tCount: usize = 0; let tInput: usize = 0; let tMask: usize = 0; let tFlat: usize = 0; let tPadded: usize = 0;
+let tOut: usize = 0; let tMaskOff: usize = 0; let tBeta: usize = 0;
+let pX: usize = 0; let pBeta: usize = 0; let pDy: usize = 0; let pY: usize = 0; let pMask: usize = 0;
+let pIndices: usize = 0; let pDx: usize = 0; let pDbeta: usize = 0;
+
+// ---- lanes: lane l of the current group sits at element base + l·step of each tensor --------
+let nLanes: i32 = 1;
+let bx: i32 = 0; let sx: i32 = 0; // input (x, dx, U)
+let by: i32 = 0; let sy: i32 = 0; // output (y, dy, v, dv)
+let bm: i32 = 0; let sm: i32 = 0; // mask
+let bb: i32 = 0; let sb: i32 = 0; // β
+let sf: i32 = 0; // flat input index (maxPool indices)
+
+// ---- scratch: per-tap Vec arrays of length W -------------------------------------------------
+let SV: usize = 0; // x
+let ST: usize = 0; // t = x − x₀
+let SW1: usize = 0; // weights (edscw / em / idw; the D half of ada)
+let SW2: usize = 0; // weights of the em half of ada
+let SA: usize = 0; // a = ∂φ/∂x (edscw: ∂_x D, idw: q)
+let SB: usize = 0; // b = ∂φ/∂m (edscw only; idw has b = −a)
+let ST2: usize = 0; // τ = x − x_max (em)
+let SD: usize = 0; // per-tap input gradient contributions g·∂y/∂x_k
+// @ts-ignore: decorator
+@inline function at(arr: usize, j: i32): usize { return arr + <usize>j * VBYTES; }
+
+// ---- region math ----------------------------------------------------------------------------
+
+/** Whether the current lanes allow pair moves (4 lanes at stride 2, taps off and off + 1). */
+// @ts-ignore: decorator
+@inline function pairLanes(): bool { return PAIRS && nLanes == LANES && sx == 2; }
+
+/** Loads the r tap values of the current lanes from `x` into `dst` (a scratch row). */
+function loadTaps(x: usize, t0: i32, r: i32, dst: usize): void {
+  const pairs = pairLanes();
+  for (let j = 0; j < r; ) {
+    const off = i32At(tInput, t0 + j);
+    if (pairs && j + 1 < r && i32At(tInput, t0 + j + 1) == off + 1) {
+      gatherPair(x, bx, off, at(dst, j), at(dst, j + 1));
+      j += 2;
+    } else {
+      sstore(at(dst, j), gather(x, bx, sx, off));
+      j++;
+    }
+  }
+}
+
+/** x[π_k] += SD[k] for the r taps of the current lanes (overlapping windows add). */
+function scatterAdd(x: usize, t0: i32, r: i32): void {
+  const pairs = pairLanes();
+  for (let k = 0; k < r; ) {
+    const off = i32At(tInput, t0 + k);
+    if (pairs && k + 1 < r && i32At(tInput, t0 + k + 1) == off + 1) {
+      accumulatePair(x, bx, off, sload(at(SD, k)), sload(at(SD, k + 1)));
+      k += 2;
+    } else {
+      accumulate(x, bx, sx, off, sload(at(SD, k)));
+      k++;
+    }
+  }
+}
+
+/** t = x − x₀ of the loaded taps into ST. */
+function shiftTaps(r: i32): void {
+  const x0 = sload(at(SV, 0));
+  for (let j = 0; j < r; j++) sstore(at(ST, j), sub(sload(at(SV, j)), x0));
+}
+
+// ---- float64 value path ---------------------------------------------------------------------
+// edscw and idw weights are close to 1/|R| for every tap, so an output near 0 made of ±1000 inputs
+// needs the weights and y to better than float32 precision: they are computed in float64 (Wide,
+// two halves per Vec) and rounded once. em needs no such care: its weights concentrate on the
+// taps near the max, and y is accumulated relative to that max.
+let WW: usize = 0; // float64 weights (per tap, WIDE_PARTS Wides)
+let WA: usize = 0; // float64 a
+let WB: usize = 0; // float64 b
+// @ts-ignore: decorator
+@inline function wat(arr: usize, j: i32, part: i32): usize { return arr + (<usize>(j * WIDE_PARTS + part)) * WBYTES; }
+/** The last wide y (absolute), per half. */
+let yLo: Wide = wsplat(0);
+let yHi: Wide = wsplat(0);
+// @ts-ignore: decorator
+@inline function setY(part: i32, y: Wide): void { if (part == 0) yLo = y; else yHi = y; }
+
+/** Rounds the wide weights (and partials when `grad`) of r taps into SW1 (SA, SB). */
+function narrowWeights(r: i32, grad: bool, withB: bool): void {
+  const hi = WIDE_PARTS - 1;
+  for (let j = 0; j < r; j++) {
+    sstore(at(SW1, j), narrow(wload(wat(WW, j, 0)), wload(wat(WW, j, hi))));
+    if (grad) {
+      sstore(at(SA, j), narrow(wload(wat(WA, j, 0)), wload(wat(WA, j, hi))));
+      if (withB) sstore(at(SB, j), narrow(wload(wat(WB, j, 0)), wload(wat(WB, j, hi))));
+    }
+  }
+}
+
+/** Region mean m (float64) of one half: x₀ + Σ t / r. */
+function wideMean(r: i32, part: i32): Wide {
+  const x0 = widen(sload(at(SV, 0)), part);
+  let s = wsplat(0);
+  for (let j = 0; j < r; j++) s = wadd(s, wsub(widen(sload(at(SV, j)), part), x0));
+  return wadd(x0, wdiv(s, wsplat(<f64>r)));
+}
+
+/** w ← w / Z; y = x₀ + Σ w (x − x₀). */
+function normalise(r: i32, part: i32, Z: Wide): void {
+  const x0 = widen(sload(at(SV, 0)), part);
+  let yt = wsplat(0);
+  const iz = wdiv(wsplat(1), Z);
+  for (let j = 0; j < r; j++) {
+    const w = wmul(wload(wat(WW, j, part)), iz);
+    wstore(wat(WW, j, part), w);
+    yt = wadd(yt, wmul(w, wsub(widen(sload(at(SV, j)), part), x0)));
+  }
+  setY(part, wadd(x0, yt));
+}
+
+/** ỹ = y − x₀ in float32 (for the gradient formulas, which use t = x − x₀). */
+// @ts-ignore: decorator
+@inline function yRelative(): Vec {
+  const x0 = sload(at(SV, 0));
+  return narrow(wsub(yLo, widen(x0, 0)), wsub(yHi, widen(x0, WIDE_PARTS - 1)));
+}
+
+/**
+ * edscw in float64: D(x, m) = 2|x m|/(x² + m²), D(0,0) = 1 (x² cannot overflow); w ∝ e^{D − 1}
+ * into SW1 and y (wide) into yLo/yHi; ∂_x D, ∂_m D into SA, SB when `grad`. Returns ỹ.
+ */
+function dscWeights(r: i32, grad: bool): Vec {
+  const one = wsplat(1);
+  const two = wsplat(2);
+  for (let part = 0; part < WIDE_PARTS; part++) {
+    const m = wideMean(r, part);
+    const mm = wmul(m, m);
+    const sgnm2 = wmul(two, wsgn(m));
+    let Z = wsplat(0);
+    for (let j = 0; j < r; j++) {
+      // float64 squares of float32 values neither overflow nor underflow: no scaling needed
+      const x = widen(sload(at(SV, j)), part);
+      const xx = wmul(x, x);
+      const q = wadd(xx, mm);
+      const origin = weq(q, wsplat(0)); // x = m = 0
+      const iq = wdiv(one, wselect(one, q, origin));
+      const D = wselect(one, wmul(wmul(two, wabs(wmul(x, m))), iq), origin);
+      // D ∈ [0, 1]: e^{D−1} ∈ [1/e, 1] needs no max subtraction (softmax is shift-invariant)
+      const e = wexpUnit(wsub(D, one));
+      wstore(wat(WW, j, part), e);
+      Z = wadd(Z, e);
+      if (grad) {
+        // ∂_x D = 2ς m (m² − x²)/q², ∂_m D = 2ς x (x² − m²)/q²  (ς = sgn(x m); 0 at the origin)
+        const s2iq2 = wmul(wmul(sgnm2, wsgn(x)), wmul(iq, iq));
+        const d = wsub(mm, xx);
+        wstore(wat(WA, j, part), wmul(wmul(s2iq2, m), d));
+        wstore(wat(WB, j, part), wmul(wmul(s2iq2, x), wsub(wsplat(0), d)));
+      }
+    }
+    normalise(r, part, Z);
+  }
+  narrowWeights(r, grad, true);
+  return yRelative();
+}
+
+/** sgn(v) with sgn(0) = 0. */
+// @ts-ignore: decorator
+@inline function sgn(v: Vec): Vec { return sub(ones(gt(v, splat(0))), ones(lt(v, splat(0)))); }
+
+/** Σ_j w_j |x_j − y| of the last dscWeights32 call: how far its float32 weights can move y. */
+let dscErr: Vec = splat(0);
+/** Set by dscWeights32 when x̂² + m̂² lost precision (a tap ≥ 1e15 times smaller than the region's max). */
+let dscTiny = false;
+
+/**
+ * edscw in float32, the fast path: D = 2|x̂ m̂|/(x̂² + m̂²) with x̂ = x/M, m̂ = m/M, M the region's
+ * max |x| (so x̂² cannot overflow; one division per tap); weights into SW1, ∂_x D, ∂_m D into
+ * SA, SB when `grad`; y (widened) into yLo/yHi, Σ w |x − y| into dscErr. Returns ỹ. Float32
+ * weights move y by at most ≈ 1.2e-6 · dscErr (about 20 roundings); where that could exceed
+ * the tolerance (needsWide) callers redo the region with the float64 dscWeights.
+ */
+function dscWeights32(r: i32, grad: bool): Vec {
+  const zero = splat(0);
+  const one = splat(1);
+  const x0 = sload(at(SV, 0));
+  let s = zero;
+  let M = zero;
+  for (let j = 0; j < r; j++) {
+    const x = sload(at(SV, j));
+    const t = sub(x, x0);
+    sstore(at(ST, j), t);
+    s = add(s, t);
+    M = pmax(M, abs(x));
+  }
+  const m = add(x0, div(s, splat(<f32>r)));
+  const iM = div(one, select(one, M, eq(M, zero)));
+  const mh = mul(m, iM);
+  const mm = mul(mh, mh);
+  const mZero = eq(m, zero);
+  let tiny = eq(zero, one);
+  let Z = zero;
+  for (let j = 0; j < r; j++) {
+    const x = sload(at(SV, j));
+    const xh = mul(x, iM);
+    const xx = mul(xh, xh);
+    const q = add(xx, mm);
+    const origin = and(eq(x, zero), mZero); // D(0, 0) = 1, partials 0
+    tiny = or(tiny, and(lt(q, splat(1e-30)), or(ne(x, zero), ne(m, zero)))); // q underflowed, not the origin
+    const iq = div(one, select(one, q, origin));
+    const D = select(one, mul(mul(splat(2), abs(mul(xh, mh))), iq), origin);
+    // D ∈ [0, 1]: shifting by 1 instead of max D keeps e^{D−1} ∈ [1/e, 1] (softmax is shift-invariant)
+    const e = exp(sub(D, one));
+    sstore(at(SW1, j), e);
+    Z = add(Z, e);
+    if (grad) {
+      // ∂_x D = 2ς m̂ (m̂² − x̂²)/(q² M), ∂_m D = 2ς x̂ (x̂² − m̂²)/(q² M); ς = sgn(x m), 0 at the origin
+      const c = mul(mul(splat(2), mul(sgn(x), sgn(m))), mul(mul(iq, iq), iM));
+      sstore(at(SA, j), mul(mul(c, mh), sub(mm, xx)));
+      sstore(at(SB, j), mul(mul(c, xh), sub(xx, mm)));
+    }
+  }
+  dscTiny = anyTrue(tiny);
+  const iz = div(one, Z);
+  let yt = zero;
+  for (let j = 0; j < r; j++) {
+    const w = mul(sload(at(SW1, j)), iz);
+    sstore(at(SW1, j), w);
+    yt = add(yt, mul(w, sload(at(ST, j))));
+  }
+  let spread = zero;
+  for (let j = 0; j < r; j++) spread = add(spread, mul(sload(at(SW1, j)), abs(sub(sload(at(ST, j)), yt))));
+  dscErr = spread;
+  const y = add(x0, yt);
+  yLo = widen(y, 0);
+  yHi = widen(y, WIDE_PARTS - 1);
+  return yt;
+}
+
+/**
+ * Whether dscWeights32's float32 weights (y error ≲ 1.2e-6 · scale · dscErr) could move `ref`
+ * past a fifth of the OPERATORS.md §6 forward tolerance 1e-5 + 1e-4|ref|, or lost precision.
+ */
+// @ts-ignore: decorator
+@inline function needsWide(scale: Vec, ref: Vec): bool {
+  return dscTiny || anyTrue(gt(mul(scale, dscErr), add(splat(1.5), mul(splat(15), abs(ref)))));
+}
+
+/**
+ * idw: u = x − m, δ = hypot(u, ε) (scale-free), w = (δ_min/δ)/Σ(δ_min/δ) into SW1, y (wide) into
+ * yLo/yHi, q = −(u/δ)/δ into SA when `grad` (b = −q). Returns ỹ.
+ */
+function idwWeights(r: i32, grad: bool): Vec {
+  const epsV = load<f64>(P + (<usize>IDW_EPS << 2));
+  const eps = wsplat(epsV);
+  const eps2 = wsplat(epsV * epsV);
+  const scaled = epsV * epsV == 0; // ε below ~1e-162: hypot by scaling
+  for (let part = 0; part < WIDE_PARTS; part++) {
+    const m = wideMean(r, part);
+    let dmin = wsplat(Infinity);
+    for (let j = 0; j < r; j++) {
+      const u = wsub(widen(sload(at(SV, j)), part), m);
+      let delta: Wide;
+      if (scaled) {
+        const M = wmax(wabs(u), eps);
+        const uh = wdiv(u, M);
+        const eh = wdiv(eps, M);
+        delta = wmul(M, wsqrt(wadd(wmul(uh, uh), wmul(eh, eh))));
+      } else {
+        delta = wsqrt(wadd(wmul(u, u), eps2));
+      }
+      const inv = wdiv(wsplat(1), delta);
+      wstore(wat(WW, j, part), inv);
+      dmin = wpmin(dmin, delta); // a NaN δ makes Z and y NaN anyway
+      if (grad) wstore(wat(WA, j, part), wmul(wmul(wsub(wsplat(0), u), inv), inv)); // q = −(u/δ)/δ
+    }
+    let Z = wsplat(0);
+    for (let j = 0; j < r; j++) {
+      const rho = wmul(dmin, wload(wat(WW, j, part))); // δ_min/δ ∈ (0, 1]
+      wstore(wat(WW, j, part), rho);
+      Z = wadd(Z, rho);
+    }
+    normalise(r, part, Z);
+  }
+  narrowWeights(r, grad, false);
+  return yRelative();
+}
+
+/**
+ * Max of the r tap values, as the softmax shift. pmax may drop a NaN here, but a NaN tap still
+ * makes its τ, Z and so y and every weight NaN, as the spec requires.
+ */
+function regionMax(r: i32): Vec {
+  let xmax = sload(at(SV, 0));
+  for (let j = 1; j < r; j++) xmax = pmax(xmax, sload(at(SV, j)));
+  return xmax;
+}
+
+/**
+ * em (SoftPool): w = softmax(x) = e^{x − x_max}/Z into `w`, τ = x − x_max into `tau`.
+ * Returns ỹ = Σ w τ (y = x_max + ỹ).
+ */
+function emWeights(r: i32, w: usize, tau: usize, xmax: Vec): Vec {
+  let Z = splat(0);
+  for (let j = 0; j < r; j++) {
+    const t = sub(sload(at(SV, j)), xmax);
+    sstore(at(tau, j), t);
+    const e = exp(t);
+    sstore(at(w, j), e);
+    Z = add(Z, e);
+  }
+  const iz = div(splat(1), Z);
+  let yt = splat(0);
+  for (let j = 0; j < r; j++) {
+    const wj = mul(sload(at(w, j)), iz);
+    sstore(at(w, j), wj);
+    yt = add(yt, mul(wj, sload(at(tau, j))));
+  }
+  return yt;
+}
+
+/** Wide (y^D − y^M) or β̂ y^D + (1 − β̂) y^M for adaPool, from yLo/yHi (D) and x_max + ỹ^M. */
+function adaCombine(bhat: Vec, xmax: Vec, ytM: Vec, difference: bool): Vec {
+  let lo = wsplat(0);
+  let hi = wsplat(0);
+  for (let part = 0; part < WIDE_PARTS; part++) {
+    const yM = wadd(widen(xmax, part), widen(ytM, part));
+    const yD = part == 0 ? yLo : yHi;
+    const b = widen(bhat, part);
+    const v = difference ? wsub(yD, yM) : wadd(wmul(b, yD), wmul(wsub(wsplat(1), b), yM));
+    if (part == 0) lo = v;
+    else hi = v;
+  }
+  return narrow(lo, WIDE_PARTS == 1 ? lo : hi);
+}
+
+/** β̂ = clamp(β, 0, 1) of the current lanes at output oi. */
+// @ts-ignore: decorator
+@inline function betaAt(oi: i32): Vec {
+  return gather(pBeta, bb, sb, i32At(tBeta, oi));
+}
+// @ts-ignore: decorator
+@inline function clamp01(b: Vec): Vec { return min(max(b, splat(0)), splat(1)); }
+
+/** Writes the mask row of output oi from weights `w` (row of r taps). */
+function storeMask(w: usize, oi: i32, t0: i32, r: i32): void {
+  const mask = pMask;
+  const tapMask = tMask;
+  const m0 = i32At(tMaskOff, oi);
+  for (let j = 0; j < r; j++) scatter(mask, bm, sm, m0 + i32At(tapMask, t0 + j), sload(at(w, j)));
+}
+
+/** maxPool's winning tap per lane (first max, strict >, NaN wins) as a float index. */
+function argmax(r: i32): Vec {
+  let best = sload(at(SV, 0));
+  let bi = splat(0);
+  for (let j = 1; j < r; j++) {
+    const v = sload(at(SV, j));
+    const take = and(or(gt(v, best), ne(v, v)), eq(best, best));
+    best = select(v, best, take);
+    bi = select(splat(<f32>j), bi, take);
+  }
+  return bi;
+}
+
+/** Forward of one group of lanes at output oi. */
+function forwardRegion(method: i32, oi: i32): void {
+  const r = i32At(tCount, oi);
+  if (r == 0) return; // empty region: output 0, mask 0, index −1 (buffers pre-filled)
+  const t0 = oi * gW;
+  loadTaps(pX, t0, r, SV);
+  const yOff = i32At(tOut, oi);
+  let y: Vec;
+  if (method == 0) {
+    // avg: y = Σ x / P, P = |R| or the countIncludePad divisor
+    const P = splat(countIncludePad ? <f32>i32At(tPadded, oi) : <f32>r);
+    let sum = splat(0);
+    for (let j = 0; j < r; j++) sum = add(sum, sload(at(SV, j)));
+    y = div(sum, P);
+    if (withMask) {
+      const w = div(splat(1), P);
+      for (let j = 0; j < r; j++) sstore(at(SW1, j), w);
+      storeMask(SW1, oi, t0, r);
+    }
+  } else if (method == 1) {
+    const bi = argmax(r);
+    y = splat(0);
+    for (let j = 0; j < r; j++) {
+      const hit = eq(bi, splat(<f32>j));
+      y = select(sload(at(SV, j)), y, hit);
+      if (withMask) sstore(at(SW1, j), ones(hit));
+    }
+    if (withMask) {
+      storeMask(SW1, oi, t0, r);
+      for (let l = 0; l < nLanes; l++) {
+        const k = <i32>lane(bi, l);
+        store<i32>(pIndices + (<usize>(by + l * sy + yOff) << 2), i32At(tFlat, t0 + k) + l * sf);
+      }
+    }
+  } else if (method == 2) {
+    // em in one pass: y = x_max + Σ e^τ τ / Σ e^τ, τ = x − x_max; weights only for the mask
+    const xmax = regionMax(r);
+    let Z = splat(0);
+    let S = splat(0);
+    for (let j = 0; j < r; j++) {
+      const t = sub(sload(at(SV, j)), xmax);
+      const e = exp(t);
+      Z = add(Z, e);
+      S = add(S, mul(e, t));
+      if (withMask) sstore(at(SW1, j), e);
+    }
+    const iz = div(splat(1), Z);
+    y = add(xmax, mul(S, iz));
+    if (withMask) {
+      for (let j = 0; j < r; j++) sstore(at(SW1, j), mul(sload(at(SW1, j)), iz));
+      storeMask(SW1, oi, t0, r);
+    }
+  } else if (method == 3) {
+    dscWeights32(r, false);
+    y = narrow(yLo, yHi);
+    if (needsWide(splat(1), y)) {
+      dscWeights(r, false);
+      y = narrow(yLo, yHi);
+    }
+    if (withMask) storeMask(SW1, oi, t0, r);
+  } else if (method == 4) {
+    idwWeights(r, false);
+    y = narrow(yLo, yHi);
+    if (withMask) storeMask(SW1, oi, t0, r);
+  } else {
+    // ada: y = β̂ y^D + (1 − β̂) y^M, mask likewise
+    const b = clamp01(betaAt(oi));
+    const b1 = sub(splat(1), b);
+    const xmax = regionMax(r);
+    const ytM = emWeights(r, SW2, ST2, xmax);
+    dscWeights32(r, false);
+    y = adaCombine(b, xmax, ytM, false);
+    if (needsWide(b, y)) {
+      dscWeights(r, false);
+      y = adaCombine(b, xmax, ytM, false);
+    }
+    if (withMask) {
+      for (let j = 0; j < r; j++) sstore(at(SW1, j), add(mul(b, sload(at(SW1, j))), mul(b1, sload(at(SW2, j)))));
+      storeMask(SW1, oi, t0, r);
+    }
+  }
+  scatter(pY, by, sy, yOff, y);
+}
+
+/**
+ * A = (1/|R|) Σ_j w_j (x_j − y) b_j from weights SW1, t = x − x₀ (ST), ỹ = y − x₀ and b
+ * (SB, or −SA for idw where b = −q).
+ */
+function meanTerm(r: i32, yt: Vec, bIsMinusA: bool): Vec {
+  let A = splat(0);
+  for (let j = 0; j < r; j++) {
+    const bj = bIsMinusA ? sub(splat(0), sload(at(SA, j))) : sload(at(SB, j));
+    A = add(A, mul(mul(sload(at(SW1, j)), sub(sload(at(ST, j)), yt)), bj));
+  }
+  return div(A, splat(<f32>r));
+}
+
+/**
+ * Exact input gradient of one group at output oi (OPERATORS.md 3):
+ *   ∂y/∂x_k = w_k + w_k (x_k − y) a_k + (1/|R|) Σ_j w_j (x_j − y) b_j,
+ * scattered as dx[π_k] += g · ∂y/∂x_k (overlapping windows add). adaPool also accumulates
+ * dβ += g (y^D − y^M) 1[0 ≤ β ≤ 1] (float64, lane by lane since lanes may share a β).
+ */
+function backwardRegion(method: i32, oi: i32): void {
+  const r = i32At(tCount, oi);
+  if (r == 0) return;
+  const t0 = oi * gW;
+  loadTaps(pX, t0, r, SV);
+  const g = gather(pDy, by, sy, i32At(tOut, oi));
+  const one = splat(1);
+  if (method == 0) {
+    const gd = div(g, splat(countIncludePad ? <f32>i32At(tPadded, oi) : <f32>r));
+    for (let k = 0; k < r; k++) sstore(at(SD, k), gd);
+  } else if (method == 1) {
+    const bi = argmax(r);
+    for (let k = 0; k < r; k++) sstore(at(SD, k), select(g, splat(0), eq(bi, splat(<f32>k))));
+  } else if (method == 2) {
+    // em: ∂y/∂x_k = w_k (1 + x_k − y)
+    const yt = emWeights(r, SW1, ST2, regionMax(r));
+    for (let k = 0; k < r; k++) {
+      sstore(at(SD, k), mul(g, mul(sload(at(SW1, k)), add(one, sub(sload(at(ST2, k)), yt)))));
+    }
+  } else if (method == 3 || method == 4) {
+    // the gradient formulas need the weights to float32 accuracy only (unless x̂² + m̂² underflowed)
+    let yt = method == 3 ? dscWeights32(r, true) : idwWeights(r, true);
+    if (method == 3 && dscTiny) yt = dscWeights(r, true);
+    shiftTaps(r);
+    const A = meanTerm(r, yt, method == 4);
+    for (let k = 0; k < r; k++) {
+      const wk = sload(at(SW1, k));
+      const d = add(add(wk, mul(mul(wk, sub(sload(at(ST, k)), yt)), sload(at(SA, k)))), A);
+      sstore(at(SD, k), mul(g, d));
+    }
+  } else {
+    // ada: β̂-mix of the edscw and em derivatives; dβ = (y^D − y^M)·1[0 ≤ β ≤ 1]
+    const beta = betaAt(oi);
+    const b = clamp01(beta);
+    const b1 = sub(one, b);
+    const xmax = regionMax(r);
+    const ytM = emWeights(r, SW2, ST2, xmax);
+    let ytD = dscWeights32(r, true);
+    // dβ needs y^D − y^M to the gradient tolerance: float64 weights where float32 could miss it
+    if (needsWide(splat(1), adaCombine(b, xmax, ytM, true))) ytD = dscWeights(r, true);
+    shiftTaps(r);
+    const A = meanTerm(r, ytD, false);
+    for (let k = 0; k < r; k++) {
+      const wD = sload(at(SW1, k));
+      const dD = add(add(wD, mul(mul(wD, sub(sload(at(ST, k)), ytD)), sload(at(SA, k)))), A);
+      const dM = mul(sload(at(SW2, k)), add(one, sub(sload(at(ST2, k)), ytM)));
+      sstore(at(SD, k), mul(g, add(mul(b, dD), mul(b1, dM))));
+    }
+    const inRange = ones(and(ge(beta, splat(0)), le(beta, splat(1))));
+    const db = mul(mul(g, adaCombine(b, xmax, ytM, true)), inRange);
+    const bOff = i32At(tBeta, oi);
+    for (let l = 0; l < nLanes; l++) {
+      const p = pDbeta + (<usize>(bb + l * sb + bOff) << 3);
+      store<f64>(p, load<f64>(p) + <f64>lane(db, l));
+    }
+  }
+  scatterAdd(pDx, t0, r);
+}
+
+/** adaUnpool: U[π(o,κ)] += v_o W_{o,κ}. */
+function unpoolRegion(oi: i32): void {
+  const r = i32At(tCount, oi);
+  const n = nLanes;
+  const t0 = oi * gW;
+  const v = gather(pY, by, sy, i32At(tOut, oi));
+  const m0 = i32At(tMaskOff, oi);
+  const tapMask = tMask;
+  const tapInput = tInput;
+  const U = pX;
+  for (let j = 0; j < r; j++) {
+    const w = gather(pMask, bm, sm, m0 + i32At(tapMask, t0 + j));
+    accumulate(U, bx, sx, i32At(tapInput, t0 + j), mul(v, w));
+  }
+}
+
+/** adaUnpool backward: dv_o = Σ_κ W_{o,κ} G_{π(o,κ)}, dW_{o,κ} = v_o G_{π(o,κ)}. */
+function unpoolGradRegion(oi: i32): void {
+  const r = i32At(tCount, oi);
+  const n = nLanes;
+  const t0 = oi * gW;
+  const yOff = i32At(tOut, oi);
+  const v = gather(pY, by, sy, yOff);
+  const m0 = i32At(tMaskOff, oi);
+  const tapMask = tMask;
+  const tapInput = tInput;
+  let dv = splat(0);
+  for (let j = 0; j < r; j++) {
+    const G = gather(pDx, bx, sx, i32At(tapInput, t0 + j));
+    const mo = m0 + i32At(tapMask, t0 + j);
+    dv = add(dv, mul(gather(pMask, bm, sm, mo), G));
+    scatter(pDbeta, bm, sm, mo, mul(v, G));
+  }
+  scatter(pDy, by, sy, yOff, dv);
+}
+
+// @ts-ignore: decorator
+@inline function imin(a: i32, b: i32): i32 { return a < b ? a : b; }
+
+// ---- drivers --------------------------------------------------------------------------------
+
+const FORWARD = 0;
+const BACKWARD = 1;
+const UNPOOL = 2;
+const UNPOOL_GRAD = 3;
+
+// @ts-ignore: decorator
+@inline function region(job: i32, method: i32, oi: i32): void {
+  if (job == FORWARD) forwardRegion(method, oi);
+  else if (job == BACKWARD) backwardRegion(method, oi);
+  else if (job == UNPOOL) unpoolRegion(oi);
+  else unpoolGradRegion(oi);
+}
+
+// @ts-ignore: decorator
+@inline function setLanes(n: i32): void {
+  nLanes = n;
+  setLaneCount(n);
+}
+
+function run(job: i32): void {
+  const method = param(METHOD);
+  const outputs = param(OUTPUTS);
+  const N = param(NB);
+  const C = param(NC);
+  const groups = param(GROUPS);
+  gW = param(W);
+  withMask = param(RETURN_MASK) != 0;
+  countIncludePad = param(COUNT_INCLUDE_PAD) != 0;
+  tCount = ptr(T_COUNT); tInput = ptr(T_INPUT); tMask = ptr(T_MASK); tFlat = ptr(T_FLAT); tPadded = ptr(T_PADDED);
+  tOut = ptr(T_OUT); tMaskOff = ptr(T_MASKOFF); tBeta = ptr(T_BETA);
+  pX = ptr(X); pBeta = ptr(BETA); pDy = ptr(DY); pY = ptr(Y); pMask = ptr(MASK);
+  pIndices = ptr(INDICES); pDx = ptr(DX); pDbeta = ptr(DBETA);
+  const taps: i32 = gW > 0 ? gW : 1;
+  const row: usize = <usize>taps * VBYTES;
+  SV = ptr(SCRATCH); ST = SV + row; SW1 = ST + row; SW2 = SW1 + row; SA = SW2 + row; SB = SA + row; ST2 = SB + row; SD = ST2 + row;
+  const wrow: usize = <usize>taps * <usize>WIDE_PARTS * WBYTES;
+  WW = SD + row; WA = WW + wrow; WB = WA + wrow;
+  const xsN = param(XS_N); const xsC = param(XS_C);
+  const ysN = param(YS_N); const ysC = param(YS_C);
+  const msN = param(MS_N); const msC = param(MS_C);
+  const bsN = param(BS_N); const bsC = param(BS_C);
+  for (let b = 0; b < N; b++) {
+    if (groups == 0) {
+      // lanes across channels: LANES channels share every output's table row
+      sx = xsC; sy = ysC; sm = msC; sb = bsC; sf = 0;
+      for (let c = 0; c < C; c += LANES) {
+        setLanes(imin(LANES, C - c));
+        bx = b * xsN + c * xsC; by = b * ysN + c * ysC; bm = b * msN + c * msC; bb = b * bsN + c * bsC;
+        for (let oi = 0; oi < outputs; oi++) region(job, method, oi);
+      }
+    } else {
+      // lanes across neighbouring outputs of one plane: group g = (oi, lanes, Δx, Δy, Δmask, Δβ, Δflat)
+      const gt = ptr(T_GROUPS);
+      for (let c = 0; c < C; c++) {
+        const x0 = b * xsN + c * xsC;
+        const y0 = b * ysN + c * ysC;
+        const m0 = b * msN + c * msC;
+        const b0 = b * bsN + c * bsC;
+        for (let g = 0; g < groups; g++) {
+          const e = g * 7;
+          const oi = i32At(gt, e);
+          setLanes(i32At(gt, e + 1));
+          sx = i32At(gt, e + 2); sy = i32At(gt, e + 3); sm = i32At(gt, e + 4); sb = i32At(gt, e + 5); sf = i32At(gt, e + 6);
+          bx = x0; by = y0; bm = m0; bb = b0;
+          region(job, method, oi);
+        }
+      }
+    }
+  }
+}
+
+/** The SIMD width this build was compiled for (4, or 1 for the scalar build). */
+export function lanes(): i32 { return LANES; }
+/** First free byte above the module's static data; the host's arena starts here. */
+export function heapBase(): usize { return __heap_base; }
+
+export function poolForward(params: usize): void { P = params; run(FORWARD); }
+export function poolBackward(params: usize): void { P = params; run(BACKWARD); }
+/** Unpool reuses the slots: v → Y, mask → MASK, U → X. */
+export function unpool(params: usize): void { P = params; run(UNPOOL); }
+/** Unpool backward: v → Y, mask → MASK, dU → DX; writes dv → DY, dmask → DBETA (f32). */
+export function unpoolGrad(params: usize): void { P = params; run(UNPOOL_GRAD); }
+
+/** exp of n floats in place (for tests of the polynomial). */
+export function expInPlace(p: usize, n: i32): void {
+  let i = 0;
+  for (; i + LANES <= n; i += LANES) sstore(p + (<usize>i << 2), exp(sload(p + (<usize>i << 2))));
+  for (; i < n; i++) {
+    const q = p + (<usize>i << 2);
+    store<f32>(q, lane(exp(splat(load<f32>(q))), 0));
+  }
+}
+
+/** float64 exp of n doubles in place (tests of the wide path's series). */
+export function expWideInPlace(p: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const q = p + (<usize>i << 3);
+    store<f64>(q, wfirst(wexp(wsplat(load<f64>(q)))));
+  }
+}
+
+/** float64 e^t for t ∈ [−1, 0] (edscw's weights) of n doubles in place (tests). */
+export function expUnitInPlace(p: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const q = p + (<usize>i << 3);
+    store<f64>(q, wfirst(wexpUnit(wsplat(load<f64>(q)))));
+  }
+}

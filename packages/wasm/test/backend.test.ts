@@ -1,0 +1,275 @@
+/**
+ * The wasm backend beyond parity: build selection (SIMD / scalar / a given module), the
+ * 32-bit memory limit (UNSUPPORTED, checked before anything is allocated), flat memory over
+ * 100 000 calls, 'auto' ranking, and larger geometries that exercise both lane strategies
+ * (lanes across channels, lanes across neighbouring outputs) on both builds.
+ */
+import { readFileSync } from 'node:fs';
+import * as ap from '@adapool/core';
+import type { PoolPlan } from '@adapool/core';
+import { compare, runParityCase, TOLERANCE, type ParityCase } from '@adapool/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { chooseBuild, createWasmBackend } from '../dist/index.js';
+
+const dist = (f: string) => readFileSync(new URL(`../dist/${f}`, import.meta.url));
+
+afterEach(() => {
+  if (ap.listBackends().includes('wasm')) ap.removeBackend('wasm');
+  ap.setBackend('js');
+});
+
+describe('build selection and loading', () => {
+  it('picks the SIMD build when WebAssembly.validate accepts it, else the scalar build', () => {
+    const simd = dist('adapool.wasm');
+    expect(chooseBuild(simd)).toBe('simd'); // Node 20 has Wasm SIMD
+    expect(chooseBuild(simd, () => false)).toBe('scalar');
+    expect(chooseBuild(simd, () => true)).toBe('simd');
+  });
+
+  it('createWasmBackend() with no options loads the SIMD build; simd: false forces the scalar one', async () => {
+    const a = await createWasmBackend();
+    expect(a.name).toBe('wasm');
+    expect(a.simd).toBe(true);
+    expect(a.exports.lanes()).toBe(4);
+    const b = await createWasmBackend({ simd: false });
+    expect(b.simd).toBe(false);
+    expect(b.exports.lanes()).toBe(1);
+  });
+
+  it('accepts the shipped .wasm files as bytes or as a compiled WebAssembly.Module', async () => {
+    for (const [file, simd] of [['adapool.wasm', true], ['adapool-scalar.wasm', false]] as const) {
+      const bytes = dist(file);
+      expect((await createWasmBackend({ module: new Uint8Array(bytes) })).simd).toBe(simd);
+      expect((await createWasmBackend({ module: await WebAssembly.compile(bytes) })).simd).toBe(simd);
+    }
+  });
+
+  it('the scalar build is valid Wasm without the SIMD feature; the SIMD build needs SIMD and nothing newer', async () => {
+    // binaryen (AssemblyScript's compiler back end) validates against an explicit feature set:
+    // the post-MVP features Node 12+ and every current browser have, minus SIMD.
+    const { default: binaryen } = await import('binaryen');
+    const F = binaryen.Features;
+    const noSimd = F.MVP | F.MutableGlobals | F.NontrappingFPToInt | F.SignExt | F.BulkMemory;
+    const valid = (file: string, features: number) => {
+      const m = binaryen.readBinary(dist(file));
+      m.setFeatures(features);
+      const ok = m.validate();
+      m.dispose();
+      return ok;
+    };
+    expect(valid('adapool-scalar.wasm', noSimd)).toBeTruthy();
+    expect(valid('adapool.wasm', noSimd | F.SIMD128)).toBeTruthy();
+    expect(WebAssembly.Module.imports(new WebAssembly.Module(dist('adapool-scalar.wasm')))).toEqual([]);
+  });
+});
+
+describe('bad input to createWasmBackend', () => {
+  async function rejects(p: Promise<unknown>, code: string, message: RegExp): Promise<void> {
+    let err: unknown;
+    try {
+      await p;
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ap.AdaPoolError);
+    expect((err as ap.AdaPoolError).code).toBe(code);
+    expect((err as Error).message).toMatch(message);
+  }
+
+  it('rejects options that are not an object, unknown keys and wrong types', async () => {
+    await rejects(createWasmBackend(42 as never), 'OPTION', /^createWasmBackend: options must be an object, got 42$/);
+    await rejects(createWasmBackend({ simdd: true } as never), 'OPTION', /^createWasmBackend: options must be among module, simd, got unknown option "simdd"$/);
+    await rejects(createWasmBackend({ simd: 'yes' } as never), 'OPTION', /^createWasmBackend: simd must be a boolean, got "yes"$/);
+    await rejects(createWasmBackend({ module: 'adapool.wasm' } as never), 'OPTION', /^createWasmBackend: module must be adapool\.wasm or adapool-scalar\.wasm, as a WebAssembly\.Module or its bytes, got "adapool\.wasm"$/);
+  });
+
+  it('rejects bytes that are not Wasm, and Wasm modules that are not adapool builds', async () => {
+    await rejects(createWasmBackend({ module: new Uint8Array([1, 2, 3]) }), 'BACKEND', /^createWasmBackend: module must be .*, got bytes that do not compile \(/);
+    // the smallest valid module: magic + version, nothing exported
+    const empty = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+    await rejects(createWasmBackend({ module: empty }), 'BACKEND', /^createWasmBackend: module must be .*, got a module without memory, lanes, heapBase, poolForward, poolBackward, unpool, unpoolGrad$/);
+    await rejects(createWasmBackend({ module: new WebAssembly.Module(empty) }), 'BACKEND', /without memory/);
+  });
+});
+
+/** A plain-data plan for a [N, C, H, W] input, k2s2 (what planPool would build), without data. */
+function bigPlan(N: number, C: number, H: number, W: number): PoolPlan {
+  const axes = [ap.stridedAxis(H, 2, 2, 0, 1, false), ap.stridedAxis(W, 2, 2, 0, 1, false)];
+  const outSize = axes.map((a) => a.O);
+  const window = [2, 2];
+  const prod = (v: number[]) => v.reduce((p, d) => p * d, 1);
+  return {
+    op: 'softPool2d', method: 'em', n: 2, N, C, inSize: [H, W], outSize, window, axes, adaptive: false,
+    channelsLast: false, returnMask: false, countIncludePad: false, idwEps: 1e-6,
+    inputShape: [N, C, H, W], outputShape: [N, C, ...outSize], maskShape: [N, C, ...outSize, ...window],
+    inputStrides: ap.layoutStrides(C, [H, W], false), outputStrides: ap.layoutStrides(C, outSize, false),
+    maskStrides: ap.layoutStrides(C, [...outSize, ...window], false),
+    inputElements: N * C * H * W, outputElements: N * C * prod(outSize), maskElements: N * C * prod(outSize) * 4, windowSize: 4,
+  };
+}
+
+describe('memory', () => {
+  it("a call that cannot fit a 32-bit Wasm memory throws AdaPoolError 'UNSUPPORTED' and allocates nothing", async () => {
+    const b = await createWasmBackend();
+    const before = b.memoryBytes();
+    // 1×64×8192×8192 float32 = 16 GiB of input alone; the kernel must refuse before touching x.
+    const plan = bigPlan(1, 64, 8192, 8192);
+    let err: unknown;
+    try {
+      b.kernels.emPool!(plan, new Float32Array(0));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ap.AdaPoolError);
+    expect((err as ap.AdaPoolError).code).toBe('UNSUPPORTED');
+    expect((err as Error).message).toMatch(/^softPool2d: the tensors of one call must fit a 32-bit Wasm memory \(4 GiB\) on backend 'wasm', got \d+\.\d\d GiB needed$/);
+    // just over the limit too (input 4 GiB + output), and the gradient kernel
+    expect(() => b.kernels.emPoolGrad!(bigPlan(1, 1, 32768, 32768), new Float32Array(0), new Float32Array(0))).toThrow(/4 GiB/);
+    expect(b.memoryBytes()).toBe(before);
+    // the backend still works afterwards
+    ap.registerBackend(b);
+    const x = ap.tensor([1, 2, 3, 4], [1, 1, 2, 2]);
+    expect(Array.from((await ap.softPool2d(x, { backend: 'wasm' }).read()) as Float32Array)[0]).toBeCloseTo(3.49265, 4);
+  });
+
+  it('stays flat over 100 000 calls (one arena, reused)', async () => {
+    const b = await createWasmBackend();
+    ap.registerBackend(b);
+    const x = ap.tensor(Float32Array.from({ length: 2 * 3 * 6 * 6 }, (_, i) => Math.sin(i)), [2, 3, 6, 6]);
+    const beta = ap.tensor([0.4], []);
+    const opts = { kernelSize: 2, backend: 'wasm' } as const;
+    const dy = ap.tensor(new Float32Array(2 * 3 * 3 * 3).fill(1), [2, 3, 3, 3]);
+    const step = (i: number) => {
+      switch (i % 4) {
+        case 0: return [ap.softPool(x, opts)];
+        case 1: { const r = ap.adaPool(x, beta, { ...opts, returnMask: true }); return [r.output, r.mask]; }
+        case 2: { const g = ap.adaPoolGrad(x, beta, dy, opts); return [g.dx, g.dbeta]; }
+        default: return [ap.maxPoolGrad(x, dy, opts)];
+      }
+    };
+    for (let i = 0; i < 100; i++) for (const t of step(i)) t.dispose();
+    const settled = b.memoryBytes();
+    for (let i = 0; i < 100_000; i++) for (const t of step(i)) t.dispose();
+    expect(b.memoryBytes()).toBe(settled);
+    expect(settled).toBeLessThanOrEqual(4 * 65536);
+  }, 120_000);
+});
+
+describe('bad input to the ops on this backend', () => {
+  it('is rejected by core before any Wasm memory is touched; inputs stay unchanged', async () => {
+    const b = await createWasmBackend();
+    ap.registerBackend(b);
+    const data = Float32Array.from({ length: 2 * 3 * 5 * 5 }, (_, i) => i / 7);
+    const x = ap.tensor(data, [2, 3, 5, 5]);
+    const before = b.memoryBytes();
+    const code = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as ap.AdaPoolError).code;
+      }
+      return 'no error';
+    };
+    expect(code(() => ap.softPool2d(x, { kernelSize: 0, backend: 'wasm' }))).toBe('OPTION');
+    expect(code(() => ap.softPool2d(x, { kernelSize: 9, backend: 'wasm' }))).toBe('SHAPE');
+    expect(code(() => ap.adaPool2d(x, ap.tensor([0.5, 0.5, 0.5], [3]), { backend: 'wasm' }))).toBe('SHAPE');
+    expect(code(() => ap.softPool2dGrad(x, ap.tensor(new Float32Array(3), [1, 1, 3]), { backend: 'wasm' }))).toBe('SHAPE');
+    expect(b.memoryBytes()).toBe(before);
+    expect(Array.from((await x.read()) as Float32Array)).toEqual(Array.from(data));
+  });
+});
+
+describe('edscw / adaPool: the float32 fast path and its float64 redo', () => {
+  /** One 2×8 plane whose k2s2 windows are the given 2×2 regions (row-major taps). */
+  function plane(windows: number[][]): Float32Array {
+    const x = new Float32Array(16);
+    windows.forEach((w, o) => w.forEach((v, k) => (x[(k >> 1) * 8 + 2 * o + (k & 1)] = v)));
+    return x;
+  }
+  const run = (x: Float32Array, betaValue: number, backend: string) => {
+    const xt = ap.tensor(x, [1, 1, 2, 8]);
+    const beta = ap.tensor([betaValue], []);
+    const dy = ap.tensor([0.5, -1, 2, 1], [1, 1, 1, 4]);
+    const e = ap.edscwPool(xt, { kernelSize: 2, returnMask: true, backend });
+    const a = ap.adaPool(xt, beta, { kernelSize: 2, returnMask: true, backend });
+    const ge = ap.edscwPoolGrad(xt, dy, { kernelSize: 2, backend });
+    const ga = ap.adaPoolGrad(xt, beta, dy, { kernelSize: 2, backend });
+    return [e.output, e.mask, a.output, a.mask, ge, ga.dx, ga.dbeta].map((t) => Array.from(t.readSync() as Float32Array));
+  };
+  const NAMES = ['edscw y', 'edscw mask', 'ada y', 'ada mask', 'edscw dx', 'ada dx', 'ada dβ'];
+
+  for (const simd of [true, false]) {
+    it(`matches the float64 reference where float32 weights would not (${simd ? 'SIMD' : 'scalar'} build)`, async () => {
+      ap.registerBackend(await createWasmBackend({ simd }));
+      const x = plane([
+        [1000.5, -999.25, 1000.125, -1000.75], // output near 0 from ±1000: cancellation → float64
+        [0, 0, 0, 0], // D(0,0) = 1: uniform weights
+        [0.75, -1.5, 2.25, 0.5], // ordinary data: float32
+        [3e15, 1e15, 2e15, 2.5e15], // large but well conditioned: float32, scale-free
+      ]);
+      for (const betaValue of [1, 0.6]) {
+        const got = run(x, betaValue, 'wasm');
+        const ref = run(x, betaValue, 'js');
+        got.forEach((g, i) => expect(compare(`${NAMES[i]} (β ${betaValue})`, g, ref[i], i < 4 ? TOLERANCE.forward : TOLERANCE.grad)).toBeUndefined());
+      }
+    });
+
+    it(`stays finite where x̂² + m̂² underflows in float32 (${simd ? 'SIMD' : 'scalar'} build)`, async () => {
+      ap.registerBackend(await createWasmBackend({ simd }));
+      // taps 1e25 below the region's max with a mean that cancels to ~0 (a kink: no reference
+      // value to match, OPERATORS.md §6), redone in float64
+      const x = plane([[1e20, -1e20, 1e-5, 0], [1e30, -1e30, 0, 1e-20], [0.75, -1.5, 2.25, 0.5], [1, 2, 3, 4]]);
+      const [y, mask, ya, maska, dx, dxa, db] = run(x, 0.6, 'wasm');
+      for (const v of [...y, ...mask, ...ya, ...maska, ...dx, ...dxa, ...db]) expect(Number.isFinite(v)).toBe(true);
+      for (const m of [mask, maska]) for (let o = 0; o < 4; o++) expect(m.slice(4 * o, 4 * o + 4).reduce((p, v) => p + v, 0)).toBeCloseTo(1, 5);
+    });
+  }
+});
+
+describe("'auto'", () => {
+  it('ranks wasm above js', async () => {
+    const b = await createWasmBackend();
+    expect(b.auto?.priority).toBeGreaterThan(0);
+    ap.registerBackend(b);
+    ap.setBackend('auto');
+    const y = ap.softPool2d(ap.tensor(new Float32Array(64).fill(1), [1, 1, 8, 8]));
+    expect(y.backend).toBe('wasm');
+  });
+});
+
+/** Geometries larger than the parity suite's, so both lane strategies and their edges run. */
+const GEOMETRIES: { name: string; S: number[]; opts: Record<string, unknown> }[] = [
+  { name: 'k2s2', S: [17, 23], opts: { kernelSize: 2 } },
+  { name: 'k3s2', S: [17, 23], opts: { kernelSize: 3, stride: 2 } },
+  { name: 'k3s1p1', S: [9, 14], opts: { kernelSize: 3, stride: 1, padding: 1 } },
+  { name: 'k3s2p1 ceil dil', S: [15, 19], opts: { kernelSize: 3, stride: 2, padding: 1, dilation: 2, ceilMode: true } },
+  { name: 'adaptive 5x7', S: [16, 22], opts: { outputSize: [5, 7] } },
+  { name: '1d k4s3', S: [41], opts: { kernelSize: 4, stride: 3 } },
+  { name: '3d k2', S: [4, 6, 10], opts: { kernelSize: 2 } },
+];
+const METHODS = ['avg', 'max', 'em', 'edscw', 'idw', 'ada'] as const;
+
+for (const simd of [true, false]) {
+  describe(`larger geometries vs the float64 reference (${simd ? 'SIMD' : 'scalar'} build)`, () => {
+    for (const g of GEOMETRIES) {
+      for (const cl of [false, true]) {
+        for (const C of [5, 2]) {
+          it(`${g.name} ${cl ? 'channelsLast' : 'channelsFirst'} C=${C}: every op, forward, mask and gradients`, async () => {
+            ap.registerBackend(await createWasmBackend({ simd }));
+            const shape = cl ? [2, ...g.S, C] : [2, C, ...g.S];
+            for (const method of METHODS) {
+              for (const kind of method === 'ada' ? (['pool', 'unpool'] as const) : (['pool'] as const)) {
+                const c: ParityCase = {
+                  id: `${kind} ${method} ${g.name} ${shape}`, kind, method, n: g.S.length, shape, opts: { ...g.opts, channelsLast: cl },
+                  beta: method === 'ada' ? 'position' : undefined, data: 'safe', grad: true, seed: 7 + C, tags: [],
+                };
+                const r = await runParityCase(c, 'wasm');
+                expect(r.failures, `${c.id}\n${r.failures.join('\n')}`).toEqual([]);
+              }
+            }
+          }, 60_000);
+        }
+      }
+    }
+  });
+}

@@ -1,0 +1,143 @@
+/**
+ * The built @adapool/wasm in other JS runtimes: an entry that imports the package as a user would
+ * (`import { createWasmBackend } from '@adapool/wasm'`) plus the parity runner is bundled with
+ * esbuild and run in Deno and Bun (the `deno`/`bun` npm packages) with the default loader (the
+ * inlined SIMD build), and in Cloudflare's workerd with the `workerd` export condition, whose
+ * entry imports adapool.wasm as a WebAssembly.Module (embedded by the capnp config, as wrangler
+ * would upload it). workerd runs through its own `workerd test` binary: miniflare needs Node ≥ 22
+ * and this repo supports Node 20. In headless Chromium (the system `chromium`, as `.ci/run`
+ * installs it) the browser bundle is inlined into a page and its result read with --dump-dom.
+ * Each runtime runs the SIMD build on every parity case and the scalar build on a quarter of them.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, describe, expect } from 'vitest';
+import { itWhenAvailable } from '@adapool/testkit/vitest';
+
+const repo = fileURLToPath(new URL('../../..', import.meta.url));
+const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+const bin = (name: string) => join(repo, 'node_modules', '.bin', name);
+const dir = mkdtempSync(join(tmpdir(), 'adapool-wasm-runtimes-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function missing(name: string): string | undefined {
+  if (!existsSync(bin(name))) return `${name} is not installed (npm ci installs it as a devDependency)`;
+  const r = spawnSync(bin(name), ['--version'], { encoding: 'utf8' });
+  return r.status === 0 ? undefined : `${name} --version failed: ${r.stderr || r.error}`;
+}
+
+/** Bundles an entry that imports the *built* packages (dist/), as a user's bundler would. */
+async function bundle(name: string, source: string, conditions: string[] = []): Promise<string> {
+  const out = join(dir, `${name}.mjs`);
+  await build({
+    // resolved from packages/wasm: the root tsconfig's `paths` (sources, for vitest) must not apply
+    stdin: { contents: source, resolveDir: join(repo, 'packages', 'wasm'), sourcefile: `${name}-entry.mjs`, loader: 'js' },
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    mainFields: ['module', 'main'],
+    conditions,
+    external: ['*.wasm'],
+    outfile: out,
+    logLevel: 'error',
+  });
+  return out;
+}
+
+/** Runs the SIMD build on every case and the scalar build on every 4th; prints one result line. */
+const RUN = `
+  const { registerBackend, removeBackend } = core;
+  const simd = await createWasmBackend();
+  if (!simd.simd) throw new Error('expected the SIMD build by default');
+  registerBackend(simd);
+  const a = await runParitySubset('wasm');
+  removeBackend('wasm');
+  const scalar = await createWasmBackend({ simd: false });
+  if (scalar.simd) throw new Error('expected the scalar build with simd: false');
+  registerBackend(scalar);
+  const b = await runParitySubset('wasm', (c) => parityCases.indexOf(c) % 4 === 0);
+  console.log(RESULT_MARKER + JSON.stringify({ passed: a.passed + b.passed, failed: a.failed + b.failed, failures: [...a.failures, ...b.failures], total: parityCases.length }));
+`;
+const IMPORTS = `import * as core from '@adapool/core';
+import { createWasmBackend } from '@adapool/wasm';
+import { runParitySubset, RESULT_MARKER, parityCases } from '@adapool/testkit';`;
+const MAIN = `${IMPORTS}\n${RUN}`;
+const WORKER = `${IMPORTS}\nexport default { async test() {\n${RUN}\n} };`;
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+function missingChromium(): string | undefined {
+  if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
+  const r = spawnSync(CHROMIUM, ['--version'], { encoding: 'utf8' });
+  return r.status === 0 ? undefined : `chromium --version failed: ${r.stderr || r.error}`;
+}
+
+function parseResult(stdout: string): { passed: number; failed: number; failures: unknown[]; total: number } {
+  const line = stdout.split('\n').find((l) => l.startsWith('ADAPOOL_RESULT '));
+  if (!line) throw new Error(`no result line in output:\n${stdout.slice(-3000)}`);
+  return JSON.parse(line.slice('ADAPOOL_RESULT '.length));
+}
+
+function expectAllPassed(res: ReturnType<typeof parseResult>): void {
+  expect(res.failures).toEqual([]);
+  expect(res.failed).toBe(0);
+  expect(res.passed).toBe(res.total + Math.ceil(res.total / 4));
+}
+
+describe('@adapool/wasm (built) in other runtimes: parity on the SIMD and scalar builds', () => {
+  const CLI: [title: string, bin: string, args: (file: string) => string[]][] = [
+    ['Deno', 'deno', (file) => ['run', '--quiet', '--no-prompt', '--no-config', file]],
+    ['Bun', 'bun', (file) => ['run', file]],
+  ];
+  for (const [title, name, args] of CLI) {
+    itWhenAvailable(title, missing(name), async () => {
+      const file = await bundle(`wasm-${name}`, MAIN);
+      const r = spawnSync(bin(name), args(file), { encoding: 'utf8', timeout: 240_000, env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' } });
+      expectAllPassed(parseResult(r.stdout + r.stderr));
+    }, 300_000);
+  }
+
+  itWhenAvailable('Chromium (headless): default loading in a browser page', missingChromium(), async () => {
+    // console.log → the page body, which --dump-dom prints once the page is idle
+    const file = await bundle('wasm-browser', `console.log = (s) => { document.body.textContent = String(s); };\n${MAIN}`, ['browser']);
+    const page = join(dir, 'wasm-browser.html');
+    writeFileSync(page, `<!doctype html><html><body>pending</body><script type="module">\n${readFileSync(file, 'utf8').replace(/<\/script/gi, '<\\/script')}\n</script></html>`);
+    const r = spawnSync(
+      CHROMIUM,
+      ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--virtual-time-budget=240000', '--dump-dom', `file://${page}`],
+      { encoding: 'utf8', timeout: 240_000 },
+    );
+    expectAllPassed(parseResult(r.stdout.replace(/.*?(ADAPOOL_RESULT )/s, '\n$1').replace(/<\/body>.*/s, '')));
+  }, 300_000);
+
+  itWhenAvailable('Cloudflare workerd (export condition `workerd`, adapool.wasm as an imported WebAssembly.Module)', missing('workerd'), async () => {
+    const file = await bundle('wasm-worker', WORKER, ['workerd', 'worker']);
+    // the workerd entry: modules imported, no inlined bytes
+    const code = readFileSync(file, 'utf8');
+    expect(code).toMatch(/from "\.\/adapool\.wasm"/);
+    expect(code).not.toContain('AGFzbQ'); // base64 of the Wasm magic number: no inlined module
+    for (const f of ['adapool.wasm', 'adapool-scalar.wasm']) copyFileSync(join(dist, f), join(dir, f));
+    const config = join(dir, 'wasm-config.capnp');
+    writeFileSync(
+      config,
+      `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = ( services = [ (name = "main", worker = .w) ] );
+const w :Workerd.Worker = (
+  modules = [
+    (name = "worker", esModule = embed "${basename(file)}"),
+    (name = "adapool.wasm", wasm = embed "adapool.wasm"),
+    (name = "adapool-scalar.wasm", wasm = embed "adapool-scalar.wasm"),
+  ],
+  compatibilityDate = "2024-09-01",
+);
+`,
+    );
+    const r = spawnSync(bin('workerd'), ['test', config], { encoding: 'utf8', timeout: 240_000 });
+    expectAllPassed(parseResult(r.stdout + r.stderr));
+    expect(r.status, r.stderr).toBe(0);
+  }, 300_000);
+});
