@@ -7,7 +7,7 @@
  * copy). The layer owns β, `grads.*` and a kept mask; it replaces (and disposes) them on the next
  * forward/backward/`setParameter`, and disposes all of them in `dispose()`.
  */
-import { AdaPoolError, Tensor, tensor, type PerDim } from '@adapool/core';
+import { AdaPoolError, Tensor, tensor, type GeometryOptions, type PerDim } from '@adapool/core';
 import {
   betaShapeFor,
   checkBetaInit,
@@ -29,19 +29,12 @@ import {
   type Rank,
 } from './methods.js';
 
-export interface LayerGeometryOptions {
-  kernelSize?: PerDim;
-  stride?: PerDim;
-  padding?: PerDim;
-  dilation?: PerDim;
-  ceilMode?: boolean;
-  /** Adaptive geometry: the output size (excludes kernelSize, stride, padding, dilation, ceilMode). */
-  outputSize?: PerDim;
-  /** `[N,*S,C]` instead of `[N,C,*S]` (default false, as in core). */
-  channelsLast?: boolean;
-  /** Core backend for this layer's ops (default: core's `setBackend` choice). */
-  backend?: string;
-}
+/**
+ * Geometry and layout of a layer: core's options (`kernelSize`, `stride`, `padding`, `dilation`,
+ * `ceilMode`, or adaptive `outputSize`; `channelsLast`, default false; `backend` for this layer's
+ * ops, default core's `setBackend` choice).
+ */
+export type LayerGeometryOptions = GeometryOptions;
 export interface PoolLayerOptions extends LayerGeometryOptions {
   /** Keep the last forward's mask (`layer.mask`); set automatically when an AdaUnpool layer is wired to this one. */
   keepMask?: boolean;

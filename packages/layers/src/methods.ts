@@ -34,18 +34,7 @@ export const METHODS: readonly MethodSpec[] = [
 export const methodSpec = (key: MethodKey): MethodSpec => METHODS.find((m) => m.key === key)!;
 
 /** Core options a layer passes through to the op (geometry, layout, extras). */
-export interface CoreOptions {
-  kernelSize?: PerDim;
-  stride?: PerDim;
-  padding?: PerDim;
-  dilation?: PerDim;
-  ceilMode?: boolean;
-  outputSize?: PerDim;
-  channelsLast?: boolean;
-  countIncludePad?: boolean;
-  idwEps?: number;
-  backend?: string;
-}
+export type CoreOptions = core.GeometryOptions & Pick<core.AvgPoolOptions, 'countIncludePad'> & Pick<core.IdwPoolOptions, 'idwEps'>;
 
 interface PoolResult {
   output: Tensor;
