@@ -157,6 +157,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let t = i32((wid.y * nwg.x + wid.x) * ${wg}u + lid);
   if (t >= P.total) { return; }`;
 
+/** The output cell of thread t: window o, input base xb, output index yi, mask base mb. */
+const OUTPUT_CELL = `let c = cell(t, P.outputs, P.O.xyz);
+  let o = c.o;
+  let xb = c.n * P.nc.x + c.c * P.nc.y;`;
+const OUTPUT_Y = 'let yi = c.n * P.nc.z + c.c * P.nc.w + dot(o, P.ys.xyz);';
+const OUTPUT_M = 'let mb = c.n * P.mnc.x + c.c * P.mnc.y + dot(o, P.ms.xyz);';
+
 const storage = (names: [string, 'read' | 'read_write', 'f32' | 'i32'][]): string =>
   names.map(([name, access, type], i) => `@group(0) @binding(${i + 1}) var<storage, ${access}> ${name}: array<${type}>;`).join('\n');
 
@@ -299,11 +306,9 @@ function poolShader(s: Extract<KernelSpec, { kind: 'pool' }>): Shader {
   const code = `${PRELUDE}${halves ? SCORE_FNS : ''}${method === 'max' ? '' : DS_WGSL}
 ${storage(bufs)}
 ${MAIN(s.wg)}
-  let c = cell(t, P.outputs, P.O.xyz);
-  let o = c.o;
-  let xb = c.n * P.nc.x + c.c * P.nc.y;
-  let yi = c.n * P.nc.z + c.c * P.nc.w + dot(o, P.ys.xyz);
-  let mb = c.n * P.mnc.x + c.c * P.mnc.y + dot(o, P.ms.xyz);
+  ${OUTPUT_CELL}
+  ${OUTPUT_Y}
+  ${OUTPUT_M}
   ${method === 'ada' ? BETA_READ : ''}
   ${statsPass(method)}
   if (r == 0) {
@@ -326,9 +331,7 @@ function prepShader(s: Extract<KernelSpec, { kind: 'prep' }>): Shader {
     const code = `${PRELUDE}
 ${storage(bufs)}
 ${MAIN(s.wg)}
-  let c = cell(t, P.outputs, P.O.xyz);
-  let o = c.o;
-  let xb = c.n * P.nc.x + c.c * P.nc.y;
+  ${OUTPUT_CELL}
   ${statsPass(method)}
   REC[(c.n * P.C + c.c) * P.outputs + c.fi] = best;
 }`;
@@ -348,10 +351,8 @@ ${MAIN(s.wg)}
   const code = `${PRELUDE}${SCORE_FNS}
 ${storage(bufs)}
 ${MAIN(s.wg)}
-  let c = cell(t, P.outputs, P.O.xyz);
-  let o = c.o;
-  let xb = c.n * P.nc.x + c.c * P.nc.y;
-  ${method === 'ada' ? `${BETA_READ}\n  let yi = c.n * P.nc.z + c.c * P.nc.w + dot(o, P.ys.xyz);` : 'let bhat = 0.0;'}
+  ${OUTPUT_CELL}
+  ${method === 'ada' ? `${BETA_READ}\n  ${OUTPUT_Y}` : 'let bhat = 0.0;'}
   ${statsPass(method)}
   let rb = ((c.n * P.C + c.c) * P.outputs + c.fi) * P.recStride;
   if (r == 0) {
@@ -503,11 +504,9 @@ function unpoolGradShader(s: Extract<KernelSpec, { kind: 'unpoolGrad' }>): Shade
   const code = `${PRELUDE}
 ${storage(bufs)}
 ${MAIN(s.wg)}
-  let c = cell(t, P.outputs, P.O.xyz);
-  let o = c.o;
-  let xb = c.n * P.nc.x + c.c * P.nc.y;
-  let yi = c.n * P.nc.z + c.c * P.nc.w + dot(o, P.ys.xyz);
-  let mb = c.n * P.mnc.x + c.c * P.mnc.y + dot(o, P.ms.xyz);
+  ${OUTPUT_CELL}
+  ${OUTPUT_Y}
+  ${OUTPUT_M}
   let vo = V[yi];
   let x0 = 0.0;
   var acc = 0.0;
