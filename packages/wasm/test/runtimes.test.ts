@@ -4,8 +4,10 @@
  * esbuild and run in Deno and Bun (the `deno`/`bun` npm packages) with the default loader (the
  * inlined SIMD build), and in Cloudflare's workerd with the `workerd` export condition, whose
  * entry imports adapool.wasm as a WebAssembly.Module (embedded by the capnp config, as wrangler
- * would upload it). workerd runs through its own `workerd test` binary: miniflare needs Node ≥ 22
- * and this repo supports Node 20. In headless Chromium (the system `chromium`, as `.ci/run`
+ * would upload it). workerd runs twice: through miniflare (v3, the last line that supports Node 20;
+ * the worker and both .wasm files handed over as an ES module and CompiledWasm modules, as
+ * wrangler uploads them) and through the `workerd test` binary of the current workerd release
+ * (miniflare 4 needs Node ≥ 22 and this repo supports Node 20). In headless Chromium (the system `chromium`, as `.ci/run`
  * installs it) the browser bundle is inlined into a page and its result read with --dump-dom.
  * Each runtime runs the SIMD build on every parity case and the scalar build on a quarter of them.
  */
@@ -23,6 +25,10 @@ const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const bin = (name: string) => join(repo, 'node_modules', '.bin', name);
 const dir = mkdtempSync(join(tmpdir(), 'adapool-wasm-runtimes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function missingModule(name: string): string | undefined {
+  return existsSync(join(repo, 'node_modules', name, 'package.json')) ? undefined : `${name} is not installed (npm ci installs it as a devDependency)`;
+}
 
 function missing(name: string): string | undefined {
   if (!existsSync(bin(name))) return `${name} is not installed (npm ci installs it as a devDependency)`;
@@ -68,6 +74,7 @@ import { createWasmBackend } from '@adapool/wasm';
 import { runParitySubset, RESULT_MARKER, parityCases } from '@adapool/testkit';`;
 const MAIN = `${IMPORTS}\n${RUN}`;
 const WORKER = `${IMPORTS}\nexport default { async test() {\n${RUN}\n} };`;
+const FETCH_WORKER = `${IMPORTS}\nexport default { async fetch() {\n  const lines = [];\n  const log = console.log;\n  console.log = (s) => lines.push(String(s));\n  try {\n${RUN}\n  } finally { console.log = log; }\n  return new Response(lines.join('\\n'));\n} };`;
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 function missingChromium(): string | undefined {
@@ -139,5 +146,25 @@ const w :Workerd.Worker = (
     const r = spawnSync(bin('workerd'), ['test', config], { encoding: 'utf8', timeout: 240_000 });
     expectAllPassed(parseResult(r.stdout + r.stderr));
     expect(r.status, r.stderr).toBe(0);
+  }, 300_000);
+
+  itWhenAvailable('Cloudflare workerd through miniflare (CompiledWasm modules, export condition `workerd`)', missingModule('miniflare'), async () => {
+    const file = await bundle('wasm-worker-fetch', FETCH_WORKER, ['workerd', 'worker']);
+    const { Miniflare } = await import('miniflare');
+    const mf = new Miniflare({
+      compatibilityDate: '2024-09-01',
+      modulesRoot: dir,
+      modules: [
+        { type: 'ESModule', path: join(dir, 'worker.mjs'), contents: readFileSync(file, 'utf8') },
+        { type: 'CompiledWasm', path: join(dir, 'adapool.wasm'), contents: readFileSync(join(dist, 'adapool.wasm')) },
+        { type: 'CompiledWasm', path: join(dir, 'adapool-scalar.wasm'), contents: readFileSync(join(dist, 'adapool-scalar.wasm')) },
+      ],
+    });
+    try {
+      const res = await mf.dispatchFetch('http://localhost/');
+      expectAllPassed(parseResult(await res.text()));
+    } finally {
+      await mf.dispose();
+    }
   }, 300_000);
 });
