@@ -1,0 +1,184 @@
+/**
+ * The playground as a user gets it: `serve.mjs` serving the built app (dist/web), opened in
+ * headless Chromium (system /usr/bin/chromium via playwright-core; WebGPU over SwiftShader).
+ * Every op on every backend the page registered: a drawn output, the backend that ran, and parity
+ * with the js reference; a bad option shows core's AdaPoolError; a screenshot goes to a temp dir.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { REQUIRE_ALL, itWhenAvailable } from '@adapool/testkit/vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect } from 'vitest';
+
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = [
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-webgpu-adapter=swiftshader',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu-sandbox',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const app = fileURLToPath(new URL('..', import.meta.url));
+const OPS = ['avg', 'max', 'em', 'edscw', 'idw', 'ada', 'unpool'];
+
+async function missing(): Promise<string | undefined> {
+  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing (apt-get install -y chromium)`;
+  try {
+    await import('playwright-core');
+  } catch (e) {
+    return `playwright-core cannot be loaded: ${(e as Error).message}`;
+  }
+  if (!existsSync(join(app, 'dist/web/index.html'))) return 'apps/playground is not built (npm run build)';
+  return undefined;
+}
+
+let server: ChildProcess | undefined;
+afterAll(() => {
+  server?.kill();
+});
+
+/** Starts `node serve.mjs` on a free port; resolves with the URL it prints. */
+function serve(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server = spawn(process.execPath, [join(app, 'serve.mjs')], { env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    server.stdout!.on('data', (d) => {
+      out += d;
+      const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+      if (url) resolve(url[0]);
+    });
+    server.stderr!.on('data', (d) => (out += d));
+    server.on('exit', (code) => reject(new Error(`serve.mjs exited (${code}): ${out}`)));
+  });
+}
+
+const runs = (page: Page) => page.evaluate(() => Number(document.body.dataset.runs));
+
+/** Does `action`, then waits until the page finished a run started after it. */
+async function after(page: Page, action: () => Promise<unknown>): Promise<string> {
+  const before = await runs(page);
+  await action();
+  await page.waitForFunction((n) => Number(document.body.dataset.runs) > n && document.body.dataset.state !== 'running', before, { timeout: 60_000 });
+  return page.evaluate(() => document.body.dataset.state!);
+}
+
+/** Pixels of the output canvas that are not black, and the number of distinct colours. */
+const outputPixels = (page: Page) =>
+  page.evaluate(() => {
+    const c = document.getElementById('output-canvas') as HTMLCanvasElement;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let lit = 0;
+    const colours = new Set<number>();
+    for (let p = 0; p < d.length; p += 4) {
+      if (d[p + 3] && d[p] + d[p + 1] + d[p + 2] > 0) lit++;
+      colours.add((d[p] << 16) | (d[p + 1] << 8) | d[p + 2]);
+    }
+    return { w: c.width, h: c.height, lit, colours: colours.size };
+  });
+
+const text = (page: Page, id: string) => page.locator(`#${id}`).innerText();
+
+describe('apps/playground in headless Chromium', async () => {
+  itWhenAvailable(
+    'every op on every backend, parity with js, errors shown, screenshot',
+    await missing(),
+    async () => {
+      const url = await serve();
+      const { chromium } = await import('playwright-core');
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 960 } });
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(String(e)));
+        page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+        await page.goto(url);
+        await page.waitForFunction(() => Number(document.body.dataset.runs) >= 1 && document.body.dataset.state !== 'running', undefined, { timeout: 60_000 });
+        expect(await page.evaluate(() => document.body.dataset.state), await text(page, 'error').catch(() => '')).toBe('idle');
+
+        const notes = await text(page, 'backend-notes');
+        const backends = await page.$$eval('#backend option:not([disabled])', (os) => os.map((o) => (o as HTMLOptionElement).value));
+        console.log(`playground backends: ${backends.join(', ')}\n${notes}`);
+        expect(backends).toEqual(expect.arrayContaining(['auto', 'js', 'wasm']));
+        if (!backends.includes('webgpu')) {
+          if (REQUIRE_ALL) throw new Error(`webgpu is required (ADAPOOL_REQUIRE_ALL=1) but the page did not register it: ${notes}`);
+          console.warn(`\n********** SKIP playground on webgpu: ${notes} **********\n`);
+        }
+        await after(page, () => page.fill('#repeats', '2'));
+
+        for (const backend of backends.filter((b) => b !== 'auto')) {
+          await after(page, () => page.selectOption('#backend', backend));
+          for (const op of OPS) {
+            const state = await after(page, () => page.selectOption('#op', op));
+            const where = `${op} on ${backend}`;
+            expect(state, `${where}: ${await text(page, 'error')}`).toBe('idle');
+            expect(await text(page, 'ran'), where).toBe(backend);
+            const px = await outputPixels(page);
+            expect(px.w, where).toBeGreaterThan(0);
+            expect(px.lit, where).toBeGreaterThan((px.w * px.h) / 4);
+            expect(px.colours, where).toBeGreaterThan(8);
+            const parity = await page.locator('#parity').evaluate((e) => ({ ...(e as HTMLElement).dataset }));
+            expect(Number(parity.outside), `${where}: ${await text(page, 'parity')}`).toBe(0);
+            expect(Number(parity.maxAbsDiff), where).toBeLessThan(1e-4);
+            expect(await page.locator('#grad-figure').isVisible(), where).toBe(true);
+          }
+        }
+
+        // 'auto' shows what it chose: wasm (SwiftShader webgpu is never auto's choice)
+        await after(page, () => page.selectOption('#backend', 'auto'));
+        expect(await text(page, 'ran')).toMatch(/^wasm \(asked for 'auto'\)$/);
+
+        // other geometry: channels-last, per-channel β, adaptive output size, unpool's inputSize
+        await after(page, () => page.selectOption('#backend', 'wasm'));
+        await after(page, () => page.selectOption('#op', 'ada'));
+        await after(page, () => page.check('#per-channel'));
+        await after(page, () => page.check('#channels-last'));
+        expect(await text(page, 'shape')).toBe('[1, 32, 32, 3] from [1, 64, 64, 3]');
+        expect(await text(page, 'code')).toContain("tensor([0.2, 0.5, 0.9], [3]); // per channel");
+        await after(page, () => page.selectOption('#mode', 'adaptive'));
+        await after(page, () => page.fill('#output-size', '5,7'));
+        expect(await text(page, 'shape')).toBe('[1, 5, 7, 3] from [1, 64, 64, 3]');
+        const state = await after(page, () => page.selectOption('#op', 'unpool'));
+        expect(state, await text(page, 'error')).toBe('idle');
+        expect(await text(page, 'shape')).toBe('[1, 64, 64, 3] from [1, 64, 64, 3]');
+        expect(Number(await page.locator('#parity').getAttribute('data-outside'))).toBe(0);
+
+        // a bad option: core's AdaPoolError, shown in the page; a good one clears it
+        await after(page, () => page.selectOption('#mode', 'strided'));
+        expect(await after(page, () => page.fill('#padding', '3'))).toBe('error');
+        const error = await text(page, 'error');
+        expect(error).toContain('AdaPoolError OPTION');
+        expect(error).toContain('padding must be ≤ ⌊kernelSize/2⌋ on every axis (kernelSize [2,2]), got padding [3,3]');
+        expect(await outputPixels(page).then((p) => p.lit)).toBe(0);
+        expect(await after(page, () => page.fill('#kernel-size', '0'))).toBe('error');
+        expect(await text(page, 'error')).toMatch(/^AdaPoolError OPTION\nadaPool: kernelSize must be an integer ≥ 1/);
+        await after(page, () => page.fill('#padding', ''));
+        expect(await after(page, () => page.fill('#kernel-size', '3,2'))).toBe('idle');
+        expect(await page.locator('#error').isVisible()).toBe(false);
+
+        // the picture a reader sees: adaPool on the first non-js backend, k3 s2 p1, with its gradient
+        await after(page, () => page.uncheck('#channels-last'));
+        await after(page, () => page.selectOption('#op', 'ada'));
+        await after(page, () => page.selectOption('#size', '128'));
+        await after(page, () => page.fill('#kernel-size', '3'));
+        await after(page, () => page.fill('#stride', '2'));
+        expect(await after(page, () => page.fill('#padding', '1'))).toBe('idle');
+        await after(page, () => page.selectOption('#backend', backends.includes('webgpu') ? 'webgpu' : 'wasm'));
+        const shot = join(mkdtempSync(join(tmpdir(), 'adapool-playground-')), 'playground.png');
+        await page.screenshot({ path: shot, fullPage: true });
+        console.log(`playground screenshot: ${shot}`);
+        expect(errors).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+    300_000,
+  );
+});
