@@ -107,6 +107,7 @@ function parityText(p: Parity, tol: { atol: number; rtol: number }, ranOnJs: boo
 }
 
 function show(r: Result, s: Settings, input: Img): void {
+  $('stats').hidden = $('code').hidden = false;
   $('error').hidden = true;
   draw($<HTMLCanvasElement>('output-canvas'), r.output);
   $('output-caption').textContent = `output [${r.shape.join(', ')}] → ${r.output.H}×${r.output.W}, shown ${(DISPLAY / Math.max(r.output.H, r.output.W)).toFixed(2).replace(/\.?0+$/, '')}× upscaled`;
@@ -142,7 +143,9 @@ function showError(e: unknown): void {
   for (const id of ['ran', 'shape', 'time', 'parity', 'code']) $(id).textContent = '';
   delete $('parity').dataset.maxAbsDiff;
   delete $('parity').dataset.outside;
-  $('output-caption').textContent = 'output';
+  $('stats').hidden = $('code').hidden = true;
+  $('output-caption').textContent = 'output: none (see the error above)';
+  $('grad-caption').textContent = 'gradient: none';
   if (!(e instanceof AdaPoolError)) console.error(e);
 }
 

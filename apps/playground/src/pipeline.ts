@@ -232,15 +232,26 @@ export function code(s: Settings, img: Img): string {
     const o = fmt({ ...geometry, ...def.extra(s), ...backend });
     lines.push(`const y = ${def.fn}(${args}, ${o});`);
     if (s.gradient) {
-      const dy = 'tensor(new Float32Array(y.size).fill(1), y.shape)';
-      lines.push(method === 'ada' ? `const { dx } = adaPoolGrad(x, beta, ${dy}, ${o});` : `const dx = ${def.fn}Grad(x, ${dy}, ${o});`);
+      lines.push('const dy = tensor(new Float32Array(y.size).fill(1), y.shape);');
+      lines.push(method === 'ada' ? `const { dx } = adaPoolGrad(x, beta, dy, ${o});` : `const dx = ${def.fn}Grad(x, dy, ${o});`);
     }
   } else {
     lines.push(`const { output, mask } = ${def.fn}(${args}, ${fmt({ ...geometry, ...def.extra(s), returnMask: true, ...backend })});`);
     const o = fmt({ ...geometry, inputSize: [img.H, img.W], ...backend });
     lines.push(`const y = adaUnpool(output, mask, ${o});`);
-    if (s.gradient) lines.push(`const { dv } = adaUnpoolGrad(output, mask, tensor(new Float32Array(y.size).fill(1), y.shape), ${o});`);
+    if (s.gradient) {
+      lines.push('const dU = tensor(new Float32Array(y.size).fill(1), y.shape);');
+      lines.push(`const { dv } = adaUnpoolGrad(output, mask, dU, ${o});`);
+    }
   }
   lines.push('await y.read();');
-  return lines.join('\n');
+  const used = ['tensor', def.fn, `${def.fn}Grad`, 'adaUnpool', 'adaUnpoolGrad'].filter((name) => lines.some((l) => l.includes(`${name}(`)));
+  const factories = [
+    ['wasm', 'createWasmBackend', '@adapool/wasm'],
+    ['webgpu', 'createWebGPUBackend', '@adapool/webgpu'],
+  ].filter(([name]) => s.backend === name || s.backend === 'auto');
+  const head = [`import { ${[...used, ...(factories.length ? ['registerBackend'] : [])].join(', ')} } from '@adapool/core';`];
+  for (const [, fn, pkg] of factories) head.push(`import { ${fn} } from '${pkg}';`);
+  for (const [, fn] of factories) head.push(`registerBackend(await ${fn}());`);
+  return [...head, '', ...lines].join('\n');
 }

@@ -159,19 +159,50 @@ describe('apps/playground in headless Chromium', async () => {
         expect(await outputPixels(page).then((p) => p.lit)).toBe(0);
         expect(await after(page, () => page.fill('#kernel-size', '0'))).toBe('error');
         expect(await text(page, 'error')).toMatch(/^AdaPoolError OPTION\nadaPool: kernelSize must be an integer ≥ 1/);
+        const dir = mkdtempSync(join(tmpdir(), 'adapool-playground-'));
+        await page.screenshot({ path: join(dir, 'playground-error.png'), fullPage: true });
         await after(page, () => page.fill('#padding', ''));
         expect(await after(page, () => page.fill('#kernel-size', '3,2'))).toBe('idle');
         expect(await page.locator('#error').isVisible()).toBe(false);
 
-        // the picture a reader sees: adaPool on the first non-js backend, k3 s2 p1, with its gradient
         await after(page, () => page.uncheck('#channels-last'));
+        await after(page, () => page.fill('#kernel-size', '2'));
+        await after(page, () => page.selectOption('#op', 'em'));
+
+        // the user's own image: a PNG loaded from a file (the input canvas, 256×256), then a 300×200 one dropped on the page
+        const png = (w: number, h: number) =>
+          page.evaluate(([w, h]) => {
+            const c = Object.assign(document.createElement('canvas'), { width: w, height: h });
+            const ctx = c.getContext('2d')!;
+            ctx.drawImage(document.getElementById('input-canvas') as HTMLCanvasElement, 0, 0, w, h);
+            return c.toDataURL('image/png').split(',')[1];
+          }, [w, h]);
+        const square = Buffer.from(await png(256, 256), 'base64');
+        await after(page, () => page.setInputFiles('#file', { name: 'mine.png', mimeType: 'image/png', buffer: square }));
+        expect(await page.locator('#source').inputValue()).toBe('file');
+        expect(await text(page, 'input-caption')).toMatch(/^input 256×256,/);
+        expect(await text(page, 'shape')).toBe('[1, 3, 128, 128] from [1, 3, 256, 256]');
+        const wide = await png(300, 200);
+        const drop = await page.evaluateHandle((b64) => {
+          const dt = new DataTransfer();
+          dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'dropped.png', { type: 'image/png' }));
+          return dt;
+        }, wide);
+        await after(page, () => page.dispatchEvent('body', 'drop', { dataTransfer: drop }));
+        expect(await text(page, 'input-caption')).toMatch(/^input 171×256,/); // scaled to fit 256 px
+        expect(await text(page, 'shape')).toBe('[1, 3, 85, 128] from [1, 3, 171, 256]');
+        expect(await page.locator('#source option[value="file"]').innerText()).toBe('your image: dropped.png');
+        expect(Number(await page.locator('#parity').getAttribute('data-outside'))).toBe(0);
+
+        // the picture a reader sees: adaPool on the first non-js backend, k3 s2 p1, with its gradient
         await after(page, () => page.selectOption('#op', 'ada'));
+        await after(page, () => page.selectOption('#source', 'mix'));
         await after(page, () => page.selectOption('#size', '128'));
         await after(page, () => page.fill('#kernel-size', '3'));
         await after(page, () => page.fill('#stride', '2'));
         expect(await after(page, () => page.fill('#padding', '1'))).toBe('idle');
         await after(page, () => page.selectOption('#backend', backends.includes('webgpu') ? 'webgpu' : 'wasm'));
-        const shot = join(mkdtempSync(join(tmpdir(), 'adapool-playground-')), 'playground.png');
+        const shot = join(dir, 'playground.png');
         await page.screenshot({ path: shot, fullPage: true });
         console.log(`playground screenshot: ${shot}`);
         expect(errors).toEqual([]);
