@@ -45,9 +45,10 @@ afterAll(() => {
   server?.kill();
 });
 
-/** Starts `node serve.mjs` on a free port; resolves with the URL it prints. */
+/** Starts `node serve.mjs` on a free port (once); resolves with the URL it prints. */
+let serving: Promise<string> | undefined;
 function serve(): Promise<string> {
-  return new Promise((resolve, reject) => {
+  serving ??= new Promise((resolve, reject) => {
     server = spawn(process.execPath, [join(app, 'serve.mjs')], { env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     server.stdout!.on('data', (d) => {
@@ -58,6 +59,7 @@ function serve(): Promise<string> {
     server.stderr!.on('data', (d) => (out += d));
     server.on('exit', (code) => reject(new Error(`serve.mjs exited (${code}): ${out}`)));
   });
+  return serving;
 }
 
 const runs = (page: Page) => page.evaluate(() => Number(document.body.dataset.runs));
@@ -211,5 +213,30 @@ describe('apps/playground in headless Chromium', async () => {
       }
     },
     300_000,
+  );
+
+  itWhenAvailable(
+    'without WebGPU: a visible note, webgpu disabled, the other backends still run',
+    await missing(),
+    async () => {
+      const url = await serve();
+      const { chromium } = await import('playwright-core');
+      const noGpu = FLAGS.filter((f) => !/webgpu|Vulkan/i.test(f)).concat('--disable-gpu');
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: noGpu, headless: true });
+      try {
+        const page = await browser.newPage();
+        await page.goto(url);
+        await page.waitForFunction(() => Number(document.body.dataset.runs) >= 1 && document.body.dataset.state !== 'running', undefined, { timeout: 60_000 });
+        expect(await page.evaluate(() => document.body.dataset.state)).toBe('idle');
+        expect(await text(page, 'backend-notes')).toMatch(/webgpu unavailable: createWebGPUBackend: /);
+        expect(await page.locator('#backend option[value="webgpu"]').isDisabled()).toBe(true);
+        expect(await text(page, 'ran')).toBe("wasm (asked for 'auto')");
+        expect(await after(page, () => page.selectOption('#backend', 'js'))).toBe('idle');
+        expect(await text(page, 'ran')).toBe('js');
+      } finally {
+        await browser.close();
+      }
+    },
+    120_000,
   );
 });
