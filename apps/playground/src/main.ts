@@ -119,7 +119,9 @@ function show(r: Result, s: Settings, input: Img): void {
     const what = r.gradName === 'dv' ? '|dv| (w.r.t. the pooled values) for dU = ones' : '|dx| for dy = ones';
     $('grad-caption').textContent = `${what}, ${r.grad.H}×${r.grad.W}, scaled to its max ${max.toPrecision(3)}`;
   }
-  $('ran').textContent = r.backend === s.backend ? r.backend : `${r.backend} (asked for '${s.backend}')`;
+  const asked = r.backend === s.backend ? '' : ` (asked for '${s.backend}')`;
+  const grad = r.gradBackend && r.gradBackend !== r.backend ? `; gradient on ${r.gradBackend}` : '';
+  $('ran').textContent = `${r.backend}${asked}${grad}`;
   $('shape').textContent = `[${r.shape.join(', ')}] from [${(s.channelsLast ? [1, input.H, input.W, C] : [1, C, input.H, input.W]).join(', ')}]`;
   const bwd = r.backwardMs === undefined ? '' : `, backward ${r.backwardMs.toFixed(2)} ms`;
   $('time').textContent = `forward ${r.forwardMs.toFixed(2)} ms${bwd} (${s.repeats} run${s.repeats > 1 ? 's' : ''})`;
@@ -156,6 +158,7 @@ function syncVisibility(): void {
   for (const el of Array.from(document.querySelectorAll<HTMLElement>('[data-for]'))) el.hidden = el.dataset.for !== op && el.dataset.for !== method;
   const mode = $<HTMLSelectElement>('mode').value;
   for (const el of Array.from(document.querySelectorAll<HTMLElement>('[data-mode]'))) el.hidden = el.dataset.mode !== mode;
+  $<HTMLSelectElement>('size').disabled = $<HTMLSelectElement>('source').value === 'file';
   $('beta-channels').hidden = !$('per-channel').checked;
   $('beta').disabled = $('per-channel').checked;
   for (const input of Array.from(document.querySelectorAll<HTMLInputElement>('input[type="range"]'))) input.nextElementSibling!.textContent = input.value;

@@ -61,6 +61,8 @@ export interface Parity {
 export interface Result {
   /** The backend that actually ran (`tensor.backend`): what 'auto' chose, or 'js' after a fallback. */
   backend: string;
+  /** The backend that ran the gradient (a backend without that kernel falls back to 'js'). */
+  gradBackend?: string;
   /** Output shape as laid out, and the output as planar RGB. */
   shape: readonly number[];
   output: Img;
@@ -162,6 +164,7 @@ export async function run(img: Img, s: Settings): Promise<Result> {
     let ran = '';
     let shape: readonly number[] = [];
     let values!: Float32Array;
+    let gradRan: string | undefined;
     let dShape: readonly number[] = [];
     let dValues: Float32Array | undefined;
     // run 0 warms up (GPU pipelines compile on first use) and is not timed
@@ -174,11 +177,14 @@ export async function run(img: Img, s: Settings): Promise<Result> {
         const t1 = performance.now();
         if (s.gradient) {
           const g = f.grad();
-          dShape = g.shape;
+          [gradRan, dShape] = [g.backend, g.shape];
           dValues = (await g.read()) as Float32Array;
         }
         const t2 = performance.now();
-        if (r > 0) [fwdTimes, bwdTimes].forEach((t, k) => t.push(k ? t2 - t1 : t1 - t0));
+        if (r > 0) {
+          fwdTimes.push(t1 - t0);
+          bwdTimes.push(t2 - t1);
+        }
         [ran, shape] = [f.y.backend, f.y.shape];
       } finally {
         scope.dispose();
@@ -191,6 +197,7 @@ export async function run(img: Img, s: Settings): Promise<Result> {
       const gradParity = dValues && compare(dValues, (await f.grad().read()) as Float32Array, TOLERANCE.grad);
       return {
         backend: ran,
+        gradBackend: gradRan,
         shape,
         output: toImg(values, shape, s.channelsLast),
         grad: dValues && toImg(dValues, dShape, s.channelsLast, true),

@@ -133,6 +133,18 @@ describe('apps/playground in headless Chromium', async () => {
           }
         }
 
+        // adaUnpool with every pooling's mask (maxPool's one-hot mask included: ties must break alike)
+        for (const backend of backends.filter((b) => b !== 'auto' && b !== 'js')) {
+          await after(page, () => page.selectOption('#backend', backend));
+          for (const from of OPS.filter((o) => o !== 'unpool')) {
+            const state = await after(page, () => page.selectOption('#mask-from', from));
+            const where = `adaUnpool of ${from}'s mask on ${backend}`;
+            expect(state, `${where}: ${await text(page, 'error')}`).toBe('idle');
+            expect(await text(page, 'ran'), where).toBe(backend);
+            expect(Number(await page.locator('#parity').getAttribute('data-outside')), `${where}: ${await text(page, 'parity')}`).toBe(0);
+          }
+        }
+
         // 'auto' shows what it chose: wasm (SwiftShader webgpu is never auto's choice)
         await after(page, () => page.selectOption('#backend', 'auto'));
         expect(await text(page, 'ran')).toMatch(/^wasm \(asked for 'auto'\)$/);
@@ -168,6 +180,20 @@ describe('apps/playground in headless Chromium', async () => {
         expect(await page.locator('#error').isVisible()).toBe(false);
 
         await after(page, () => page.uncheck('#channels-last'));
+        await after(page, () => page.fill('#kernel-size', '2'));
+        // op-specific options: idwEps (a bad one, then a good one), countIncludePad
+        await after(page, () => page.selectOption('#op', 'idw'));
+        expect(await after(page, () => page.fill('#idw-eps', 'abc'))).toBe('error');
+        expect(await text(page, 'error')).toBe('AdaPoolError OPTION\nidwPool: idwEps must be a finite number > 0, got "abc"');
+        expect(await after(page, () => page.fill('#idw-eps', '1e-3'))).toBe('idle');
+        expect(await text(page, 'code')).toContain("idwPool(x, { kernelSize: 2, idwEps: 0.001, backend: 'wasm' })");
+        await after(page, () => page.selectOption('#op', 'avg'));
+        await after(page, () => page.fill('#kernel-size', '3'));
+        await after(page, () => page.fill('#padding', '1'));
+        expect(await after(page, () => page.check('#count-include-pad'))).toBe('idle');
+        expect(await text(page, 'code')).toContain("avgPool(x, { kernelSize: 3, padding: 1, countIncludePad: true, backend: 'wasm' })");
+        expect(Number(await page.locator('#parity').getAttribute('data-outside'))).toBe(0);
+        await after(page, () => page.fill('#padding', ''));
         await after(page, () => page.fill('#kernel-size', '2'));
         await after(page, () => page.selectOption('#op', 'em'));
 
