@@ -1,7 +1,8 @@
 /**
- * `npm start` (until the browser playground lands): pools a generated 1×3×H×W image with every op
- * on every registered backend and prints output shapes, median times and parity against the
- * float64 reference. It never fails: a row that throws prints its error instead.
+ * The console demo (`npm run demo -w @adapool/playground`; `npm start` serves the browser
+ * playground): pools a generated 1×3×H×W image with every op on every registered backend and
+ * prints output shapes, median times and parity against the float64 reference. It never fails:
+ * a row that throws prints its error instead.
  */
 import * as ap from '@adapool/core';
 import type { PoolMethod, Tensor } from '@adapool/core';

@@ -1,0 +1,268 @@
+/**
+ * The playground as a user gets it: `serve.mjs` serving the built app (dist/web), opened in
+ * headless Chromium (system /usr/bin/chromium via playwright-core; WebGPU over SwiftShader).
+ * Every op on every backend the page registered: a drawn output, the backend that ran, and parity
+ * with the js reference; a bad option shows core's AdaPoolError; a screenshot goes to a temp dir.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { REQUIRE_ALL, itWhenAvailable } from '@adapool/testkit/vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect } from 'vitest';
+
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = [
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-webgpu-adapter=swiftshader',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu-sandbox',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const app = fileURLToPath(new URL('..', import.meta.url));
+const OPS = ['avg', 'max', 'em', 'edscw', 'idw', 'ada', 'unpool'];
+
+async function missing(): Promise<string | undefined> {
+  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing (apt-get install -y chromium)`;
+  try {
+    await import('playwright-core');
+  } catch (e) {
+    return `playwright-core cannot be loaded: ${(e as Error).message}`;
+  }
+  if (!existsSync(join(app, 'dist/web/index.html'))) return 'apps/playground is not built (npm run build)';
+  return undefined;
+}
+
+let server: ChildProcess | undefined;
+afterAll(() => {
+  server?.kill();
+});
+
+/** Starts `node serve.mjs` on a free port (once); resolves with the URL it prints. */
+let serving: Promise<string> | undefined;
+function serve(): Promise<string> {
+  serving ??= new Promise((resolve, reject) => {
+    server = spawn(process.execPath, [join(app, 'serve.mjs')], { env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    server.stdout!.on('data', (d) => {
+      out += d;
+      const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+      if (url) resolve(url[0]);
+    });
+    server.stderr!.on('data', (d) => (out += d));
+    server.on('exit', (code) => reject(new Error(`serve.mjs exited (${code}): ${out}`)));
+  });
+  return serving;
+}
+
+const runs = (page: Page) => page.evaluate(() => Number(document.body.dataset.runs));
+
+/** Does `action`, then waits until the page finished a run started after it. */
+async function after(page: Page, action: () => Promise<unknown>): Promise<string> {
+  const before = await runs(page);
+  await action();
+  await page.waitForFunction((n) => Number(document.body.dataset.runs) > n && document.body.dataset.state !== 'running', before, { timeout: 60_000 });
+  return page.evaluate(() => document.body.dataset.state!);
+}
+
+/** Pixels of the output canvas that are not black, and the number of distinct colours. */
+const outputPixels = (page: Page) =>
+  page.evaluate(() => {
+    const c = document.getElementById('output-canvas') as HTMLCanvasElement;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let lit = 0;
+    const colours = new Set<number>();
+    for (let p = 0; p < d.length; p += 4) {
+      if (d[p + 3] && d[p] + d[p + 1] + d[p + 2] > 0) lit++;
+      colours.add((d[p] << 16) | (d[p + 1] << 8) | d[p + 2]);
+    }
+    return { w: c.width, h: c.height, lit, colours: colours.size };
+  });
+
+const text = (page: Page, id: string) => page.locator(`#${id}`).innerText();
+
+describe('apps/playground in headless Chromium', async () => {
+  itWhenAvailable(
+    'every op on every backend, parity with js, errors shown, screenshot',
+    await missing(),
+    async () => {
+      const url = await serve();
+      const { chromium } = await import('playwright-core');
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 960 } });
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(String(e)));
+        page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+        await page.goto(url);
+        await page.waitForFunction(() => Number(document.body.dataset.runs) >= 1 && document.body.dataset.state !== 'running', undefined, { timeout: 60_000 });
+        expect(await page.evaluate(() => document.body.dataset.state), await text(page, 'error').catch(() => '')).toBe('idle');
+
+        const notes = await text(page, 'backend-notes');
+        const backends = await page.$$eval('#backend option:not([disabled])', (os) => os.map((o) => (o as HTMLOptionElement).value));
+        console.log(`playground backends: ${backends.join(', ')}\n${notes}`);
+        expect(backends).toEqual(expect.arrayContaining(['auto', 'js', 'wasm']));
+        if (!backends.includes('webgpu')) {
+          if (REQUIRE_ALL) throw new Error(`webgpu is required (ADAPOOL_REQUIRE_ALL=1) but the page did not register it: ${notes}`);
+          console.warn(`\n********** SKIP playground on webgpu: ${notes} **********\n`);
+        }
+        await after(page, () => page.fill('#repeats', '2'));
+
+        for (const backend of backends.filter((b) => b !== 'auto')) {
+          await after(page, () => page.selectOption('#backend', backend));
+          for (const op of OPS) {
+            const state = await after(page, () => page.selectOption('#op', op));
+            const where = `${op} on ${backend}`;
+            expect(state, `${where}: ${await text(page, 'error')}`).toBe('idle');
+            expect(await text(page, 'ran'), where).toBe(backend);
+            const px = await outputPixels(page);
+            expect(px.w, where).toBeGreaterThan(0);
+            expect(px.lit, where).toBeGreaterThan((px.w * px.h) / 4);
+            expect(px.colours, where).toBeGreaterThan(8);
+            const parity = await page.locator('#parity').evaluate((e) => ({ ...(e as HTMLElement).dataset }));
+            expect(Number(parity.outside), `${where}: ${await text(page, 'parity')}`).toBe(0);
+            expect(Number(parity.maxAbsDiff), where).toBeLessThan(1e-4);
+            expect(await page.locator('#grad-figure').isVisible(), where).toBe(true);
+          }
+        }
+
+        // adaUnpool with every pooling's mask (maxPool's one-hot mask included: ties must break alike)
+        for (const backend of backends.filter((b) => b !== 'auto' && b !== 'js')) {
+          await after(page, () => page.selectOption('#backend', backend));
+          for (const from of OPS.filter((o) => o !== 'unpool')) {
+            const state = await after(page, () => page.selectOption('#mask-from', from));
+            const where = `adaUnpool of ${from}'s mask on ${backend}`;
+            expect(state, `${where}: ${await text(page, 'error')}`).toBe('idle');
+            expect(await text(page, 'ran'), where).toBe(backend);
+            expect(Number(await page.locator('#parity').getAttribute('data-outside')), `${where}: ${await text(page, 'parity')}`).toBe(0);
+          }
+        }
+
+        // 'auto' shows what it chose: wasm (SwiftShader webgpu is never auto's choice)
+        await after(page, () => page.selectOption('#backend', 'auto'));
+        expect(await text(page, 'ran')).toMatch(/^wasm \(asked for 'auto'\)$/);
+
+        // other geometry: channels-last, per-channel β, adaptive output size, unpool's inputSize
+        await after(page, () => page.selectOption('#backend', 'wasm'));
+        await after(page, () => page.selectOption('#op', 'ada'));
+        await after(page, () => page.check('#per-channel'));
+        await after(page, () => page.check('#channels-last'));
+        expect(await text(page, 'shape')).toBe('[1, 32, 32, 3] from [1, 64, 64, 3]');
+        expect(await text(page, 'code')).toContain("tensor([0.2, 0.5, 0.9], [3]); // per channel");
+        await after(page, () => page.selectOption('#mode', 'adaptive'));
+        await after(page, () => page.fill('#output-size', '5,7'));
+        expect(await text(page, 'shape')).toBe('[1, 5, 7, 3] from [1, 64, 64, 3]');
+        const state = await after(page, () => page.selectOption('#op', 'unpool'));
+        expect(state, await text(page, 'error')).toBe('idle');
+        expect(await text(page, 'shape')).toBe('[1, 64, 64, 3] from [1, 64, 64, 3]');
+        expect(Number(await page.locator('#parity').getAttribute('data-outside'))).toBe(0);
+
+        // a bad option: core's AdaPoolError, shown in the page; a good one clears it
+        await after(page, () => page.selectOption('#mode', 'strided'));
+        expect(await after(page, () => page.fill('#padding', '3'))).toBe('error');
+        const error = await text(page, 'error');
+        expect(error).toContain('AdaPoolError OPTION');
+        expect(error).toContain('padding must be ≤ ⌊kernelSize/2⌋ on every axis (kernelSize [2,2]), got padding [3,3]');
+        expect(await outputPixels(page).then((p) => p.lit)).toBe(0);
+        expect(await after(page, () => page.fill('#kernel-size', '0'))).toBe('error');
+        expect(await text(page, 'error')).toMatch(/^AdaPoolError OPTION\nadaPool: kernelSize must be an integer ≥ 1/);
+        const dir = mkdtempSync(join(tmpdir(), 'adapool-playground-'));
+        await page.screenshot({ path: join(dir, 'playground-error.png'), fullPage: true });
+        await after(page, () => page.fill('#padding', ''));
+        expect(await after(page, () => page.fill('#kernel-size', '3,2'))).toBe('idle');
+        expect(await page.locator('#error').isVisible()).toBe(false);
+
+        await after(page, () => page.uncheck('#channels-last'));
+        await after(page, () => page.fill('#kernel-size', '2'));
+        // op-specific options: idwEps (a bad one, then a good one), countIncludePad
+        await after(page, () => page.selectOption('#op', 'idw'));
+        expect(await after(page, () => page.fill('#idw-eps', 'abc'))).toBe('error');
+        expect(await text(page, 'error')).toBe('AdaPoolError OPTION\nidwPool: idwEps must be a finite number > 0, got "abc"');
+        expect(await after(page, () => page.fill('#idw-eps', '1e-3'))).toBe('idle');
+        expect(await text(page, 'code')).toContain("idwPool(x, { kernelSize: 2, idwEps: 0.001, backend: 'wasm' })");
+        await after(page, () => page.selectOption('#op', 'avg'));
+        await after(page, () => page.fill('#kernel-size', '3'));
+        await after(page, () => page.fill('#padding', '1'));
+        expect(await after(page, () => page.check('#count-include-pad'))).toBe('idle');
+        expect(await text(page, 'code')).toContain("avgPool(x, { kernelSize: 3, padding: 1, countIncludePad: true, backend: 'wasm' })");
+        expect(Number(await page.locator('#parity').getAttribute('data-outside'))).toBe(0);
+        await after(page, () => page.fill('#padding', ''));
+        await after(page, () => page.fill('#kernel-size', '2'));
+        await after(page, () => page.selectOption('#op', 'em'));
+
+        // the user's own image: a PNG loaded from a file (the input canvas, 256×256), then a 300×200 one dropped on the page
+        const png = (w: number, h: number) =>
+          page.evaluate(([w, h]) => {
+            const c = Object.assign(document.createElement('canvas'), { width: w, height: h });
+            const ctx = c.getContext('2d')!;
+            ctx.drawImage(document.getElementById('input-canvas') as HTMLCanvasElement, 0, 0, w, h);
+            return c.toDataURL('image/png').split(',')[1];
+          }, [w, h]);
+        const square = Buffer.from(await png(256, 256), 'base64');
+        await after(page, () => page.setInputFiles('#file', { name: 'mine.png', mimeType: 'image/png', buffer: square }));
+        expect(await page.locator('#source').inputValue()).toBe('file');
+        expect(await text(page, 'input-caption')).toMatch(/^input 256×256,/);
+        expect(await text(page, 'shape')).toBe('[1, 3, 128, 128] from [1, 3, 256, 256]');
+        const wide = await png(300, 200);
+        const drop = await page.evaluateHandle((b64) => {
+          const dt = new DataTransfer();
+          dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'dropped.png', { type: 'image/png' }));
+          return dt;
+        }, wide);
+        await after(page, () => page.dispatchEvent('body', 'drop', { dataTransfer: drop }));
+        expect(await text(page, 'input-caption')).toMatch(/^input 171×256,/); // scaled to fit 256 px
+        expect(await text(page, 'shape')).toBe('[1, 3, 85, 128] from [1, 3, 171, 256]');
+        expect(await page.locator('#source option[value="file"]').innerText()).toBe('your image: dropped.png');
+        expect(Number(await page.locator('#parity').getAttribute('data-outside'))).toBe(0);
+
+        // the picture a reader sees: adaPool on the first non-js backend, k3 s2 p1, with its gradient
+        await after(page, () => page.selectOption('#op', 'ada'));
+        await after(page, () => page.selectOption('#source', 'mix'));
+        await after(page, () => page.selectOption('#size', '128'));
+        await after(page, () => page.fill('#kernel-size', '3'));
+        await after(page, () => page.fill('#stride', '2'));
+        expect(await after(page, () => page.fill('#padding', '1'))).toBe('idle');
+        await after(page, () => page.selectOption('#backend', backends.includes('webgpu') ? 'webgpu' : 'wasm'));
+        const shot = join(dir, 'playground.png');
+        await page.screenshot({ path: shot, fullPage: true });
+        console.log(`playground screenshot: ${shot}`);
+        expect(errors).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+    300_000,
+  );
+
+  itWhenAvailable(
+    'without WebGPU: a visible note, webgpu disabled, the other backends still run',
+    await missing(),
+    async () => {
+      const url = await serve();
+      const { chromium } = await import('playwright-core');
+      const noGpu = FLAGS.filter((f) => !/webgpu|Vulkan/i.test(f)).concat('--disable-gpu');
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: noGpu, headless: true });
+      try {
+        const page = await browser.newPage();
+        await page.goto(url);
+        await page.waitForFunction(() => Number(document.body.dataset.runs) >= 1 && document.body.dataset.state !== 'running', undefined, { timeout: 60_000 });
+        expect(await page.evaluate(() => document.body.dataset.state)).toBe('idle');
+        expect(await text(page, 'backend-notes')).toMatch(/webgpu unavailable: createWebGPUBackend: /);
+        expect(await page.locator('#backend option[value="webgpu"]').isDisabled()).toBe(true);
+        expect(await text(page, 'ran')).toBe("wasm (asked for 'auto')");
+        expect(await after(page, () => page.selectOption('#backend', 'js'))).toBe('idle');
+        expect(await text(page, 'ran')).toBe('js');
+      } finally {
+        await browser.close();
+      }
+    },
+    120_000,
+  );
+});
