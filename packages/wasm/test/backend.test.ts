@@ -155,6 +155,48 @@ describe('memory', () => {
   }, 120_000);
 });
 
+describe('resident tensors', () => {
+  it('upload copies in, readSync/read return fresh copies, dispose frees the block for reuse', async () => {
+    const b = await createWasmBackend();
+    const data = Float32Array.from({ length: 1000 }, (_, i) => i / 3);
+    const h = b.upload(data.slice());
+    const r1 = b.readSync!(h) as Float32Array;
+    expect(Array.from(r1)).toEqual(Array.from(data));
+    r1[0] = 42; // a copy: the resident data does not change
+    expect((b.readSync!(h) as Float32Array)[0]).toBe(0);
+    expect((await b.read(h)) as Float32Array).not.toBe(r1);
+    const ints = b.upload(Int32Array.from([-1, 7, 2 ** 30]));
+    expect(b.readSync!(ints)).toBeInstanceOf(Int32Array);
+    expect(Array.from(b.readSync!(ints))).toEqual([-1, 7, 2 ** 30]);
+    b.dispose(h);
+    const again = b.upload(new Float32Array(1000));
+    expect(again.ptr).toBe(h.ptr); // first fit: the freed block
+    b.dispose(again);
+    b.dispose(ints);
+  });
+
+  it('kernels read inputs in place without changing them; live results survive other calls; memory is reused in any dispose order', async () => {
+    const b = await createWasmBackend();
+    ap.registerBackend(b);
+    const data = Float32Array.from({ length: 4 * 8 * 8 }, (_, i) => Math.cos(i));
+    const x = ap.avgPool(ap.tensor(data, [1, 4, 8, 8]), { kernelSize: 1, backend: 'wasm' });
+    expect(x.backend).toBe('wasm');
+    const ref = (await ap.softPool2d(ap.tensor(data, [1, 4, 8, 8]), { backend: 'js' }).read()) as Float32Array;
+    const opts = { kernelSize: 2, backend: 'wasm' } as const;
+    const warm = [ap.softPool2d(x, opts), ap.maxPool2d(x, { ...opts, returnMask: true }).output];
+    warm.forEach((t) => t.dispose());
+    const settled = b.memoryBytes();
+    for (let round = 0; round < 200; round++) {
+      const ys = [ap.softPool2d(x, opts), ap.adaPool2d(x, ap.tensor([0.3], []), opts), ap.softPool2dGrad(x, ap.tensor(new Float32Array(64).fill(1), [1, 4, 4, 4]), opts)];
+      const order = round % 2 ? [2, 0, 1] : [1, 2, 0];
+      expect(compare('softPool2d', (await ys[0].read()) as Float32Array, ref, TOLERANCE.forward)).toBeUndefined();
+      for (const i of order) ys[i].dispose();
+    }
+    expect(b.memoryBytes()).toBe(settled);
+    expect(Array.from((await x.read()) as Float32Array)).toEqual(Array.from(data));
+  });
+});
+
 describe('bad input to the ops on this backend', () => {
   it('is rejected by core before any Wasm memory is touched; inputs stay unchanged', async () => {
     const b = await createWasmBackend();
