@@ -18,7 +18,7 @@
 import {
   Vec, Mask, LANES, VBYTES, setLaneCount,
   splat, add, sub, mul, div, max, min, pmax, pmin, abs, sqrt, gt, lt, ge, le, eq, ne, and, or, select, ones, lane, anyTrue,
-  sload, sstore, gather, scatter, accumulate, exp,
+  sload, sstore, gather, scatter, accumulate, exp, expNeg,
   Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wmin, wpmax, wpmin, wabs, wsqrt, weq, wsgn, wselect,
   wload, wstore, wexp, wexpUnit, wfirst, PAIRS, gatherPair, accumulatePair,
 } from './vec';
@@ -259,7 +259,7 @@ function dscWeights32(r: i32, grad: bool): Vec {
     const iq = div(one, select(one, q, origin));
     const D = select(one, mul(mul(splat(2), abs(mul(xh, mh))), iq), origin);
     // D ∈ [0, 1]: shifting by 1 instead of max D keeps e^{D−1} ∈ [1/e, 1] (softmax is shift-invariant)
-    const e = exp(sub(D, one));
+    const e = expNeg(sub(D, one));
     sstore(at(SW1, j), e);
     Z = add(Z, e);
     if (grad) {
@@ -354,7 +354,7 @@ function emWeights(r: i32, w: usize, tau: usize, xmax: Vec): Vec {
   for (let j = 0; j < r; j++) {
     const t = sub(sload(at(SV, j)), xmax);
     sstore(at(tau, j), t);
-    const e = exp(t);
+    const e = expNeg(t);
     sstore(at(w, j), e);
     Z = add(Z, e);
   }
@@ -453,7 +453,7 @@ function forwardRegion(method: i32, oi: i32): void {
     let S = splat(0);
     for (let j = 0; j < r; j++) {
       const t = sub(sload(at(SV, j)), xmax);
-      const e = exp(t);
+      const e = expNeg(t);
       Z = add(Z, e);
       S = add(S, mul(e, t));
       if (withMask) sstore(at(SW1, j), e);
@@ -705,6 +705,16 @@ export function expInPlace(p: usize, n: i32): void {
   for (; i < n; i++) {
     const q = p + (<usize>i << 2);
     store<f32>(q, lane(exp(splat(load<f32>(q))), 0));
+  }
+}
+
+/** The lean e^t (t ≤ 0) of n floats in place (tests of its polynomial). */
+export function expNegInPlace(p: usize, n: i32): void {
+  let i = 0;
+  for (; i + LANES <= n; i += LANES) sstore(p + (<usize>i << 2), expNeg(sload(p + (<usize>i << 2))));
+  for (; i < n; i++) {
+    const q = p + (<usize>i << 2);
+    store<f32>(q, lane(expNeg(splat(load<f32>(q))), 0));
   }
 }
 

@@ -102,6 +102,21 @@ export const PAIRS: bool = false;
   return p * reinterpret<f32>((e1 + 127) << 23) * reinterpret<f32>((e2 + 127) << 23);
 }
 
+/** e^t for t ≤ 0, the lean exp: see vec-simd.ts (same polynomial and clamp, one lane). */
+// @ts-ignore: decorator
+@inline export function expNeg(t: Vec): Vec {
+  if (t != t) return t;
+  t = Mathf.max(t, -87.33);
+  const k = t * <f32>1.44269504088896341 + <f32>12582912.0;
+  const n = k - <f32>12582912.0;
+  let r = t - n * <f32>0.693359375;
+  r = r - n * <f32>-2.12194440e-4;
+  const r2 = r * r;
+  const q = (<f32>1.6667114198e-1 * r + <f32>4.9999231100e-1) + (<f32>8.3125252277e-3 * r + <f32>4.1890114546e-2) * r2;
+  const p = (<f32>1 + r) + q * r2;
+  return p * reinterpret<f32>((reinterpret<i32>(k) << 23) + (127 << 23));
+}
+
 // ---- float64 ("wide") lanes: one f64 -------------------------------------------------------
 export type Wide = f64;
 export const WIDE_PARTS: i32 = 1;

@@ -176,6 +176,31 @@ export const PAIRS: bool = true;
   return f32x4.mul(f32x4.mul(p, s1), s2);
 }
 
+/**
+ * e^t for t ≤ 0 (the softmax's x − x_max, edscw's D − 1), the lean exp: t = n·ln2 + r
+ * (Cody–Waite), e^r by a degree-5 minimax polynomial (relative error ≈ 1.1e-7, ≈ 3e-7 after
+ * float32 rounding), one scaling by 2^n built from the rounding's integer bits. t below −87.33
+ * (results under 2^−126) is clamped there: such taps weigh ≤ 1.2e-38 next to the max's 1.
+ * NaN → NaN. For t > 0 use `exp`.
+ */
+// @ts-ignore: decorator
+@inline export function expNeg(t: Vec): Vec {
+  t = f32x4.pmax(t, f32x4.splat(-87.33)); // a NaN t stays (first operand)
+  // k = t·log₂e + 1.5·2²³: its low bits hold n = round(t·log₂e)
+  const k = f32x4.add(f32x4.mul(t, f32x4.splat(1.44269504088896341)), f32x4.splat(12582912.0));
+  const n = f32x4.sub(k, f32x4.splat(12582912.0));
+  let r = f32x4.sub(t, f32x4.mul(n, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  const r2 = f32x4.mul(r, r);
+  const a = f32x4.add(f32x4.mul(f32x4.splat(1.6667114198e-1), r), f32x4.splat(4.9999231100e-1));
+  const b = f32x4.add(f32x4.mul(f32x4.splat(8.3125252277e-3), r), f32x4.splat(4.1890114546e-2));
+  const q = f32x4.add(a, f32x4.mul(b, r2));
+  const p = f32x4.add(f32x4.add(f32x4.splat(1), r), f32x4.mul(q, r2));
+  // 2^n: n + 127 into the exponent field (n ≥ −126 after the clamp)
+  const s = i32x4.add(i32x4.shl(k, 23), i32x4.splat(127 << 23));
+  return f32x4.mul(p, s);
+}
+
 // ---- float64 ("wide") lanes: a Vec's 4 lanes as WIDE_PARTS = 2 f64x2 halves ----------------
 // Used where float32 cannot meet the tolerances: the value path of edscw/idw, whose output can
 // be a small number made of weights ≈ 1/|R| times inputs of ±1000.
