@@ -64,6 +64,7 @@ let by: i32 = 0; let sy: i32 = 0; // output (y, dy, v, dv)
 let bm: i32 = 0; let sm: i32 = 0; // mask
 let bb: i32 = 0; let sb: i32 = 0; // β
 let sf: i32 = 0; // flat input index (maxPool indices)
+let fShift: i32 = 0; // flat index shift of the current group within its run
 
 // ---- scratch: per-tap Vec arrays of length W -------------------------------------------------
 let SV: usize = 0; // x
@@ -74,6 +75,7 @@ let SA: usize = 0; // a = ∂φ/∂x (edscw: ∂_x D, idw: q)
 let SB: usize = 0; // b = ∂φ/∂m (edscw only; idw has b = −a)
 let ST2: usize = 0; // τ = x − x_max (em)
 let SD: usize = 0; // per-tap input gradient contributions g·∂y/∂x_k
+let SE: usize = 0; // dense runs: per tap entry (offset, 1 if a pair), 8 bytes each
 // @ts-ignore: decorator
 @inline function at(arr: usize, j: i32): usize { return arr + <usize>j * VBYTES; }
 
@@ -443,7 +445,7 @@ function forwardRegion(method: i32, oi: i32): void {
       storeMask(SW1, oi, t0, r);
       for (let l = 0; l < nLanes; l++) {
         const k = <i32>lane(bi, l);
-        store<i32>(pIndices + (<usize>(by + l * sy + yOff) << 2), i32At(tFlat, t0 + k) + l * sf);
+        store<i32>(pIndices + (<usize>(by + l * sy + yOff) << 2), i32At(tFlat, t0 + k) + l * sf + fShift);
       }
     }
   } else if (method == 2) {
@@ -610,11 +612,70 @@ function unpoolGradRegion(oi: i32): void {
   scatter(pDy, by, sy, yOff, dv);
 }
 
+/**
+ * Forward of a run of `reps` full groups (lanes across outputs, outputs contiguous) for avg,
+ * and max / em without mask: the tap offsets of group oi are read once; group k is group oi
+ * shifted by k·lanes outputs. Taps at (off, off + 1) of stride-2 lanes come as deinterleaved pairs.
+ */
+function denseRun(method: i32, oi: i32, reps: i32): void {
+  const r = i32At(tCount, oi);
+  if (r == 0) return;
+  const t0 = oi * gW;
+  const pairs = pairLanes();
+  let nE = 0;
+  for (let j = 0; j < r; nE++) {
+    const off = i32At(tInput, t0 + j);
+    const pair = pairs && j + 1 < r && i32At(tInput, t0 + j + 1) == off + 1;
+    store<i32>(SE + (<usize>nE << 3), off);
+    store<i32>(SE + (<usize>nE << 3), pair ? 1 : 0, 4);
+    j += pair ? 2 : 1;
+  }
+  const step = nLanes * sx;
+  const yp = pY + (<usize>(by + i32At(tOut, oi)) << 2);
+  const P = splat(countIncludePad ? <f32>i32At(tPadded, oi) : <f32>r);
+  for (let k = 0; k < reps; k++) {
+    const base = bx + k * step;
+    let j = 0;
+    for (let e = 0; e < nE; e++) {
+      const off = load<i32>(SE + (<usize>e << 3));
+      if (load<i32>(SE + (<usize>e << 3), 4)) {
+        gatherPair(pX, base, off, at(SV, j), at(SV, j + 1));
+        j += 2;
+      } else {
+        sstore(at(SV, j), gather(pX, base, sx, off));
+        j++;
+      }
+    }
+    let y: Vec;
+    if (method == 0) {
+      let sum = splat(0);
+      for (let i = 0; i < r; i++) sum = add(sum, sload(at(SV, i)));
+      y = div(sum, P);
+    } else if (method == 1) {
+      y = sload(at(SV, 0));
+      for (let i = 1; i < r; i++) y = max(y, sload(at(SV, i))); // NaN-propagating: a NaN tap wins
+    } else {
+      const xmax = regionMax(r);
+      let Z = splat(0);
+      let S = splat(0);
+      for (let i = 0; i < r; i++) {
+        const t = sub(sload(at(SV, i)), xmax);
+        const w = expNeg(t);
+        Z = add(Z, w);
+        S = add(S, mul(w, t));
+      }
+      y = add(xmax, div(S, Z));
+    }
+    sstore(yp + (<usize>k * VBYTES), y);
+  }
+}
+
 // @ts-ignore: decorator
 @inline function imin(a: i32, b: i32): i32 { return a < b ? a : b; }
 
 // ---- drivers --------------------------------------------------------------------------------
 
+const GROUP_ROW = 8; // ints per row of the group table
 const FORWARD = 0;
 const BACKWARD = 1;
 const UNPOOL = 2;
@@ -652,6 +713,7 @@ function run(job: i32): void {
   SV = ptr(SCRATCH); ST = SV + row; SW1 = ST + row; SW2 = SW1 + row; SA = SW2 + row; SB = SA + row; ST2 = SB + row; SD = ST2 + row;
   const wrow: usize = <usize>taps * <usize>WIDE_PARTS * WBYTES;
   WW = SD + row; WA = WW + wrow; WB = WA + wrow;
+  SE = WB + wrow;
   const xsN = param(XS_N); const xsC = param(XS_C);
   const ysN = param(YS_N); const ysC = param(YS_C);
   const msN = param(MS_N); const msC = param(MS_C);
@@ -666,20 +728,32 @@ function run(job: i32): void {
         for (let oi = 0; oi < outputs; oi++) region(job, method, oi);
       }
     } else {
-      // lanes across neighbouring outputs of one plane: group g = (oi, lanes, Δx, Δy, Δmask, Δβ, Δflat)
+      // lanes across neighbouring outputs of one plane: row = (oi, lanes, Δx, Δy, Δmask, Δβ, Δflat,
+      // reps), a run of `reps` groups, group k being group oi translated by k·lanes outputs
       const gt = ptr(T_GROUPS);
+      const dense = job == FORWARD && (method == 0 || (!withMask && (method == 1 || method == 2)));
       for (let c = 0; c < C; c++) {
         const x0 = b * xsN + c * xsC;
         const y0 = b * ysN + c * ysC;
         const m0 = b * msN + c * msC;
         const b0 = b * bsN + c * bsC;
         for (let g = 0; g < groups; g++) {
-          const e = g * 7;
+          const e = g * GROUP_ROW;
           const oi = i32At(gt, e);
-          setLanes(i32At(gt, e + 1));
+          const n = i32At(gt, e + 1);
+          setLanes(n);
           sx = i32At(gt, e + 2); sy = i32At(gt, e + 3); sm = i32At(gt, e + 4); sb = i32At(gt, e + 5); sf = i32At(gt, e + 6);
+          const reps = i32At(gt, e + 7);
           bx = x0; by = y0; bm = m0; bb = b0;
-          region(job, method, oi);
+          if (dense && n == LANES && sy == 1 && !(method == 0 && withMask)) {
+            denseRun(method, oi, reps);
+            continue;
+          }
+          for (let k = 0; k < reps; k++) {
+            const s = k * n;
+            bx = x0 + s * sx; by = y0 + s * sy; bm = m0 + s * sm; bb = b0 + s * sb; fShift = s * sf;
+            region(job, method, oi);
+          }
         }
       }
     }

@@ -51,6 +51,7 @@ const S = {
   X: 30, BETA: 31, DY: 32, Y: 33, MASK: 34, INDICES: 35, DX: 36, DBETA: 37, SCRATCH: 38,
 } as const;
 const PARAM_BYTES = 256;
+const GROUP_ROW = 8; // ints per row of the lane-group table
 const PAGE = 65536;
 const MAX_BYTES = 65536 * PAGE; // 4 GiB: the most a 32-bit Wasm memory can address
 const TABLES = ['count', 'tapInput', 'tapMask', 'tapFlat', 'padded', 'outputOffset', 'maskOffset', 'betaOffset', 'groups'] as const;
@@ -70,10 +71,12 @@ interface Packed {
 /**
  * Groups of `lanes` consecutive outputs along the last axis whose regions are one translation
  * of each other (same valid taps, offsets shifted by l·Δ): one kernel pass computes them together.
- * Returned as rows (oi, lanes, Δx, Δy, Δmask, Δβ, Δflat); edge outputs form groups of one.
+ * Returned as rows (oi, lanes, Δx, Δy, Δmask, Δβ, Δflat, reps); edge outputs form groups of one.
+ * Consecutive groups that are translations of the first (by k·lanes outputs) form one row, a run
+ * of `reps` groups, so the kernel reads their taps once.
  */
 function laneGroups(plan: PoolPlan, T: ReturnType<typeof regionTable>, lanes: number): { rows: number[]; full: number } {
-  const rows: number[] = [];
+  const rows: number[][] = [];
   const Olast = plan.outSize[plan.n - 1];
   const W = T.W;
   let full = 0;
@@ -100,18 +103,39 @@ function laneGroups(plan: PoolPlan, T: ReturnType<typeof regionTable>, lanes: nu
     }
     return [oi, lanes, dX, dY, dM, dB, dF];
   };
+  /** Whether group o is group oi translated by s = o − oi outputs (steps `d` per output). */
+  const translated = (oi: number, o: number, d: number[]): boolean => {
+    const s = o - oi;
+    const r = T.count[oi];
+    if (T.count[o] !== r || T.padded[o] !== T.padded[oi]) return false;
+    if (T.outputOffset[o] - T.outputOffset[oi] !== s * d[3] || T.maskOffset[o] - T.maskOffset[oi] !== s * d[4]) return false;
+    if (T.betaOffset[o] - T.betaOffset[oi] !== s * d[5]) return false;
+    for (let j = 0; j < r; j++) {
+      if (T.tapKappa[o * W + j] !== T.tapKappa[oi * W + j]) return false;
+      if (T.tapInput[o * W + j] - T.tapInput[oi * W + j] !== s * d[2]) return false;
+      if (T.tapFlat[o * W + j] - T.tapFlat[oi * W + j] !== s * d[6]) return false;
+    }
+    return true;
+  };
+  let run: number[] | undefined; // the open run's row
   for (let oi = 0; oi < T.outputs; ) {
     const g = (oi % Olast) + lanes <= Olast ? uniform(oi) : undefined;
     if (g) {
-      rows.push(...g);
+      if (run && oi - run[0] === run[7] * lanes && g.slice(1).every((v, i) => v === run![i + 1]) && translated(run[0], oi, run)) {
+        run[7]++;
+      } else {
+        run = [...g, 1];
+        rows.push(run);
+      }
       full += lanes;
       oi += lanes;
     } else {
-      rows.push(oi, 1, 0, 0, 0, 0, 0);
+      rows.push([oi, 1, 0, 0, 0, 0, 0, 1]);
+      run = undefined;
       oi += 1;
     }
   }
-  return { rows, full };
+  return { rows: rows.flat(), full };
 }
 
 function pack(plan: PoolPlan, lanes: number): Packed {
@@ -135,7 +159,7 @@ function pack(plan: PoolPlan, lanes: number): Packed {
   }
   const data = new Int32Array(size);
   parts.forEach((p, i) => data.set(p, at[i]));
-  return { data, at, outputs: T.outputs, W, groups: groups.length / 7 };
+  return { data, at, outputs: T.outputs, W, groups: groups.length / GROUP_ROW };
 }
 
 /** A tensor resident in Wasm linear memory: `length` elements (float32 or int32) at byte `ptr`. */
