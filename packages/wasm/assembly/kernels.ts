@@ -18,7 +18,7 @@
 import {
   Vec, Mask, LANES, VBYTES, setLaneCount,
   splat, add, sub, mul, div, max, min, pmax, pmin, abs, sqrt, gt, lt, ge, le, eq, ne, and, or, select, ones, lane, anyTrue,
-  sload, sstore, gather, scatter, accumulate, exp, expNeg,
+  sload, sstore, gather, scatter, accumulate, exp, expNeg, evens, odds, spreadLo, spreadHi,
   Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wmin, wpmax, wpmin, wabs, wsqrt, weq, wsgn, wselect,
   wload, wstore, wexp, wexpUnit, wfirst, PAIRS, gatherPair, accumulatePair,
 } from './vec';
@@ -613,6 +613,62 @@ function unpoolGradRegion(oi: i32): void {
 }
 
 /**
+ * denseRun where every tap is half of a pair (windows of width 2 along the last axis, stride 2):
+ * the taps stay interleaved as loaded (a = outputs 0, 1; b = outputs 2, 3, two taps each) and
+ * each pass reduces them in that form; one deinterleave per reduction, none per tap.
+ */
+function pairedRun(method: i32, reps: i32, nE: i32, step: i32, yp: usize, P: Vec): void {
+  for (let k = 0; k < reps; k++) {
+    const xb = pX + (<usize>(bx + k * step) << 2);
+    let p = xb + (<usize>load<i32>(SE) << 2);
+    let A = sload(p);
+    let B = sload(p + VBYTES);
+    let y: Vec;
+    if (method == 0) {
+      for (let e = 1; e < nE; e++) {
+        p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+        A = add(A, sload(p));
+        B = add(B, sload(p + VBYTES));
+      }
+      y = div(add(evens(A, B), odds(A, B)), P);
+    } else if (method == 1) {
+      for (let e = 1; e < nE; e++) {
+        p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+        A = max(A, sload(p)); // NaN-propagating: a NaN tap wins
+        B = max(B, sload(p + VBYTES));
+      }
+      y = max(evens(A, B), odds(A, B));
+    } else {
+      // em: x_max, then y = x_max + Σ e^τ τ / Σ e^τ with τ = x − x_max, interleaved
+      for (let e = 1; e < nE; e++) {
+        p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+        A = pmax(A, sload(p));
+        B = pmax(B, sload(p + VBYTES));
+      }
+      const xmax = pmax(evens(A, B), odds(A, B)); // a dropped NaN still makes its τ and Z NaN
+      const mA = spreadLo(xmax);
+      const mB = spreadHi(xmax);
+      let ZA = splat(0); let ZB = splat(0); let SA_ = splat(0); let SB_ = splat(0);
+      for (let e = 0; e < nE; e++) {
+        p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+        const ta = sub(sload(p), mA);
+        const ea = expNeg(ta);
+        ZA = add(ZA, ea);
+        SA_ = add(SA_, mul(ea, ta));
+        const tb = sub(sload(p + VBYTES), mB);
+        const eb = expNeg(tb);
+        ZB = add(ZB, eb);
+        SB_ = add(SB_, mul(eb, tb));
+      }
+      const Z = add(evens(ZA, ZB), odds(ZA, ZB));
+      const S = add(evens(SA_, SB_), odds(SA_, SB_));
+      y = add(xmax, div(S, Z));
+    }
+    sstore(yp + (<usize>k * VBYTES), y);
+  }
+}
+
+/**
  * Forward of a run of `reps` full groups (lanes across outputs, outputs contiguous) for avg,
  * and max / em without mask: the tap offsets of group oi are read once; group k is group oi
  * shifted by k·lanes outputs. Taps at (off, off + 1) of stride-2 lanes come as deinterleaved pairs.
@@ -623,16 +679,22 @@ function denseRun(method: i32, oi: i32, reps: i32): void {
   const t0 = oi * gW;
   const pairs = pairLanes();
   let nE = 0;
+  let allPairs = pairs;
   for (let j = 0; j < r; nE++) {
     const off = i32At(tInput, t0 + j);
     const pair = pairs && j + 1 < r && i32At(tInput, t0 + j + 1) == off + 1;
     store<i32>(SE + (<usize>nE << 3), off);
     store<i32>(SE + (<usize>nE << 3), pair ? 1 : 0, 4);
+    allPairs = allPairs && pair;
     j += pair ? 2 : 1;
   }
   const step = nLanes * sx;
   const yp = pY + (<usize>(by + i32At(tOut, oi)) << 2);
   const P = splat(countIncludePad ? <f32>i32At(tPadded, oi) : <f32>r);
+  if (allPairs) {
+    pairedRun(method, reps, nE, step, yp, P);
+    return;
+  }
   for (let k = 0; k < reps; k++) {
     const base = bx + k * step;
     let j = 0;

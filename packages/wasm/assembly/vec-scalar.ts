@@ -117,6 +117,16 @@ export const PAIRS: bool = false;
   return p * reinterpret<f32>((reinterpret<i32>(k) << 23) + (127 << 23));
 }
 
+// ---- interleaved pairs (SIMD only: PAIRS is false here, these only keep kernels.ts compiling)
+// @ts-ignore: decorator
+@inline export function evens(a: Vec, b: Vec): Vec { return a; }
+// @ts-ignore: decorator
+@inline export function odds(a: Vec, b: Vec): Vec { return b; }
+// @ts-ignore: decorator
+@inline export function spreadLo(v: Vec): Vec { return v; }
+// @ts-ignore: decorator
+@inline export function spreadHi(v: Vec): Vec { return v; }
+
 // ---- float64 ("wide") lanes: one f64 -------------------------------------------------------
 export type Wide = f64;
 export const WIDE_PARTS: i32 = 1;

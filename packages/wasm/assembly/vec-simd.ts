@@ -201,6 +201,20 @@ export const PAIRS: bool = true;
   return f32x4.mul(p, s);
 }
 
+// ---- interleaved pairs: lanes at stride 2 with taps (off, off + 1), as two raw Vecs ---------
+/** Lane l = element 2l of the 8 floats a|b (the even taps). */
+// @ts-ignore: decorator
+@inline export function evens(a: Vec, b: Vec): Vec { return v128.shuffle<f32>(a, b, 0, 2, 4, 6); }
+/** Lane l = element 2l + 1 of a|b (the odd taps). */
+// @ts-ignore: decorator
+@inline export function odds(a: Vec, b: Vec): Vec { return v128.shuffle<f32>(a, b, 1, 3, 5, 7); }
+/** Lanes 0, 1 of v, each twice (lane values laid out like a). */
+// @ts-ignore: decorator
+@inline export function spreadLo(v: Vec): Vec { return v128.shuffle<f32>(v, v, 0, 0, 1, 1); }
+/** Lanes 2, 3 of v, each twice (laid out like b). */
+// @ts-ignore: decorator
+@inline export function spreadHi(v: Vec): Vec { return v128.shuffle<f32>(v, v, 2, 2, 3, 3); }
+
 // ---- float64 ("wide") lanes: a Vec's 4 lanes as WIDE_PARTS = 2 f64x2 halves ----------------
 // Used where float32 cannot meet the tolerances: the value path of edscw/idw, whose output can
 // be a small number made of weights ≈ 1/|R| times inputs of ±1000.
