@@ -18,7 +18,7 @@
 import {
   Vec, Mask, LANES, VBYTES, setLaneCount,
   splat, add, sub, mul, div, max, min, pmax, pmin, abs, sqrt, gt, lt, ge, le, eq, ne, and, or, select, ones, lane, anyTrue,
-  sload, sstore, gather, scatter, accumulate, exp, expNeg, evens, odds, spreadLo, spreadHi,
+  sload, sstore, gather, scatter, accumulate, exp, expNeg, evens, odds, spreadLo, spreadHi, interleaveLo, interleaveHi, not,
   Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wmin, wpmax, wpmin, wabs, wsqrt, weq, wsgn, wselect,
   wload, wstore, wexp, wexpUnit, wfirst, PAIRS, gatherPair, accumulatePair,
 } from './vec';
@@ -35,6 +35,7 @@ const GROUPS = 7; // > 0: lanes across outputs, this many groups per plane
 const IDW_EPS = 8; // f64 (slots 8 and 9)
 const XS_N = 10; const XS_C = 11; const YS_N = 12; const YS_C = 13;
 const MS_N = 14; const MS_C = 15; const BS_N = 16; const BS_C = 17;
+const TILES = 19; // 1: every input element lies in exactly one window (no overlaps, no gaps)
 const T_COUNT = 20; const T_INPUT = 21; const T_MASK = 22; const T_FLAT = 23; const T_PADDED = 24;
 const T_OUT = 25; const T_MASKOFF = 26; const T_BETA = 27; const T_GROUPS = 28;
 const X = 30; const BETA = 31; const DY = 32; const Y = 33; const MASK = 34; const INDICES = 35;
@@ -51,6 +52,7 @@ let P: usize = 0;
 // Parameters of the running call, read once per call.
 let gW: i32 = 0;
 let withMask = false;
+let tiles = false;
 let countIncludePad = false;
 let tCount: usize = 0; let tInput: usize = 0; let tMask: usize = 0; let tFlat: usize = 0; let tPadded: usize = 0;
 let tOut: usize = 0; let tMaskOff: usize = 0; let tBeta: usize = 0;
@@ -673,9 +675,12 @@ function pairedRun(method: i32, reps: i32, nE: i32, step: i32, yp: usize, P: Vec
  * and max / em without mask: the tap offsets of group oi are read once; group k is group oi
  * shifted by k·lanes outputs. Taps at (off, off + 1) of stride-2 lanes come as deinterleaved pairs.
  */
-function denseRun(method: i32, oi: i32, reps: i32): void {
-  const r = i32At(tCount, oi);
-  if (r == 0) return;
+/** Entry count of the last tapEntries call; whether all its entries were pairs. */
+let nEntries = 0;
+let entriesPaired = false;
+
+/** The taps of group oi as entries (offset, 1 if taps off and off + 1 of stride-2 lanes pair up) in SE. */
+function tapEntries(oi: i32, r: i32): void {
   const t0 = oi * gW;
   const pairs = pairLanes();
   let nE = 0;
@@ -688,6 +693,16 @@ function denseRun(method: i32, oi: i32, reps: i32): void {
     allPairs = allPairs && pair;
     j += pair ? 2 : 1;
   }
+  nEntries = nE;
+  entriesPaired = allPairs;
+}
+
+function denseRun(method: i32, oi: i32, reps: i32): void {
+  const r = i32At(tCount, oi);
+  if (r == 0) return;
+  tapEntries(oi, r);
+  const nE = nEntries;
+  const allPairs = entriesPaired;
   const step = nLanes * sx;
   const yp = pY + (<usize>(by + i32At(tOut, oi)) << 2);
   const P = splat(countIncludePad ? <f32>i32At(tPadded, oi) : <f32>r);
@@ -732,6 +747,108 @@ function denseRun(method: i32, oi: i32, reps: i32): void {
   }
 }
 
+/** dx at p (4 floats) gets v: stored where windows tile the input, else added. */
+// @ts-ignore: decorator
+@inline function put(p: usize, v: Vec): void { sstore(p, tiles ? v : add(sload(p), v)); }
+
+/**
+ * Input gradient of a run of `reps` full groups whose taps all pair up (see pairedRun), for avg,
+ * max and em; false (nothing done) for other runs, which go group by group.
+ */
+function pairedRunGrad(method: i32, oi: i32, reps: i32): bool {
+  const r = i32At(tCount, oi);
+  if (r == 0) return true;
+  tapEntries(oi, r);
+  if (!entriesPaired) return false;
+  const nE = nEntries;
+  const step = nLanes * sx;
+  const gp = pDy + (<usize>(by + i32At(tOut, oi)) << 2);
+  const P = splat(countIncludePad ? <f32>i32At(tPadded, oi) : <f32>r);
+  const zero = splat(0);
+  for (let k = 0; k < reps; k++) {
+    const xb = pX + (<usize>(bx + k * step) << 2);
+    const db = pDx + (<usize>(bx + k * step) << 2);
+    const g = sload(gp + (<usize>k * VBYTES));
+    if (method == 0) {
+      const d = div(g, P);
+      const dA = spreadLo(d);
+      const dB = spreadHi(d);
+      for (let e = 0; e < nE; e++) {
+        const q = db + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+        put(q, dA);
+        put(q + VBYTES, dB);
+      }
+    } else if (method == 1) {
+      // the first tap attaining y (a NaN tap, if any) takes g; taps run even, odd per entry
+      let p = xb + (<usize>load<i32>(SE) << 2);
+      let A = sload(p);
+      let B = sload(p + VBYTES);
+      for (let e = 1; e < nE; e++) {
+        p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+        A = max(A, sload(p));
+        B = max(B, sload(p + VBYTES));
+      }
+      const y = max(evens(A, B), odds(A, B));
+      let taken = lt(zero, zero);
+      for (let e = 0; e < nE; e++) {
+        const off = <usize>load<i32>(SE + (<usize>e << 3)) << 2;
+        const a = sload(xb + off);
+        const b = sload(xb + off + VBYTES);
+        const ev = evens(a, b);
+        const od = odds(a, b);
+        const hitE = and(or(eq(ev, y), ne(ev, ev)), not(taken));
+        taken = or(taken, hitE);
+        const hitO = and(or(eq(od, y), ne(od, od)), not(taken));
+        taken = or(taken, hitO);
+        const vE = select(g, zero, hitE);
+        const vO = select(g, zero, hitO);
+        put(db + off, interleaveLo(vE, vO));
+        put(db + off + VBYTES, interleaveHi(vE, vO));
+      }
+    } else {
+      // em: ∂y/∂x_k = w_k (1 + τ_k − ỹ); e^τ and τ kept in SV (4 rows per entry)
+      let p = xb + (<usize>load<i32>(SE) << 2);
+      let A = sload(p);
+      let B = sload(p + VBYTES);
+      for (let e = 1; e < nE; e++) {
+        p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+        A = pmax(A, sload(p));
+        B = pmax(B, sload(p + VBYTES));
+      }
+      const xmax = pmax(evens(A, B), odds(A, B));
+      const mA = spreadLo(xmax);
+      const mB = spreadHi(xmax);
+      let ZA = zero; let ZB = zero; let SA_ = zero; let SB_ = zero;
+      for (let e = 0; e < nE; e++) {
+        p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+        const ta = sub(sload(p), mA);
+        const ea = expNeg(ta);
+        ZA = add(ZA, ea);
+        SA_ = add(SA_, mul(ea, ta));
+        const tb = sub(sload(p + VBYTES), mB);
+        const eb = expNeg(tb);
+        ZB = add(ZB, eb);
+        SB_ = add(SB_, mul(eb, tb));
+        const row = at(SV, 4 * e);
+        sstore(row, ta); sstore(row + VBYTES, tb); sstore(row + 2 * VBYTES, ea); sstore(row + 3 * VBYTES, eb);
+      }
+      const iz = div(splat(1), add(evens(ZA, ZB), odds(ZA, ZB)));
+      const yt = mul(add(evens(SA_, SB_), odds(SA_, SB_)), iz);
+      const gz = mul(g, iz);
+      const gA = spreadLo(gz); const gB = spreadHi(gz);
+      const c = sub(splat(1), yt);
+      const cA = spreadLo(c); const cB = spreadHi(c);
+      for (let e = 0; e < nE; e++) {
+        const q = db + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+        const row = at(SV, 4 * e);
+        put(q, mul(mul(gA, sload(row + 2 * VBYTES)), add(cA, sload(row))));
+        put(q + VBYTES, mul(mul(gB, sload(row + 3 * VBYTES)), add(cB, sload(row + VBYTES))));
+      }
+    }
+  }
+  return true;
+}
+
 // @ts-ignore: decorator
 @inline function imin(a: i32, b: i32): i32 { return a < b ? a : b; }
 
@@ -766,6 +883,7 @@ function run(job: i32): void {
   gW = param(W);
   withMask = param(RETURN_MASK) != 0;
   countIncludePad = param(COUNT_INCLUDE_PAD) != 0;
+  tiles = param(TILES) != 0;
   tCount = ptr(T_COUNT); tInput = ptr(T_INPUT); tMask = ptr(T_MASK); tFlat = ptr(T_FLAT); tPadded = ptr(T_PADDED);
   tOut = ptr(T_OUT); tMaskOff = ptr(T_MASKOFF); tBeta = ptr(T_BETA);
   pX = ptr(X); pBeta = ptr(BETA); pDy = ptr(DY); pY = ptr(Y); pMask = ptr(MASK);
@@ -794,6 +912,7 @@ function run(job: i32): void {
       // reps), a run of `reps` groups, group k being group oi translated by k·lanes outputs
       const gt = ptr(T_GROUPS);
       const dense = job == FORWARD && (method == 0 || (!withMask && (method == 1 || method == 2)));
+      const denseGrad = job == BACKWARD && method <= 2;
       for (let c = 0; c < C; c++) {
         const x0 = b * xsN + c * xsC;
         const y0 = b * ysN + c * ysC;
@@ -811,6 +930,7 @@ function run(job: i32): void {
             denseRun(method, oi, reps);
             continue;
           }
+          if (denseGrad && n == LANES && sy == 1 && pairedRunGrad(method, oi, reps)) continue;
           for (let k = 0; k < reps; k++) {
             const s = k * n;
             bx = x0 + s * sx; by = y0 + s * sy; bm = m0 + s * sm; bb = b0 + s * sb; fShift = s * sf;

@@ -42,6 +42,8 @@ export const VBYTES: usize = 4;
 // @ts-ignore: decorator
 @inline export function ne(a: Vec, b: Vec): Mask { return a != b; }
 // @ts-ignore: decorator
+@inline export function not(a: Mask): Mask { return !a; }
+// @ts-ignore: decorator
 @inline export function and(a: Mask, b: Mask): Mask { return a && b; }
 // @ts-ignore: decorator
 @inline export function or(a: Mask, b: Mask): Mask { return a || b; }
@@ -126,6 +128,11 @@ export const PAIRS: bool = false;
 @inline export function spreadLo(v: Vec): Vec { return v; }
 // @ts-ignore: decorator
 @inline export function spreadHi(v: Vec): Vec { return v; }
+
+// @ts-ignore: decorator
+@inline export function interleaveLo(a: Vec, b: Vec): Vec { return a; }
+// @ts-ignore: decorator
+@inline export function interleaveHi(a: Vec, b: Vec): Vec { return b; }
 
 // ---- float64 ("wide") lanes: one f64 -------------------------------------------------------
 export type Wide = f64;

@@ -44,6 +44,8 @@ export const VBYTES: usize = 16;
 // @ts-ignore: decorator
 @inline export function ne(a: Vec, b: Vec): Mask { return f32x4.ne(a, b); }
 // @ts-ignore: decorator
+@inline export function not(a: Mask): Mask { return v128.not(a); }
+// @ts-ignore: decorator
 @inline export function and(a: Mask, b: Mask): Mask { return v128.and(a, b); }
 // @ts-ignore: decorator
 @inline export function or(a: Mask, b: Mask): Mask { return v128.or(a, b); }
@@ -214,6 +216,13 @@ export const PAIRS: bool = true;
 /** Lanes 2, 3 of v, each twice (laid out like b). */
 // @ts-ignore: decorator
 @inline export function spreadHi(v: Vec): Vec { return v128.shuffle<f32>(v, v, 2, 2, 3, 3); }
+
+/** Lanes a0 b0 a1 b1 (even taps a, odd taps b back to memory order, outputs 0, 1). */
+// @ts-ignore: decorator
+@inline export function interleaveLo(a: Vec, b: Vec): Vec { return v128.shuffle<f32>(a, b, 0, 4, 1, 5); }
+/** Lanes a2 b2 a3 b3 (outputs 2, 3). */
+// @ts-ignore: decorator
+@inline export function interleaveHi(a: Vec, b: Vec): Vec { return v128.shuffle<f32>(a, b, 2, 6, 3, 7); }
 
 // ---- float64 ("wide") lanes: a Vec's 4 lanes as WIDE_PARTS = 2 f64x2 halves ----------------
 // Used where float32 cannot meet the tolerances: the value path of edscw/idw, whose output can

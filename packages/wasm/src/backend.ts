@@ -46,7 +46,7 @@ const METHODS = Object.keys(METHOD_CODE) as PoolMethod[];
 // Parameter block slots (assembly/kernels.ts).
 const S = {
   METHOD: 0, OUTPUTS: 1, W: 2, N: 3, C: 4, RETURN_MASK: 5, COUNT_INCLUDE_PAD: 6, GROUPS: 7, IDW_EPS: 8,
-  XS_N: 10, XS_C: 11, YS_N: 12, YS_C: 13, MS_N: 14, MS_C: 15, BS_N: 16, BS_C: 17,
+  XS_N: 10, XS_C: 11, YS_N: 12, YS_C: 13, MS_N: 14, MS_C: 15, BS_N: 16, BS_C: 17, TILES: 19,
   T_COUNT: 20, T_INPUT: 21, T_MASK: 22, T_FLAT: 23, T_PADDED: 24, T_OUT: 25, T_MASKOFF: 26, T_BETA: 27, T_GROUPS: 28,
   X: 30, BETA: 31, DY: 32, Y: 33, MASK: 34, INDICES: 35, DX: 36, DBETA: 37, SCRATCH: 38,
 } as const;
@@ -66,6 +66,8 @@ interface Packed {
   readonly W: number;
   /** Lane groups across neighbouring outputs (0: lanes across channels). */
   readonly groups: number;
+  /** Every input element lies in exactly one window (gradients may store instead of add). */
+  readonly tiles: boolean;
 }
 
 /**
@@ -159,7 +161,16 @@ function pack(plan: PoolPlan, lanes: number): Packed {
   }
   const data = new Int32Array(size);
   parts.forEach((p, i) => data.set(p, at[i]));
-  return { data, at, outputs: T.outputs, W, groups: groups.length / GROUP_ROW };
+  // windows tile the input: each spatial input offset is a tap of exactly one output
+  const hits = new Uint8Array(plan.inSize.reduce((p, d) => p * d, 1));
+  let tiles = true;
+  for (let o = 0; o < T.outputs && tiles; o++) {
+    for (let j = 0; j < T.count[o]; j++) {
+      if (hits[T.tapFlat[o * W + j]]++) tiles = false;
+    }
+  }
+  tiles &&= hits.every((h) => h === 1);
+  return { data, at, outputs: T.outputs, W, groups: groups.length / GROUP_ROW, tiles };
 }
 
 /** A tensor resident in Wasm linear memory: `length` elements (float32 or int32) at byte `ptr`. */
@@ -335,6 +346,7 @@ export function createBackendFromInstance(instance: WebAssembly.Instance): WasmB
       P[S.RETURN_MASK] = plan.returnMask ? 1 : 0;
       P[S.COUNT_INCLUDE_PAD] = plan.countIncludePad ? 1 : 0;
       P[S.GROUPS] = T.groups;
+      P[S.TILES] = T.tiles ? 1 : 0;
       new Float64Array(buf, base, PARAM_BYTES / 8)[S.IDW_EPS / 2] = plan.idwEps; // f64 in slots 8, 9
       [P[S.XS_N], P[S.XS_C], P[S.YS_N], P[S.YS_C], P[S.MS_N], P[S.MS_C]] = [xs.n, xs.c, ys.n, ys.c, ms.n, ms.c];
       [P[S.BS_N], P[S.BS_C]] = [bs?.n ?? 0, bs?.c ?? 0];

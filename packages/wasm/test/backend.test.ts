@@ -197,6 +197,38 @@ describe('resident tensors', () => {
   });
 });
 
+describe('dense runs (lanes across outputs, width-2 stride-2 windows)', () => {
+  it('maxPool: ties go to the first tap, a NaN wins, in forward, indices and gradient; avg/soft gradients where windows tile and where they overlap', async () => {
+    ap.registerBackend(await createWasmBackend());
+    // 2 rows × 32 columns per plane: runs of 4 groups; ties in every pattern across the 4 taps
+    const data = Float32Array.from({ length: 3 * 4 * 32 }, (_, i) => [1, 1, 2, 2, 0, 3, 3, 0, 5, -1, -1, 5][i % 12]);
+    data[37] = NaN;
+    data[70] = NaN;
+    data[71] = NaN;
+    const shape = [1, 3, 4, 32];
+    const dyData = Float32Array.from({ length: 3 * 2 * 16 }, (_, i) => 1 + (i % 5));
+    for (const opts of [{ kernelSize: 2 }, { kernelSize: [2, 2], stride: [1, 2] }]) {
+      const outRows = opts.stride ? 3 : 2;
+      const dyShape = [1, 3, outRows, 16];
+      const dy = Float32Array.from({ length: 3 * outRows * 16 }, (_, i) => dyData[i % dyData.length]);
+      const run = (backend: string) => {
+        const x = ap.tensor(data, shape);
+        const g = ap.tensor(dy, dyShape);
+        const m = ap.maxPool(x, { ...opts, returnMask: true, backend });
+        const clean = ap.tensor(data.map((v) => (Number.isNaN(v) ? 0.5 : v)), shape);
+        return [
+          ap.maxPool(x, { ...opts, backend }), m.output, m.mask, m.indices!, ap.maxPoolGrad(x, g, { ...opts, backend }),
+          ap.avgPoolGrad(x, g, { ...opts, backend }), ap.softPoolGrad(clean, g, { ...opts, backend }), ap.softPool(clean, { ...opts, backend }),
+        ].map((t) => Array.from(t.readSync()));
+      };
+      const got = run('wasm');
+      const ref = run('js');
+      for (let i = 0; i < 5; i++) expect(got[i].map(String), `${JSON.stringify(opts)} #${i}`).toEqual(ref[i].map(String));
+      for (let i = 5; i < 8; i++) expect(compare(`#${i}`, Float32Array.from(got[i]), Float32Array.from(ref[i]), i === 7 ? TOLERANCE.forward : TOLERANCE.grad)).toBeUndefined();
+    }
+  });
+});
+
 describe('bad input to the ops on this backend', () => {
   it('is rejected by core before any Wasm memory is touched; inputs stay unchanged', async () => {
     const b = await createWasmBackend();
