@@ -670,6 +670,68 @@ function pairedRun(method: i32, reps: i32, nE: i32, step: i32, yp: usize, P: Vec
   }
 }
 
+/** Set by fusedDsc when its float32 result may miss the tolerance (the caller redoes the group). */
+let fusedRedo = false;
+
+/**
+ * edscw's y^D, or adaPool's β̂ y^D + (1 − β̂) y^M, of the r taps in SV in two float32 passes that
+ * share the loads: (x₀-relative sum, max |x|, x_max), then both weight families
+ * (e^{D−1} with D = 2|x̂ m̂|/(x̂² + m̂²), and e^{x − x_max}), then Σ w|x − y^D| for the error
+ * bound of needsWide. Sets fusedRedo where that bound, or a q = x̂² + m̂² below 1e-30 (underflow
+ * or the origin D(0,0)), calls for the careful path.
+ */
+function fusedDsc(ada: bool, r: i32, b: Vec): Vec {
+  const zero = splat(0);
+  const one = splat(1);
+  const x0 = sload(at(SV, 0));
+  let s = zero;
+  let M = zero;
+  let xmax = x0;
+  for (let j = 0; j < r; j++) {
+    const x = sload(at(SV, j));
+    s = add(s, sub(x, x0));
+    M = pmax(M, abs(x));
+    xmax = pmax(xmax, x);
+  }
+  const m = add(x0, div(s, splat(<f32>r)));
+  const iM = div(one, select(one, M, eq(M, zero)));
+  const mh = mul(m, iM);
+  const mm = mul(mh, mh);
+  const mh2 = add(mh, mh);
+  let qmin = splat(Infinity);
+  let ZD = zero; let SD_ = zero; let ZM = zero; let SM = zero;
+  for (let j = 0; j < r; j++) {
+    const x = sload(at(SV, j));
+    const xh = mul(x, iM);
+    const q = add(mul(xh, xh), mm);
+    qmin = pmin(qmin, q);
+    const eD = expNeg(sub(div(abs(mul(xh, mh2)), q), one)); // D ∈ [0, 1]: e^{D−1} ∈ [1/e, 1]
+    const t = sub(x, x0);
+    sstore(at(SW1, j), eD);
+    sstore(at(ST, j), t);
+    ZD = add(ZD, eD);
+    SD_ = add(SD_, mul(eD, t));
+    if (ada) {
+      const tau = sub(x, xmax);
+      const e = expNeg(tau);
+      ZM = add(ZM, e);
+      SM = add(SM, mul(e, tau));
+    }
+  }
+  const izD = div(one, ZD);
+  const ytD = mul(SD_, izD);
+  let spread = zero;
+  for (let j = 0; j < r; j++) spread = add(spread, mul(sload(at(SW1, j)), abs(sub(sload(at(ST, j)), ytD))));
+  dscErr = mul(spread, izD);
+  dscTiny = anyTrue(lt(qmin, splat(1e-30)));
+  const yD = add(x0, ytD);
+  yLo = widen(yD, 0);
+  yHi = widen(yD, WIDE_PARTS - 1);
+  const y = ada ? adaCombine(b, xmax, div(SM, ZM), false) : yD;
+  fusedRedo = needsWide(b, y);
+  return y;
+}
+
 /**
  * Forward of a run of `reps` full groups (lanes across outputs, outputs contiguous) for avg,
  * and max / em without mask: the tap offsets of group oi are read once; group k is group oi
@@ -706,10 +768,11 @@ function denseRun(method: i32, oi: i32, reps: i32): void {
   const step = nLanes * sx;
   const yp = pY + (<usize>(by + i32At(tOut, oi)) << 2);
   const P = splat(countIncludePad ? <f32>i32At(tPadded, oi) : <f32>r);
-  if (allPairs) {
+  if (allPairs && method <= 2) {
     pairedRun(method, reps, nE, step, yp, P);
     return;
   }
+  const bOff = i32At(tBeta, oi);
   for (let k = 0; k < reps; k++) {
     const base = bx + k * step;
     let j = 0;
@@ -731,7 +794,7 @@ function denseRun(method: i32, oi: i32, reps: i32): void {
     } else if (method == 1) {
       y = sload(at(SV, 0));
       for (let i = 1; i < r; i++) y = max(y, sload(at(SV, i))); // NaN-propagating: a NaN tap wins
-    } else {
+    } else if (method == 2) {
       const xmax = regionMax(r);
       let Z = splat(0);
       let S = splat(0);
@@ -742,6 +805,18 @@ function denseRun(method: i32, oi: i32, reps: i32): void {
         S = add(S, mul(w, t));
       }
       y = add(xmax, div(S, Z));
+    } else {
+      // edscw (3) / ada (5): fused float32 pass; where it could miss the tolerance (or x̂² + m̂²
+      // underflowed, or the region is all zeros) the group goes through forwardRegion instead
+      const b = method == 5 ? clamp01(gather(pBeta, bb + k * nLanes * sb, sb, bOff)) : splat(1);
+      y = fusedDsc(method == 5, r, b);
+      if (fusedRedo) {
+        const sbx = bx; const sby = by; const sbb = bb;
+        bx = base; by += k * nLanes; bb += k * nLanes * sb;
+        forwardRegion(method, oi);
+        bx = sbx; by = sby; bb = sbb;
+        continue;
+      }
     }
     sstore(yp + (<usize>k * VBYTES), y);
   }
@@ -911,7 +986,7 @@ function run(job: i32): void {
       // lanes across neighbouring outputs of one plane: row = (oi, lanes, Δx, Δy, Δmask, Δβ, Δflat,
       // reps), a run of `reps` groups, group k being group oi translated by k·lanes outputs
       const gt = ptr(T_GROUPS);
-      const dense = job == FORWARD && (method == 0 || (!withMask && (method == 1 || method == 2)));
+      const dense = job == FORWARD && (method == 0 || (!withMask && method != 4));
       const denseGrad = job == BACKWARD && method <= 2;
       for (let c = 0; c < C; c++) {
         const x0 = b * xsN + c * xsC;
