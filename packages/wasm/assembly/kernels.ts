@@ -18,7 +18,7 @@
 import {
   Vec, Mask, LANES, VBYTES, setLaneCount,
   splat, add, sub, mul, div, max, min, pmax, pmin, abs, sqrt, gt, lt, ge, le, eq, ne, and, or, select, ones, lane, anyTrue,
-  sload, sstore, gather, scatter, accumulate, exp, expNeg, evens, odds, spreadLo, spreadHi, interleaveLo, interleaveHi, not,
+  sload, sstore, gather, scatter, accumulate, dropLanes, exp, expNeg, evens, odds, spreadLo, spreadHi, interleaveLo, interleaveHi, not,
   Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wmin, wpmax, wpmin, wabs, wsqrt, weq, wsgn, wselect,
   wload, wstore, wexp, wexpUnit, wfirst, PAIRS, gatherPair, accumulatePair,
 } from './vec';
@@ -67,6 +67,7 @@ let bm: i32 = 0; let sm: i32 = 0; // mask
 let bb: i32 = 0; let sb: i32 = 0; // β
 let sf: i32 = 0; // flat input index (maxPool indices)
 let fShift: i32 = 0; // flat index shift of the current group within its run
+let skipLanes: i32 = 0; // lanes < skipLanes were done by the previous group: accumulating jobs add 0 for them
 
 // ---- scratch: per-tap Vec arrays of length W -------------------------------------------------
 let SV: usize = 0; // x
@@ -524,7 +525,7 @@ function backwardRegion(method: i32, oi: i32): void {
   if (r == 0) return;
   const t0 = oi * gW;
   loadTaps(pX, t0, r, SV);
-  const g = gather(pDy, by, sy, i32At(tOut, oi));
+  const g = dropLanes(gather(pDy, by, sy, i32At(tOut, oi)), skipLanes);
   const one = splat(1);
   if (method == 0) {
     const gd = div(g, splat(countIncludePad ? <f32>i32At(tPadded, oi) : <f32>r));
@@ -583,7 +584,7 @@ function unpoolRegion(oi: i32): void {
   const r = i32At(tCount, oi);
   const n = nLanes;
   const t0 = oi * gW;
-  const v = gather(pY, by, sy, i32At(tOut, oi));
+  const v = dropLanes(gather(pY, by, sy, i32At(tOut, oi)), skipLanes);
   const m0 = i32At(tMaskOff, oi);
   const tapMask = tMask;
   const tapInput = tInput;
@@ -759,20 +760,37 @@ function tapEntries(oi: i32, r: i32): void {
   entriesPaired = allPairs;
 }
 
-function denseRun(method: i32, oi: i32, reps: i32): void {
+// A run's plane-independent facts, prepared once per table row (prepareRun) for every plane.
+let runR: i32 = 0; // taps per region
+let runYOff: i32 = 0; // output offset of the run's first group
+let runBOff: i32 = 0; // β offset
+let runP: f32 = 0; // avg divisor
+
+/** Reads the run of group oi: its tap entries into SE and the facts above. False for empty regions. */
+function prepareRun(oi: i32): bool {
   const r = i32At(tCount, oi);
-  if (r == 0) return;
+  runR = r;
+  if (r == 0) return false;
   tapEntries(oi, r);
+  runYOff = i32At(tOut, oi);
+  runBOff = i32At(tBeta, oi);
+  runP = countIncludePad ? <f32>i32At(tPadded, oi) : <f32>r;
+  return true;
+}
+
+/** denseRun of the prepared run (prepareRun) in the current plane (bases bx, by, bb). */
+function denseRun(method: i32, oi: i32, reps: i32): void {
+  const r = runR;
   const nE = nEntries;
   const allPairs = entriesPaired;
   const step = nLanes * sx;
-  const yp = pY + (<usize>(by + i32At(tOut, oi)) << 2);
-  const P = splat(countIncludePad ? <f32>i32At(tPadded, oi) : <f32>r);
+  const yp = pY + (<usize>(by + runYOff) << 2);
+  const P = splat(runP);
   if (allPairs && method <= 2) {
     pairedRun(method, reps, nE, step, yp, P);
     return;
   }
-  const bOff = i32At(tBeta, oi);
+  const bOff = runBOff;
   for (let k = 0; k < reps; k++) {
     const base = bx + k * step;
     let j = 0;
@@ -824,26 +842,22 @@ function denseRun(method: i32, oi: i32, reps: i32): void {
 
 /** dx at p (4 floats) gets v: stored where windows tile the input, else added. */
 // @ts-ignore: decorator
-@inline function put(p: usize, v: Vec): void { sstore(p, tiles ? v : add(sload(p), v)); }
+@inline function put(p: usize, v: Vec): void { sstore(p, tiles && skipLanes == 0 ? v : add(sload(p), v)); }
 
 /**
- * Input gradient of a run of `reps` full groups whose taps all pair up (see pairedRun), for avg,
- * max and em; false (nothing done) for other runs, which go group by group.
+ * Input gradient of the prepared run (prepareRun; its taps all pair up, see pairedRun) of `reps`
+ * full groups in the current plane, for avg, max and em.
  */
-function pairedRunGrad(method: i32, oi: i32, reps: i32): bool {
-  const r = i32At(tCount, oi);
-  if (r == 0) return true;
-  tapEntries(oi, r);
-  if (!entriesPaired) return false;
+function pairedRunGrad(method: i32, reps: i32): void {
   const nE = nEntries;
   const step = nLanes * sx;
-  const gp = pDy + (<usize>(by + i32At(tOut, oi)) << 2);
-  const P = splat(countIncludePad ? <f32>i32At(tPadded, oi) : <f32>r);
+  const gp = pDy + (<usize>(by + runYOff) << 2);
+  const P = splat(runP);
   const zero = splat(0);
   for (let k = 0; k < reps; k++) {
     const xb = pX + (<usize>(bx + k * step) << 2);
     const db = pDx + (<usize>(bx + k * step) << 2);
-    const g = sload(gp + (<usize>k * VBYTES));
+    const g = dropLanes(sload(gp + (<usize>k * VBYTES)), skipLanes);
     if (method == 0) {
       const d = div(g, P);
       const dA = spreadLo(d);
@@ -921,7 +935,6 @@ function pairedRunGrad(method: i32, oi: i32, reps: i32): bool {
       }
     }
   }
-  return true;
 }
 
 // @ts-ignore: decorator
@@ -929,7 +942,7 @@ function pairedRunGrad(method: i32, oi: i32, reps: i32): bool {
 
 // ---- drivers --------------------------------------------------------------------------------
 
-const GROUP_ROW = 8; // ints per row of the group table
+const GROUP_ROW = 9; // ints per row of the group table
 const FORWARD = 0;
 const BACKWARD = 1;
 const UNPOOL = 2;
@@ -973,48 +986,80 @@ function run(job: i32): void {
   const ysN = param(YS_N); const ysC = param(YS_C);
   const msN = param(MS_N); const msC = param(MS_C);
   const bsN = param(BS_N); const bsC = param(BS_C);
-  for (let b = 0; b < N; b++) {
-    if (groups == 0) {
-      // lanes across channels: LANES channels share every output's table row
-      sx = xsC; sy = ysC; sm = msC; sb = bsC; sf = 0;
+  if (groups == 0) {
+    // lanes across channels: LANES channels share every output's table row
+    for (let b = 0; b < N; b++) {
+      sx = xsC; sy = ysC; sm = msC; sb = bsC; sf = 0; fShift = 0;
       for (let c = 0; c < C; c += LANES) {
         setLanes(imin(LANES, C - c));
         bx = b * xsN + c * xsC; by = b * ysN + c * ysC; bm = b * msN + c * msC; bb = b * bsN + c * bsC;
         for (let oi = 0; oi < outputs; oi++) region(job, method, oi);
       }
-    } else {
-      // lanes across neighbouring outputs of one plane: row = (oi, lanes, Δx, Δy, Δmask, Δβ, Δflat,
-      // reps), a run of `reps` groups, group k being group oi translated by k·lanes outputs
-      const gt = ptr(T_GROUPS);
-      const dense = job == FORWARD && (method == 0 || (!withMask && method != 4));
-      const denseGrad = job == BACKWARD && method <= 2;
-      for (let c = 0; c < C; c++) {
-        const x0 = b * xsN + c * xsC;
-        const y0 = b * ysN + c * ysC;
-        const m0 = b * msN + c * msC;
-        const b0 = b * bsN + c * bsC;
-        for (let g = 0; g < groups; g++) {
-          const e = g * GROUP_ROW;
-          const oi = i32At(gt, e);
-          const n = i32At(gt, e + 1);
-          setLanes(n);
-          sx = i32At(gt, e + 2); sy = i32At(gt, e + 3); sm = i32At(gt, e + 4); sb = i32At(gt, e + 5); sf = i32At(gt, e + 6);
-          const reps = i32At(gt, e + 7);
-          bx = x0; by = y0; bm = m0; bb = b0;
-          if (dense && n == LANES && sy == 1 && !(method == 0 && withMask)) {
-            denseRun(method, oi, reps);
-            continue;
-          }
-          if (denseGrad && n == LANES && sy == 1 && pairedRunGrad(method, oi, reps)) continue;
-          for (let k = 0; k < reps; k++) {
-            const s = k * n;
-            bx = x0 + s * sx; by = y0 + s * sy; bm = m0 + s * sm; bb = b0 + s * sb; fShift = s * sf;
-            region(job, method, oi);
-          }
+    }
+    return;
+  }
+  // lanes across neighbouring outputs of one plane: row = (oi, lanes, Δx, Δy, Δmask, Δβ, Δflat,
+  // reps, skip), a run of `reps` groups, group k being group oi translated by k·lanes outputs;
+  // a row's tail group overlaps the previous one by `skip` lanes (forward recomputes them,
+  // accumulating jobs add 0 for them). Each row's plane-independent facts are prepared once.
+  const gt = ptr(T_GROUPS);
+  const dense = job == FORWARD && !withMask && method != 4;
+  const denseGrad = job == BACKWARD && method <= 2 && !withMask;
+  const entries = SE;
+  const records = entries + <usize>groups * <usize>taps * 8;
+  for (let g = 0; g < groups; g++) {
+    const e = g * GROUP_ROW;
+    const oi = i32At(gt, e);
+    const n = i32At(gt, e + 1);
+    sx = i32At(gt, e + 2);
+    const rec = records + (<usize>g << 5);
+    SE = entries + <usize>g * <usize>taps * 8;
+    setLanes(n);
+    let fast = 0; // 1: dense forward, 2: paired gradient, 3: empty regions (nothing to do)
+    if (n == LANES && i32At(gt, e + 3) == 1 && (dense || denseGrad)) {
+      if (!prepareRun(oi)) fast = 3;
+      else if (dense) fast = 1;
+      else if (entriesPaired) fast = 2;
+    }
+    store<i32>(rec, fast);
+    store<i32>(rec, runR, 4); store<i32>(rec, runYOff, 8); store<i32>(rec, runBOff, 12);
+    store<f32>(rec, runP, 16); store<i32>(rec, nEntries, 20); store<i32>(rec, entriesPaired ? 1 : 0, 24);
+  }
+  for (let b = 0; b < N; b++) {
+    for (let c = 0; c < C; c++) {
+      const x0 = b * xsN + c * xsC;
+      const y0 = b * ysN + c * ysC;
+      const m0 = b * msN + c * msC;
+      const b0 = b * bsN + c * bsC;
+      for (let g = 0; g < groups; g++) {
+        const e = g * GROUP_ROW;
+        const rec = records + (<usize>g << 5);
+        const fast = load<i32>(rec);
+        if (fast == 3) continue;
+        const oi = i32At(gt, e);
+        const n = i32At(gt, e + 1);
+        setLanes(n);
+        sx = i32At(gt, e + 2); sy = i32At(gt, e + 3); sm = i32At(gt, e + 4); sb = i32At(gt, e + 5); sf = i32At(gt, e + 6);
+        const reps = i32At(gt, e + 7);
+        skipLanes = job == BACKWARD || job == UNPOOL ? i32At(gt, e + 8) : 0;
+        bx = x0; by = y0; bm = m0; bb = b0; fShift = 0;
+        if (fast != 0) {
+          SE = entries + <usize>g * <usize>taps * 8;
+          runR = load<i32>(rec, 4); runYOff = load<i32>(rec, 8); runBOff = load<i32>(rec, 12);
+          runP = load<f32>(rec, 16); nEntries = load<i32>(rec, 20); entriesPaired = load<i32>(rec, 24) != 0;
+          if (fast == 1) denseRun(method, oi, reps);
+          else pairedRunGrad(method, reps);
+          continue;
+        }
+        for (let k = 0; k < reps; k++) {
+          const s = k * n;
+          bx = x0 + s * sx; by = y0 + s * sy; bm = m0 + s * sm; bb = b0 + s * sb; fShift = s * sf;
+          region(job, method, oi);
         }
       }
     }
   }
+  skipLanes = 0;
 }
 
 /** The SIMD width this build was compiled for (4, or 1 for the scalar build). */

@@ -119,6 +119,10 @@ export const PAIRS: bool = false;
   return p * reinterpret<f32>((reinterpret<i32>(k) << 23) + (127 << 23));
 }
 
+/** v, or 0 when n > 0 (lane 0 dropped). */
+// @ts-ignore: decorator
+@inline export function dropLanes(v: Vec, n: i32): Vec { return n > 0 ? 0 : v; }
+
 // ---- interleaved pairs (SIMD only: PAIRS is false here, these only keep kernels.ts compiling)
 // @ts-ignore: decorator
 @inline export function evens(a: Vec, b: Vec): Vec { return a; }

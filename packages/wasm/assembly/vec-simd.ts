@@ -203,6 +203,13 @@ export const PAIRS: bool = true;
   return f32x4.mul(p, s);
 }
 
+/** v with lanes l < n set to 0. */
+// @ts-ignore: decorator
+@inline export function dropLanes(v: Vec, n: i32): Vec {
+  if (n == 0) return v;
+  return v128.and(v, i32x4.ge_s(i32x4(0, 1, 2, 3), i32x4.splat(n)));
+}
+
 // ---- interleaved pairs: lanes at stride 2 with taps (off, off + 1), as two raw Vecs ---------
 /** Lane l = element 2l of the 8 floats a|b (the even taps). */
 // @ts-ignore: decorator

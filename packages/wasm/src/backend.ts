@@ -51,7 +51,7 @@ const S = {
   X: 30, BETA: 31, DY: 32, Y: 33, MASK: 34, INDICES: 35, DX: 36, DBETA: 37, SCRATCH: 38,
 } as const;
 const PARAM_BYTES = 256;
-const GROUP_ROW = 8; // ints per row of the lane-group table
+const GROUP_ROW = 9; // ints per row of the lane-group table
 const PAGE = 65536;
 const MAX_BYTES = 65536 * PAGE; // 4 GiB: the most a 32-bit Wasm memory can address
 const TABLES = ['count', 'tapInput', 'tapMask', 'tapFlat', 'padded', 'outputOffset', 'maskOffset', 'betaOffset', 'groups'] as const;
@@ -73,7 +73,7 @@ interface Packed {
 /**
  * Groups of `lanes` consecutive outputs along the last axis whose regions are one translation
  * of each other (same valid taps, offsets shifted by l·Δ): one kernel pass computes them together.
- * Returned as rows (oi, lanes, Δx, Δy, Δmask, Δβ, Δflat, reps); edge outputs form groups of one.
+ * Returned as rows (oi, lanes, Δx, Δy, Δmask, Δβ, Δflat, reps, skip); other outputs form groups of one.
  * Consecutive groups that are translations of the first (by k·lanes outputs) form one row, a run
  * of `reps` groups, so the kernel reads their taps once.
  */
@@ -126,15 +126,26 @@ function laneGroups(plan: PoolPlan, T: ReturnType<typeof regionTable>, lanes: nu
       if (run && oi - run[0] === run[7] * lanes && g.slice(1).every((v, i) => v === run![i + 1]) && translated(run[0], oi, run)) {
         run[7]++;
       } else {
-        run = [...g, 1];
+        run = [...g, 1, 0];
         rows.push(run);
       }
       full += lanes;
       oi += lanes;
     } else {
-      rows.push([oi, 1, 0, 0, 0, 0, 0, 1]);
+      // a row's last rem < lanes outputs: one group ending at the row's end, overlapping the
+      // previous group by `skip` outputs (forward recomputes those; gradients skip them)
+      const rem = Olast - (oi % Olast);
+      const o = oi + rem - lanes;
+      const tail = rem < lanes && Olast >= lanes && oi % Olast !== 0 ? uniform(o) : undefined;
+      if (tail) {
+        rows.push([...tail, 1, lanes - rem]);
+        full += rem;
+        oi += rem;
+      } else {
+        rows.push([oi, 1, 0, 0, 0, 0, 0, 1, 0]);
+        oi += 1;
+      }
       run = undefined;
-      oi += 1;
     }
   }
   return { rows: rows.flat(), full };
@@ -313,8 +324,11 @@ export function createBackendFromInstance(instance: WebAssembly.Instance): WasmB
   function call(plan: PoolPlan, method: PoolMethod, slots: Slot[], kernel: (p: number) => void): Map<number, WasmTensor> {
     const outputs = plan.outSize.reduce((p, d) => p * d, 1);
     const tableBound = 4 * (outputs * (3 * plan.windowSize + 13) + 64);
-    const scratchBytes = 256 * Math.max(plan.windowSize, 1); // per tap: 8 float32 rows (16 B) and 3 float64 rows (32 B)
-    const need = slots.reduce((sum, s) => sum + reserve(s.bytes), base + PARAM_BYTES + reserve(tableBound) + reserve(scratchBytes));
+    // per tap: 8 float32 rows (16 B) and 3 float64 rows (32 B); per lane-group row (at most one
+    // per output): its tap entries (8 B a tap) and a 32 B record
+    const scratchFor = (W: number, rows: number) => 256 * Math.max(W, 1) + rows * (8 * Math.max(W, 1) + 32);
+    const scratchBound = scratchFor(plan.windowSize, outputs);
+    const need = slots.reduce((sum, s) => sum + reserve(s.bytes), base + PARAM_BYTES + reserve(tableBound) + reserve(scratchBound));
     if (need > MAX_BYTES) throw unsupported(plan.op, `${(need / 2 ** 30).toFixed(2)} GiB`);
     const owned: number[] = [];
     const T = tablesFor(plan, owned);
@@ -323,7 +337,7 @@ export function createBackendFromInstance(instance: WebAssembly.Instance): WasmB
       if (s.input) where.set(s.slot, s.input);
       else where.set(s.slot, { ptr: allocFor(plan.op, s.bytes, owned), length: s.bytes / 4, dtype: s.slot === S.INDICES ? 'int32' : 'float32' });
     }
-    const scratch = allocFor(plan.op, scratchBytes, owned);
+    const scratch = allocFor(plan.op, scratchFor(T.W, T.groups), owned);
     try {
       const buf = memory.buffer; // views only after the last allocation (grow detaches them)
       const u8 = new Uint8Array(buf);
