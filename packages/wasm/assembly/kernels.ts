@@ -942,7 +942,7 @@ function pairedRunGrad(method: i32, reps: i32): void {
 
 // ---- drivers --------------------------------------------------------------------------------
 
-const GROUP_ROW = 9; // ints per row of the group table
+const GROUP_ROW = 14; // ints per row of the group table
 const FORWARD = 0;
 const BACKWARD = 1;
 const UNPOOL = 2;
@@ -1042,19 +1042,28 @@ function run(job: i32): void {
         sx = i32At(gt, e + 2); sy = i32At(gt, e + 3); sm = i32At(gt, e + 4); sb = i32At(gt, e + 5); sf = i32At(gt, e + 6);
         const reps = i32At(gt, e + 7);
         skipLanes = job == BACKWARD || job == UNPOOL ? i32At(gt, e + 8) : 0;
-        bx = x0; by = y0; bm = m0; bb = b0; fShift = 0;
+        const rows = i32At(gt, e + 9);
         if (fast != 0) {
+          // the run repeats over `rows` rows of outputs, translated by (Δx, Δy, Δβ) per row
+          const dxr = i32At(gt, e + 10); const dyr = i32At(gt, e + 11); const dbr = i32At(gt, e + 12);
           SE = entries + <usize>g * <usize>taps * 8;
           runR = load<i32>(rec, 4); runYOff = load<i32>(rec, 8); runBOff = load<i32>(rec, 12);
           runP = load<f32>(rec, 16); nEntries = load<i32>(rec, 20); entriesPaired = load<i32>(rec, 24) != 0;
-          if (fast == 1) denseRun(method, oi, reps);
-          else pairedRunGrad(method, reps);
+          bm = m0; fShift = 0;
+          for (let rr = 0; rr < rows; rr++) {
+            bx = x0 + rr * dxr; by = y0 + rr * dyr; bb = b0 + rr * dbr;
+            if (fast == 1) denseRun(method, oi, reps);
+            else pairedRunGrad(method, reps);
+          }
           continue;
         }
-        for (let k = 0; k < reps; k++) {
-          const s = k * n;
-          bx = x0 + s * sx; by = y0 + s * sy; bm = m0 + s * sm; bb = b0 + s * sb; fShift = s * sf;
-          region(job, method, oi);
+        const rowStep = i32At(gt, e + 13);
+        for (let rr = 0; rr < rows; rr++) {
+          for (let k = 0; k < reps; k++) {
+            const s = k * n;
+            bx = x0 + s * sx; by = y0 + s * sy; bm = m0 + s * sm; bb = b0 + s * sb; fShift = s * sf;
+            region(job, method, oi + rr * rowStep);
+          }
         }
       }
     }

@@ -51,7 +51,7 @@ const S = {
   X: 30, BETA: 31, DY: 32, Y: 33, MASK: 34, INDICES: 35, DX: 36, DBETA: 37, SCRATCH: 38,
 } as const;
 const PARAM_BYTES = 256;
-const GROUP_ROW = 9; // ints per row of the lane-group table
+const GROUP_ROW = 14; // ints per row of the lane-group table
 const PAGE = 65536;
 const MAX_BYTES = 65536 * PAGE; // 4 GiB: the most a 32-bit Wasm memory can address
 const TABLES = ['count', 'tapInput', 'tapMask', 'tapFlat', 'padded', 'outputOffset', 'maskOffset', 'betaOffset', 'groups'] as const;
@@ -73,7 +73,8 @@ interface Packed {
 /**
  * Groups of `lanes` consecutive outputs along the last axis whose regions are one translation
  * of each other (same valid taps, offsets shifted by l·Δ): one kernel pass computes them together.
- * Returned as rows (oi, lanes, Δx, Δy, Δmask, Δβ, Δflat, reps, skip); other outputs form groups of one.
+ * Returned as rows (oi, lanes, Δx, Δy, Δmask, Δβ, Δflat, reps, skip, rows, Δx row, Δy row, Δβ row,
+ * row step); other outputs form groups of one.
  * Consecutive groups that are translations of the first (by k·lanes outputs) form one row, a run
  * of `reps` groups, so the kernel reads their taps once.
  */
@@ -148,7 +149,46 @@ function laneGroups(plan: PoolPlan, T: ReturnType<typeof regionTable>, lanes: nu
       run = undefined;
     }
   }
-  return { rows: rows.flat(), full };
+  // Rows of outputs (along the last axis) whose group rows are all translations of the previous
+  // row's: one entry with `rows` repeats, offsets stepping by (Δx, Δy, Δβ) per row.
+  const byRow = new Map<number, number[][]>();
+  for (const g of rows) {
+    const k = Math.floor(g[0] / Olast);
+    if (!byRow.has(k)) byRow.set(k, []);
+    byRow.get(k)!.push(g);
+  }
+  const merged: number[][] = [];
+  let open: number[][] | undefined; // the entries the next row may join (full rows of lanes only)
+  for (const [k, list] of [...byRow].sort((a, b) => a[0] - b[0])) {
+    const ok = open && open.length === list.length && list.every((g, i) => {
+      const p = open![i];
+      if (p[1] !== lanes || g.slice(1, 9).some((v, c) => v !== p[c + 1])) return false;
+      const m = p[9]; // rows so far
+      if (g[0] - p[0] !== m * Olast || Math.floor(p[0] / Olast) + m !== k) return false;
+      const dx = T.tapInput[g[0] * W] - T.tapInput[p[0] * W];
+      const dy = T.outputOffset[g[0]] - T.outputOffset[p[0]];
+      const db = T.betaOffset[g[0]] - T.betaOffset[p[0]];
+      if (m > 1 && (dx !== m * p[10] || dy !== m * p[11] || db !== m * p[12])) return false;
+      const r = T.count[p[0]];
+      if (T.count[g[0]] !== r || T.padded[g[0]] !== T.padded[p[0]]) return false;
+      for (let j = 0; j < r; j++) {
+        if (T.tapKappa[g[0] * W + j] !== T.tapKappa[p[0] * W + j] || T.tapInput[g[0] * W + j] - T.tapInput[p[0] * W + j] !== dx) return false;
+      }
+      return true;
+    });
+    if (ok) {
+      list.forEach((g, i) => {
+        const p = open![i];
+        if (p[9] === 1) [p[10], p[11], p[12]] = [T.tapInput[g[0] * W] - T.tapInput[p[0] * W], T.outputOffset[g[0]] - T.outputOffset[p[0]], T.betaOffset[g[0]] - T.betaOffset[p[0]]];
+        p[9]++;
+      });
+    } else {
+      const entries = list.map((g) => [...g, 1, 0, 0, 0, Olast]);
+      merged.push(...entries);
+      open = entries.every((g) => g[1] === lanes) ? entries : undefined;
+    }
+  }
+  return { rows: merged.flat(), full };
 }
 
 function pack(plan: PoolPlan, lanes: number): Packed {
