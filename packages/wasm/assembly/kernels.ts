@@ -616,6 +616,33 @@ function unpoolGradRegion(oi: i32): void {
 }
 
 /**
+ * max of a group's paired taps at xb (see pairedRun), a NaN tap winning: pmax reductions (one
+ * instruction each, where the NaN-propagating max is several) plus NaN flags.
+ */
+// @ts-ignore: decorator
+@inline function pairedMax(xb: usize, nE: i32): Vec {
+  let p = xb + (<usize>load<i32>(SE) << 2);
+  let A = sload(p);
+  let B = sload(p + VBYTES);
+  let nA = ne(A, A);
+  let nB = ne(B, B);
+  for (let e = 1; e < nE; e++) {
+    p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+    const a = sload(p);
+    const b = sload(p + VBYTES);
+    A = pmax(A, a); B = pmax(B, b);
+    nA = or(nA, ne(a, a)); nB = or(nB, ne(b, b));
+  }
+  const fa = ones(nA);
+  const fb = ones(nB);
+  return withNaN(pmax(evens(A, B), odds(A, B)), gt(add(evens(fa, fb), odds(fa, fb)), splat(0)));
+}
+
+/** NaN in the lanes of `nan`, else y. */
+// @ts-ignore: decorator
+@inline function withNaN(y: Vec, nan: Mask): Vec { return select(splat(NaN), y, nan); }
+
+/**
  * denseRun where every tap is half of a pair (windows of width 2 along the last axis, stride 2):
  * the taps stay interleaved as loaded (a = outputs 0, 1; b = outputs 2, 3, two taps each) and
  * each pass reduces them in that form; one deinterleave per reduction, none per tap.
@@ -635,12 +662,7 @@ function pairedRun(method: i32, reps: i32, nE: i32, step: i32, yp: usize, P: Vec
       }
       y = div(add(evens(A, B), odds(A, B)), P);
     } else if (method == 1) {
-      for (let e = 1; e < nE; e++) {
-        p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
-        A = max(A, sload(p)); // NaN-propagating: a NaN tap wins
-        B = max(B, sload(p + VBYTES));
-      }
-      y = max(evens(A, B), odds(A, B));
+      y = pairedMax(xb, nE);
     } else {
       // em: x_max, then y = x_max + Σ e^τ τ / Σ e^τ with τ = x − x_max, interleaved
       for (let e = 1; e < nE; e++) {
@@ -666,6 +688,62 @@ function pairedRun(method: i32, reps: i32, nE: i32, step: i32, yp: usize, P: Vec
       const Z = add(evens(ZA, ZB), odds(ZA, ZB));
       const S = add(evens(SA_, SB_), odds(SA_, SB_));
       y = add(xmax, div(S, Z));
+    }
+    sstore(yp + (<usize>k * VBYTES), y);
+  }
+}
+
+/**
+ * avg or max of a run whose entries mix pairs and single taps (e.g. width-3 windows at stride 2):
+ * pairs reduce interleaved (A, B), singles deinterleaved (D), one combine per group.
+ */
+function mixedRun(isMax: bool, reps: i32, nE: i32, step: i32, yp: usize, P: Vec): void {
+  const zero = splat(0);
+  for (let k = 0; k < reps; k++) {
+    const base = bx + k * step;
+    const xb = pX + (<usize>base << 2);
+    // the first entry seeds every accumulator (a single one's value fills A and B as pairs would)
+    const first = xb + (<usize>load<i32>(SE) << 2);
+    let A: Vec; let B: Vec; let D: Vec;
+    if (load<i32>(SE, 4)) {
+      A = sload(first); B = sload(first + VBYTES);
+      D = isMax ? evens(A, B) : zero;
+    } else {
+      D = gather(pX, base, sx, load<i32>(SE));
+      A = isMax ? spreadLo(D) : zero; B = isMax ? spreadHi(D) : zero;
+    }
+    // max: pmax (one instruction) and NaN flags (a NaN tap wins); avg: sums
+    let nA = ne(A, A); let nB = ne(B, B); let nD = ne(D, D);
+    for (let e = 1; e < nE; e++) {
+      const off = load<i32>(SE + (<usize>e << 3));
+      if (load<i32>(SE + (<usize>e << 3), 4)) {
+        const p = xb + (<usize>off << 2);
+        const a = sload(p);
+        const b = sload(p + VBYTES);
+        if (isMax) {
+          A = pmax(A, a); B = pmax(B, b);
+          nA = or(nA, ne(a, a)); nB = or(nB, ne(b, b));
+        } else {
+          A = add(A, a); B = add(B, b);
+        }
+      } else {
+        const v = gather(pX, base, sx, off);
+        if (isMax) {
+          D = pmax(D, v);
+          nD = or(nD, ne(v, v));
+        } else {
+          D = add(D, v);
+        }
+      }
+    }
+    let y: Vec;
+    if (isMax) {
+      const fa = ones(nA);
+      const fb = ones(nB);
+      const nan = or(nD, gt(add(evens(fa, fb), odds(fa, fb)), zero));
+      y = withNaN(pmax(pmax(evens(A, B), odds(A, B)), D), nan);
+    } else {
+      y = div(add(add(evens(A, B), odds(A, B)), D), P);
     }
     sstore(yp + (<usize>k * VBYTES), y);
   }
@@ -790,6 +868,10 @@ function denseRun(method: i32, oi: i32, reps: i32): void {
     pairedRun(method, reps, nE, step, yp, P);
     return;
   }
+  if (method <= 1) {
+    mixedRun(method == 1, reps, nE, step, yp, P);
+    return;
+  }
   const bOff = runBOff;
   for (let k = 0; k < reps; k++) {
     const base = bx + k * step;
@@ -869,15 +951,7 @@ function pairedRunGrad(method: i32, reps: i32): void {
       }
     } else if (method == 1) {
       // the first tap attaining y (a NaN tap, if any) takes g; taps run even, odd per entry
-      let p = xb + (<usize>load<i32>(SE) << 2);
-      let A = sload(p);
-      let B = sload(p + VBYTES);
-      for (let e = 1; e < nE; e++) {
-        p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
-        A = max(A, sload(p));
-        B = max(B, sload(p + VBYTES));
-      }
-      const y = max(evens(A, B), odds(A, B));
+      const y = pairedMax(xb, nE);
       let taken = lt(zero, zero);
       for (let e = 0; e < nE; e++) {
         const off = <usize>load<i32>(SE + (<usize>e << 3)) << 2;

@@ -198,7 +198,7 @@ describe('resident tensors', () => {
 });
 
 describe('dense runs (lanes across outputs, width-2 stride-2 windows)', () => {
-  it('maxPool: ties go to the first tap, a NaN wins, in forward, indices and gradient; avg/soft gradients where windows tile and where they overlap', async () => {
+  it('maxPool: ties go to the first tap, a NaN wins, in forward, indices and gradient; avg/soft where windows tile, overlap, and mix pairs with single taps', async () => {
     ap.registerBackend(await createWasmBackend());
     // 2 rows × 32 columns per plane: runs of 4 groups; ties in every pattern across the 4 taps
     const data = Float32Array.from({ length: 3 * 4 * 32 }, (_, i) => [1, 1, 2, 2, 0, 3, 3, 0, 5, -1, -1, 5][i % 12]);
@@ -207,10 +207,9 @@ describe('dense runs (lanes across outputs, width-2 stride-2 windows)', () => {
     data[71] = NaN;
     const shape = [1, 3, 4, 32];
     const dyData = Float32Array.from({ length: 3 * 2 * 16 }, (_, i) => 1 + (i % 5));
-    for (const opts of [{ kernelSize: 2 }, { kernelSize: [2, 2], stride: [1, 2] }]) {
-      const outRows = opts.stride ? 3 : 2;
-      const dyShape = [1, 3, outRows, 16];
-      const dy = Float32Array.from({ length: 3 * outRows * 16 }, (_, i) => dyData[i % dyData.length]);
+    for (const opts of [{ kernelSize: 2 }, { kernelSize: [2, 2], stride: [1, 2] }, { kernelSize: 3, stride: 2 }, { kernelSize: [2, 3], stride: 2 }] as Record<string, unknown>[]) {
+      const dyShape = ap.avgPool(ap.tensor(data, shape), opts).shape as number[];
+      const dy = Float32Array.from({ length: dyShape.reduce((p, d) => p * d, 1) }, (_, i) => dyData[i % dyData.length]);
       const run = (backend: string) => {
         const x = ap.tensor(data, shape);
         const g = ap.tensor(dy, dyShape);
