@@ -1011,6 +1011,80 @@ function pairedRunGrad(method: i32, reps: i32): void {
   }
 }
 
+/**
+ * Input gradient of a run mixing pairs and single taps (see mixedRun) for avg and max; windows
+ * may overlap, so every contribution is added. max: the first tap (table order) attaining y, or
+ * the first NaN, takes g.
+ */
+function mixedRunGrad(isMax: bool, reps: i32): void {
+  const nE = nEntries;
+  const step = nLanes * sx;
+  const gp = pDy + (<usize>(by + runYOff) << 2);
+  const P = splat(runP);
+  const zero = splat(0);
+  for (let k = 0; k < reps; k++) {
+    const base = bx + k * step;
+    const g = dropLanes(sload(gp + (<usize>k * VBYTES)), skipLanes);
+    if (!isMax) {
+      const d = div(g, P);
+      const dA = spreadLo(d);
+      const dB = spreadHi(d);
+      for (let e = 0; e < nE; e++) {
+        const off = load<i32>(SE + (<usize>e << 3));
+        if (load<i32>(SE + (<usize>e << 3), 4)) {
+          const q = pDx + (<usize>(base + off) << 2);
+          sstore(q, add(sload(q), dA));
+          sstore(q + VBYTES, add(sload(q + VBYTES), dB));
+        } else {
+          accumulatePair(pDx, base, off, d, zero);
+        }
+      }
+      continue;
+    }
+    // y: pmax over all taps, NaN flagged
+    let M = splat(-Infinity);
+    let nan = lt(zero, zero);
+    for (let e = 0; e < nE; e++) {
+      const off = load<i32>(SE + (<usize>e << 3));
+      if (load<i32>(SE + (<usize>e << 3), 4)) {
+        const p = pX + (<usize>(base + off) << 2);
+        const a = sload(p);
+        const b = sload(p + VBYTES);
+        const ev = evens(a, b);
+        const od = odds(a, b);
+        M = pmax(pmax(M, ev), od);
+        nan = or(nan, or(ne(ev, ev), ne(od, od)));
+      } else {
+        const v = gather(pX, base, sx, off);
+        M = pmax(M, v);
+        nan = or(nan, ne(v, v));
+      }
+    }
+    const y = withNaN(M, nan);
+    let taken = lt(zero, zero);
+    for (let e = 0; e < nE; e++) {
+      const off = load<i32>(SE + (<usize>e << 3));
+      if (load<i32>(SE + (<usize>e << 3), 4)) {
+        const p = pX + (<usize>(base + off) << 2);
+        const a = sload(p);
+        const b = sload(p + VBYTES);
+        const ev = evens(a, b);
+        const od = odds(a, b);
+        const hitE = and(or(eq(ev, y), ne(ev, ev)), not(taken));
+        taken = or(taken, hitE);
+        const hitO = and(or(eq(od, y), ne(od, od)), not(taken));
+        taken = or(taken, hitO);
+        accumulatePair(pDx, base, off, select(g, zero, hitE), select(g, zero, hitO));
+      } else {
+        const v = gather(pX, base, sx, off);
+        const hit = and(or(eq(v, y), ne(v, v)), not(taken));
+        taken = or(taken, hit);
+        accumulatePair(pDx, base, off, select(g, zero, hit), zero);
+      }
+    }
+  }
+}
+
 // @ts-ignore: decorator
 @inline function imin(a: i32, b: i32): i32 { return a < b ? a : b; }
 
@@ -1089,11 +1163,12 @@ function run(job: i32): void {
     const rec = records + (<usize>g << 5);
     SE = entries + <usize>g * <usize>taps * 8;
     setLanes(n);
-    let fast = 0; // 1: dense forward, 2: paired gradient, 3: empty regions (nothing to do)
+    let fast = 0; // 1: dense forward, 2: paired gradient, 3: empty regions (nothing to do), 4: mixed gradient
     if (n == LANES && i32At(gt, e + 3) == 1 && (dense || denseGrad)) {
       if (!prepareRun(oi)) fast = 3;
       else if (dense) fast = 1;
       else if (entriesPaired) fast = 2;
+      else if (method <= 1 && sx == 2) fast = 4;
     }
     store<i32>(rec, fast);
     store<i32>(rec, runR, 4); store<i32>(rec, runYOff, 8); store<i32>(rec, runBOff, 12);
@@ -1127,7 +1202,8 @@ function run(job: i32): void {
           for (let rr = 0; rr < rows; rr++) {
             bx = x0 + rr * dxr; by = y0 + rr * dyr; bb = b0 + rr * dbr;
             if (fast == 1) denseRun(method, oi, reps);
-            else pairedRunGrad(method, reps);
+            else if (fast == 2) pairedRunGrad(method, reps);
+            else mixedRunGrad(method == 1, reps);
           }
           continue;
         }
