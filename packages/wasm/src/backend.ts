@@ -68,6 +68,13 @@ interface Packed {
   readonly groups: number;
   /** Every input element lies in exactly one window (gradients may store instead of add). */
   readonly tiles: boolean;
+  /** Every output has a non-empty region: a forward writes every output (no zero pre-fill needed). */
+  readonly noEmpty: boolean;
+  /**
+   * The windows tile the input and every lane-group row is a full run of width-2, stride-2 pairs
+   * (Δy 1, no overlap): the avg/max/em gradients store every dx element (no zero pre-fill needed).
+   */
+  readonly pairedTiles: boolean;
 }
 
 /**
@@ -221,7 +228,15 @@ function pack(plan: PoolPlan, lanes: number): Packed {
     }
   }
   tiles &&= hits.every((h) => h === 1);
-  return { data, at, outputs: T.outputs, W, groups: groups.length / GROUP_ROW, tiles };
+  let pairedTiles = tiles && groups.length > 0;
+  for (let g = 0; pairedTiles && g < groups.length; g += GROUP_ROW) {
+    const [oi, n, dX, dY, , , , , skip] = groups.slice(g, g + GROUP_ROW);
+    const r = T.count[oi];
+    if (n !== lanes || dX !== 2 || dY !== 1 || skip !== 0 || r % 2 !== 0) pairedTiles = false;
+    for (let j = 0; pairedTiles && j < r; j += 2) if (T.tapInput[oi * W + j + 1] !== T.tapInput[oi * W + j] + 1) pairedTiles = false;
+  }
+  const noEmpty = T.count.every((c) => c > 0);
+  return { data, at, outputs: T.outputs, W, groups: groups.length / GROUP_ROW, tiles, noEmpty, pairedTiles };
 }
 
 /** A tensor resident in Wasm linear memory: `length` elements (float32 or int32) at byte `ptr`. */
@@ -309,6 +324,8 @@ interface Slot {
   input?: WasmTensor;
   /** Pre-fill of an output (bytes value). */
   fill?: number;
+  /** Whether the kernel writes every element of this output for these tables (no pre-fill). */
+  written?: (T: Packed) => boolean;
 }
 
 export function createBackendFromInstance(instance: WebAssembly.Instance): WasmBackend {
@@ -382,7 +399,7 @@ export function createBackendFromInstance(instance: WebAssembly.Instance): WasmB
       const buf = memory.buffer; // views only after the last allocation (grow detaches them)
       const u8 = new Uint8Array(buf);
       for (const s of slots) {
-        if (s.input) continue;
+        if (s.input || s.written?.(T)) continue;
         const { ptr } = where.get(s.slot)!;
         u8.fill(s.fill ?? 0, ptr, ptr + s.bytes);
       }
@@ -432,7 +449,7 @@ export function createBackendFromInstance(instance: WebAssembly.Instance): WasmB
   for (const method of METHODS) {
     kernels[`${method}Pool`] = (plan, x, beta) => {
       const withIdx = plan.returnMask && method === 'max';
-      const slots: Slot[] = [{ slot: S.X, bytes: f32(plan.inputElements), input: x }, { slot: S.Y, bytes: f32(plan.outputElements) }];
+      const slots: Slot[] = [{ slot: S.X, bytes: f32(plan.inputElements), input: x }, { slot: S.Y, bytes: f32(plan.outputElements), written: (T) => T.noEmpty }];
       if (beta) slots.push(input(S.BETA, beta));
       if (plan.returnMask) slots.push({ slot: S.MASK, bytes: f32(plan.maskElements) });
       if (withIdx) slots.push({ slot: S.INDICES, bytes: f32(plan.outputElements), fill: 0xff }); // −1
@@ -443,7 +460,7 @@ export function createBackendFromInstance(instance: WebAssembly.Instance): WasmB
       const slots: Slot[] = [
         { slot: S.X, bytes: f32(plan.inputElements), input: x },
         { slot: S.DY, bytes: f32(plan.outputElements), input: dy },
-        { slot: S.DX, bytes: f32(plan.inputElements) },
+        { slot: S.DX, bytes: f32(plan.inputElements), written: (T) => T.pairedTiles && !plan.returnMask && (method === 'avg' || method === 'max' || method === 'em') },
       ];
       if (beta) slots.push(input(S.BETA, beta), { slot: S.DBETA, bytes: 8 * beta.length });
       const at = call(plan, method, slots, ex.poolBackward);
