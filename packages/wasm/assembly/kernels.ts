@@ -18,7 +18,7 @@
 import {
   Vec, Mask, LANES, VBYTES, setLaneCount,
   splat, add, sub, mul, div, max, min, pmax, pmin, abs, sqrt, gt, lt, ge, le, eq, ne, and, or, select, ones, lane, anyTrue,
-  sload, sstore, gather, scatter, accumulate, dropLanes, exp, expNeg, evens, odds, spreadLo, spreadHi, interleaveLo, interleaveHi, not,
+  sload, sstore, gather, scatter, accumulate, dropLanes, exp, expNeg, expUnit, evens, odds, spreadLo, spreadHi, interleaveLo, interleaveHi, not,
   Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wmin, wpmax, wpmin, wabs, wsqrt, weq, wsgn, wselect,
   wload, wstore, wexp, wexpUnit, wfirst, PAIRS, gatherPair, accumulatePair,
 } from './vec';
@@ -264,7 +264,7 @@ function dscWeights32(r: i32, grad: bool): Vec {
     const iq = div(one, select(one, q, origin));
     const D = select(one, mul(mul(splat(2), abs(mul(xh, mh))), iq), origin);
     // D ∈ [0, 1]: shifting by 1 instead of max D keeps e^{D−1} ∈ [1/e, 1] (softmax is shift-invariant)
-    const e = expNeg(sub(D, one));
+    const e = expUnit(sub(D, one));
     sstore(at(SW1, j), e);
     Z = add(Z, e);
     if (grad) {
@@ -784,7 +784,7 @@ function fusedDsc(ada: bool, r: i32, b: Vec): Vec {
     const xh = mul(x, iM);
     const q = add(mul(xh, xh), mm);
     qmin = pmin(qmin, q);
-    const eD = expNeg(sub(div(abs(mul(xh, mh2)), q), one)); // D ∈ [0, 1]: e^{D−1} ∈ [1/e, 1]
+    const eD = expUnit(sub(div(abs(mul(xh, mh2)), q), one)); // D ∈ [0, 1]: e^{D−1} ∈ [1/e, 1]
     const t = sub(x, x0);
     sstore(at(SW1, j), eD);
     sstore(at(ST, j), t);
@@ -1240,6 +1240,16 @@ export function expInPlace(p: usize, n: i32): void {
   for (; i < n; i++) {
     const q = p + (<usize>i << 2);
     store<f32>(q, lane(exp(splat(load<f32>(q))), 0));
+  }
+}
+
+/** e^t on [−1, 0] (edscw's weights, float32) of n floats in place (tests of its polynomial). */
+export function expUnit32InPlace(p: usize, n: i32): void {
+  let i = 0;
+  for (; i + LANES <= n; i += LANES) sstore(p + (<usize>i << 2), expUnit(sload(p + (<usize>i << 2))));
+  for (; i < n; i++) {
+    const q = p + (<usize>i << 2);
+    store<f32>(q, lane(expUnit(splat(load<f32>(q))), 0));
   }
 }
 

@@ -138,6 +138,18 @@ export const PAIRS: bool = false;
 // @ts-ignore: decorator
 @inline export function interleaveHi(a: Vec, b: Vec): Vec { return b; }
 
+/** e^t for t ∈ [−1, 0]: the degree-6 polynomial of vec-simd.ts, one lane. */
+// @ts-ignore: decorator
+@inline export function expUnit(t: Vec): Vec {
+  const t2 = t * t;
+  const t4 = t2 * t2;
+  const a = <f32>9.999979138e-1 * t + <f32>1.0;
+  const b = <f32>1.664902866e-1 * t + <f32>4.999690056e-1;
+  const c = <f32>7.614023984e-3 * t + <f32>4.117682576e-2;
+  const hi = c + <f32>8.358459454e-4 * t2;
+  return (a + b * t2) + hi * t4;
+}
+
 // ---- float64 ("wide") lanes: one f64 -------------------------------------------------------
 export type Wide = f64;
 export const WIDE_PARTS: i32 = 1;

@@ -24,6 +24,8 @@ export interface KernelExports {
   expInPlace(ptr: number, n: number): void;
   /** The lean float32 e^t for t ≤ 0 (softmax and edscw weights) of n floats at ptr, in place. */
   expNegInPlace(ptr: number, n: number): void;
+  /** The float32 e^t on [−1, 0] (edscw weights) of n floats at ptr, in place. */
+  expUnit32InPlace(ptr: number, n: number): void;
   /** float64 exp (the wide path's series) of n doubles at ptr, in place. */
   expWideInPlace(ptr: number, n: number): void;
   /** float64 e^t on [−1, 0] (edscw's weights) of n doubles at ptr, in place. */

@@ -15,7 +15,7 @@ const MIN_SUBNORMAL = 2 ** -149;
 /** Max relative error of the lean e^t (t ≤ 0; degree-5 polynomial) the kernels' weights use. */
 const EXPNEG_MAX_REL = 3.5e-7;
 
-function runExp(b: WasmBackend, xs: Float32Array, fn: 'expInPlace' | 'expNegInPlace' = 'expInPlace'): Float32Array {
+function runExp(b: WasmBackend, xs: Float32Array, fn: 'expInPlace' | 'expNegInPlace' | 'expUnit32InPlace' = 'expInPlace'): Float32Array {
   const ex = b.exports;
   const ptr = (ex.heapBase() + 15) & ~15;
   const need = ptr + xs.byteLength;
@@ -138,6 +138,21 @@ for (const simd of [true, false]) {
         }
         expect(out[5]).toBeNaN();
       });
+    });
+
+    it("float32 e^t on edscw's [−1, 0] (degree-6 polynomial): relative error ≤ 3e-7, exhaustively on [−1, −0.5), NaN → NaN", () => {
+      const rel = (xs: Float32Array) => {
+        const got = runExp(b, xs, 'expUnit32InPlace');
+        return xs.reduce((m, x, i) => Math.max(m, Math.abs(got[i] - Math.exp(x)) / Math.exp(x)), 0);
+      };
+      const m = rel(samples(-1, 0, 200_001));
+      console.log(`expUnit (${simd ? 'simd' : 'scalar'}): max relative error ${m.toExponential(3)} over [−1, 0]`);
+      expect(m).toBeLessThanOrEqual(3e-7);
+      const all = new Float32Array(1 << 23);
+      const u = new Uint32Array(all.buffer);
+      for (let i = 0; i < u.length; i++) u[i] = 0xbf000000 + i;
+      expect(rel(all)).toBeLessThanOrEqual(3e-7);
+      expect(runExp(b, Float32Array.from([NaN]), 'expUnit32InPlace')[0]).toBeNaN();
     });
 
     function runWide(fn: 'expWideInPlace' | 'expUnitInPlace', xs: Float64Array): Float64Array {
