@@ -86,6 +86,7 @@ export function setLaneCount(n: i32): void { laneCount = n; }
 @inline export function gather(mem: usize, base: i32, step: i32, off: i32): Vec {
   const n = laneCount;
   const p0 = at(mem, base, step, 0, off);
+  if (step == 0) return v128.load32_splat(p0); // every lane the same element (e.g. β per channel)
   if (n == 4) {
     if (step == 1) return v128.load(p0);
     if (step == 2) return v128.shuffle<f32>(v128.load(p0), v128.load(p0, 16), 0, 2, 4, 6);
