@@ -647,9 +647,12 @@ function unpoolGradRegion(oi: i32): void {
  * the taps stay interleaved as loaded (a = outputs 0, 1; b = outputs 2, 3, two taps each) and
  * each pass reduces them in that form; one deinterleave per reduction, none per tap.
  */
-function pairedRun(method: i32, reps: i32, nE: i32, step: i32, yp: usize, P: Vec): void {
+function pairedRun(method: i32, reps: i32, nE: i32, step: i32, yp0: usize, P: Vec): void {
+  for (let rr = 0; rr < runRows; rr++) {
+  const xr = bx + rr * runDxr;
+  const yp = yp0 + (<usize>(rr * runDyr) << 2);
   for (let k = 0; k < reps; k++) {
-    const xb = pX + (<usize>(bx + k * step) << 2);
+    const xb = pX + (<usize>(xr + k * step) << 2);
     let p = xb + (<usize>load<i32>(SE) << 2);
     let A = sload(p);
     let B = sload(p + VBYTES);
@@ -691,16 +694,20 @@ function pairedRun(method: i32, reps: i32, nE: i32, step: i32, yp: usize, P: Vec
     }
     sstore(yp + (<usize>k * VBYTES), y);
   }
+  }
 }
 
 /**
  * avg or max of a run whose entries mix pairs and single taps (e.g. width-3 windows at stride 2):
  * pairs reduce interleaved (A, B), singles deinterleaved (D), one combine per group.
  */
-function mixedRun(isMax: bool, reps: i32, nE: i32, step: i32, yp: usize, P: Vec): void {
+function mixedRun(isMax: bool, reps: i32, nE: i32, step: i32, yp0: usize, P: Vec): void {
   const zero = splat(0);
+  for (let rr = 0; rr < runRows; rr++) {
+  const xr = bx + rr * runDxr;
+  const yp = yp0 + (<usize>(rr * runDyr) << 2);
   for (let k = 0; k < reps; k++) {
-    const base = bx + k * step;
+    const base = xr + k * step;
     const xb = pX + (<usize>base << 2);
     // the first entry seeds every accumulator (a single one's value fills A and B as pairs would)
     const first = xb + (<usize>load<i32>(SE) << 2);
@@ -746,6 +753,7 @@ function mixedRun(isMax: bool, reps: i32, nE: i32, step: i32, yp: usize, P: Vec)
       y = div(add(add(evens(A, B), odds(A, B)), D), P);
     }
     sstore(yp + (<usize>k * VBYTES), y);
+  }
   }
 }
 
@@ -843,6 +851,8 @@ let runR: i32 = 0; // taps per region
 let runYOff: i32 = 0; // output offset of the run's first group
 let runBOff: i32 = 0; // β offset
 let runP: f32 = 0; // avg divisor
+// Rows of outputs the run repeats over (plane-dependent bases bx, by, bb step by these per row).
+let runRows: i32 = 1; let runDxr: i32 = 0; let runDyr: i32 = 0; let runDbr: i32 = 0;
 
 /** Reads the run of group oi: its tap entries into SE and the facts above. False for empty regions. */
 function prepareRun(oi: i32): bool {
@@ -873,6 +883,10 @@ function denseRun(method: i32, oi: i32, reps: i32): void {
     return;
   }
   const bOff = runBOff;
+  const bx0 = bx; const by0 = by; const bb0 = bb;
+  for (let rr = 0; rr < runRows; rr++) {
+  bx = bx0 + rr * runDxr; by = by0 + rr * runDyr; bb = bb0 + rr * runDbr;
+  const ypr = pY + (<usize>(by + runYOff) << 2);
   for (let k = 0; k < reps; k++) {
     const base = bx + k * step;
     let j = 0;
@@ -918,8 +932,10 @@ function denseRun(method: i32, oi: i32, reps: i32): void {
         continue;
       }
     }
-    sstore(yp + (<usize>k * VBYTES), y);
+    sstore(ypr + (<usize>k * VBYTES), y);
   }
+  }
+  bx = bx0; by = by0; bb = bb0;
 }
 
 /** dx at p (4 floats) gets v: stored where windows tile the input, else added. */
@@ -936,10 +952,13 @@ function pairedRunGrad(method: i32, reps: i32): void {
   const gp = pDy + (<usize>(by + runYOff) << 2);
   const P = splat(runP);
   const zero = splat(0);
+  for (let rr = 0; rr < runRows; rr++) {
+  const xr = bx + rr * runDxr;
+  const gpr = gp + (<usize>(rr * runDyr) << 2);
   for (let k = 0; k < reps; k++) {
-    const xb = pX + (<usize>(bx + k * step) << 2);
-    const db = pDx + (<usize>(bx + k * step) << 2);
-    const g = dropLanes(sload(gp + (<usize>k * VBYTES)), skipLanes);
+    const xb = pX + (<usize>(xr + k * step) << 2);
+    const db = pDx + (<usize>(xr + k * step) << 2);
+    const g = dropLanes(sload(gpr + (<usize>k * VBYTES)), skipLanes);
     if (method == 0) {
       const d = div(g, P);
       const dA = spreadLo(d);
@@ -1009,6 +1028,7 @@ function pairedRunGrad(method: i32, reps: i32): void {
       }
     }
   }
+  }
 }
 
 /**
@@ -1022,9 +1042,12 @@ function mixedRunGrad(isMax: bool, reps: i32): void {
   const gp = pDy + (<usize>(by + runYOff) << 2);
   const P = splat(runP);
   const zero = splat(0);
+  for (let rr = 0; rr < runRows; rr++) {
+  const xr = bx + rr * runDxr;
+  const gpr = gp + (<usize>(rr * runDyr) << 2);
   for (let k = 0; k < reps; k++) {
-    const base = bx + k * step;
-    const g = dropLanes(sload(gp + (<usize>k * VBYTES)), skipLanes);
+    const base = xr + k * step;
+    const g = dropLanes(sload(gpr + (<usize>k * VBYTES)), skipLanes);
     if (!isMax) {
       const d = div(g, P);
       const dA = spreadLo(d);
@@ -1082,6 +1105,7 @@ function mixedRunGrad(isMax: bool, reps: i32): void {
         accumulatePair(pDx, base, off, select(g, zero, hit), zero);
       }
     }
+  }
   }
 }
 
@@ -1198,13 +1222,11 @@ function run(job: i32): void {
           SE = entries + <usize>g * <usize>taps * 8;
           runR = load<i32>(rec, 4); runYOff = load<i32>(rec, 8); runBOff = load<i32>(rec, 12);
           runP = load<f32>(rec, 16); nEntries = load<i32>(rec, 20); entriesPaired = load<i32>(rec, 24) != 0;
-          bm = m0; fShift = 0;
-          for (let rr = 0; rr < rows; rr++) {
-            bx = x0 + rr * dxr; by = y0 + rr * dyr; bb = b0 + rr * dbr;
-            if (fast == 1) denseRun(method, oi, reps);
-            else if (fast == 2) pairedRunGrad(method, reps);
-            else mixedRunGrad(method == 1, reps);
-          }
+          bx = x0; by = y0; bb = b0; bm = m0; fShift = 0;
+          runRows = rows; runDxr = dxr; runDyr = dyr; runDbr = dbr;
+          if (fast == 1) denseRun(method, oi, reps);
+          else if (fast == 2) pairedRunGrad(method, reps);
+          else mixedRunGrad(method == 1, reps);
           continue;
         }
         const rowStep = i32At(gt, e + 13);
