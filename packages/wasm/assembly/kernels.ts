@@ -18,7 +18,7 @@
 import {
   Vec, Mask, LANES, VBYTES, setLaneCount,
   splat, add, sub, mul, div, max, min, pmax, pmin, abs, sqrt, gt, lt, ge, le, eq, ne, and, or, select, ones, lane, anyTrue,
-  sload, sstore, gather, scatter, accumulate, dropLanes, exp, expNeg, expUnit, evens, odds, spreadLo, spreadHi, interleaveLo, interleaveHi, not,
+  sload, sstore, gather, scatter, accumulate, dropLanes, countHits, multiHit, exp, expNeg, expUnit, evens, odds, spreadLo, spreadHi, interleaveLo, interleaveHi, not,
   Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wmin, wpmax, wpmin, wabs, wsqrt, weq, wsgn, wselect,
   wload, wstore, wexp, wexpUnit, wfirst, PAIRS, gatherPair, accumulatePair,
 } from './vec';
@@ -971,6 +971,24 @@ function pairedRunGrad(method: i32, reps: i32): void {
     } else if (method == 1) {
       // the first tap attaining y (a NaN tap, if any) takes g; taps run even, odd per entry
       const y = pairedMax(xb, nE);
+      if (tiles && skipLanes == 0) {
+        // fast: every hit takes g (stores, interleaved as loaded); if some output had two hits
+        // (a tie, or two NaNs) the exact pass below stores its group again
+        const yA = spreadLo(y); const yB = spreadHi(y);
+        const gA = spreadLo(g); const gB = spreadHi(g);
+        let cA = zero; let cB = zero;
+        for (let e = 0; e < nE; e++) {
+          const off = <usize>load<i32>(SE + (<usize>e << 3)) << 2;
+          const a = sload(xb + off);
+          const b = sload(xb + off + VBYTES);
+          const hA = or(eq(a, yA), ne(a, a));
+          const hB = or(eq(b, yB), ne(b, b));
+          sstore(db + off, select(gA, zero, hA));
+          sstore(db + off + VBYTES, select(gB, zero, hB));
+          cA = countHits(cA, hA); cB = countHits(cB, hB);
+        }
+        if (!multiHit(cA, cB)) continue;
+      }
       let taken = lt(zero, zero);
       for (let e = 0; e < nE; e++) {
         const off = <usize>load<i32>(SE + (<usize>e << 3)) << 2;

@@ -150,6 +150,11 @@ export const PAIRS: bool = false;
   return (a + b * t2) + hi * t4;
 }
 
+// @ts-ignore: decorator
+@inline export function countHits(c: Vec, m: Mask): Vec { return m ? c + 1 : c; }
+// @ts-ignore: decorator
+@inline export function multiHit(cA: Vec, cB: Vec): bool { return cA + cB > 1; }
+
 // ---- float64 ("wide") lanes: one f64 -------------------------------------------------------
 export type Wide = f64;
 export const WIDE_PARTS: i32 = 1;

@@ -247,6 +247,15 @@ export const PAIRS: bool = true;
   return f32x4.add(f32x4.add(a, f32x4.mul(b, t2)), f32x4.mul(hi, t4));
 }
 
+/** c + 1 (as int32 lanes) where m: per-lane hit counts of interleaved taps. */
+// @ts-ignore: decorator
+@inline export function countHits(c: Vec, m: Mask): Vec { return i32x4.sub(c, m); }
+/** Whether an output got more than one hit (counts cA: outputs 0, 1; cB: outputs 2, 3; two lanes each). */
+// @ts-ignore: decorator
+@inline export function multiHit(cA: Vec, cB: Vec): bool {
+  return v128.any_true(i32x4.gt_s(i32x4.add(evens(cA, cB), odds(cA, cB)), i32x4.splat(1)));
+}
+
 // ---- float64 ("wide") lanes: a Vec's 4 lanes as WIDE_PARTS = 2 f64x2 halves ----------------
 // Used where float32 cannot meet the tolerances: the value path of edscw/idw, whose output can
 // be a small number made of weights ≈ 1/|R| times inputs of ±1000.
