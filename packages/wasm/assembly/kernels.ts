@@ -970,11 +970,20 @@ function pairedRunGrad(method: i32, reps: i32): void {
       }
     } else if (method == 1) {
       // the first tap attaining y (a NaN tap, if any) takes g; taps run even, odd per entry
-      const y = pairedMax(xb, nE);
       if (tiles && skipLanes == 0) {
-        // fast: every hit takes g (stores, interleaved as loaded); if some output had two hits
-        // (a tie, or two NaNs) the exact pass below stores its group again
-        const yA = spreadLo(y); const yB = spreadHi(y);
+        // fast: every tap equal to the pmax (or NaN) takes g (stores, interleaved as loaded); an
+        // output with two such taps (a tie, a NaN next to the max, two NaNs) makes the exact pass
+        // below store its group again; a lone NaN is the only hit and rightly takes g
+        let p = xb + (<usize>load<i32>(SE) << 2);
+        let A = sload(p);
+        let B = sload(p + VBYTES);
+        for (let e = 1; e < nE; e++) {
+          p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+          A = pmax(A, sload(p));
+          B = pmax(B, sload(p + VBYTES));
+        }
+        const m = pmax(evens(A, B), odds(A, B));
+        const yA = spreadLo(m); const yB = spreadHi(m);
         const gA = spreadLo(g); const gB = spreadHi(g);
         let cA = zero; let cB = zero;
         for (let e = 0; e < nE; e++) {
@@ -989,6 +998,7 @@ function pairedRunGrad(method: i32, reps: i32): void {
         }
         if (!multiHit(cA, cB)) continue;
       }
+      const y = pairedMax(xb, nE);
       let taken = lt(zero, zero);
       for (let e = 0; e < nE; e++) {
         const off = <usize>load<i32>(SE + (<usize>e << 3)) << 2;
