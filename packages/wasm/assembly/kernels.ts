@@ -18,7 +18,7 @@
 import {
   Vec, Mask, LANES, VBYTES, setLaneCount,
   splat, add, sub, mul, div, max, min, pmax, pmin, abs, sqrt, gt, lt, ge, le, eq, ne, and, or, select, ones, lane, anyTrue,
-  sload, sstore, gather, scatter, accumulate, exp,
+  sload, sstore, gather, scatter, accumulate, dropLanes, countHits, multiHit, exp, expNeg, expUnit, evens, odds, spreadLo, spreadHi, interleaveLo, interleaveHi, not,
   Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wmin, wpmax, wpmin, wabs, wsqrt, weq, wsgn, wselect,
   wload, wstore, wexp, wexpUnit, wfirst, PAIRS, gatherPair, accumulatePair,
 } from './vec';
@@ -35,6 +35,7 @@ const GROUPS = 7; // > 0: lanes across outputs, this many groups per plane
 const IDW_EPS = 8; // f64 (slots 8 and 9)
 const XS_N = 10; const XS_C = 11; const YS_N = 12; const YS_C = 13;
 const MS_N = 14; const MS_C = 15; const BS_N = 16; const BS_C = 17;
+const TILES = 19; // 1: every input element lies in exactly one window (no overlaps, no gaps)
 const T_COUNT = 20; const T_INPUT = 21; const T_MASK = 22; const T_FLAT = 23; const T_PADDED = 24;
 const T_OUT = 25; const T_MASKOFF = 26; const T_BETA = 27; const T_GROUPS = 28;
 const X = 30; const BETA = 31; const DY = 32; const Y = 33; const MASK = 34; const INDICES = 35;
@@ -51,6 +52,7 @@ let P: usize = 0;
 // Parameters of the running call, read once per call.
 let gW: i32 = 0;
 let withMask = false;
+let tiles = false;
 let countIncludePad = false;
 let tCount: usize = 0; let tInput: usize = 0; let tMask: usize = 0; let tFlat: usize = 0; let tPadded: usize = 0;
 let tOut: usize = 0; let tMaskOff: usize = 0; let tBeta: usize = 0;
@@ -64,6 +66,8 @@ let by: i32 = 0; let sy: i32 = 0; // output (y, dy, v, dv)
 let bm: i32 = 0; let sm: i32 = 0; // mask
 let bb: i32 = 0; let sb: i32 = 0; // β
 let sf: i32 = 0; // flat input index (maxPool indices)
+let fShift: i32 = 0; // flat index shift of the current group within its run
+let skipLanes: i32 = 0; // lanes < skipLanes were done by the previous group: accumulating jobs add 0 for them
 
 // ---- scratch: per-tap Vec arrays of length W -------------------------------------------------
 let SV: usize = 0; // x
@@ -74,6 +78,7 @@ let SA: usize = 0; // a = ∂φ/∂x (edscw: ∂_x D, idw: q)
 let SB: usize = 0; // b = ∂φ/∂m (edscw only; idw has b = −a)
 let ST2: usize = 0; // τ = x − x_max (em)
 let SD: usize = 0; // per-tap input gradient contributions g·∂y/∂x_k
+let SE: usize = 0; // dense runs: per tap entry (offset, 1 if a pair), 8 bytes each
 // @ts-ignore: decorator
 @inline function at(arr: usize, j: i32): usize { return arr + <usize>j * VBYTES; }
 
@@ -259,7 +264,7 @@ function dscWeights32(r: i32, grad: bool): Vec {
     const iq = div(one, select(one, q, origin));
     const D = select(one, mul(mul(splat(2), abs(mul(xh, mh))), iq), origin);
     // D ∈ [0, 1]: shifting by 1 instead of max D keeps e^{D−1} ∈ [1/e, 1] (softmax is shift-invariant)
-    const e = exp(sub(D, one));
+    const e = expUnit(sub(D, one));
     sstore(at(SW1, j), e);
     Z = add(Z, e);
     if (grad) {
@@ -354,7 +359,7 @@ function emWeights(r: i32, w: usize, tau: usize, xmax: Vec): Vec {
   for (let j = 0; j < r; j++) {
     const t = sub(sload(at(SV, j)), xmax);
     sstore(at(tau, j), t);
-    const e = exp(t);
+    const e = expNeg(t);
     sstore(at(w, j), e);
     Z = add(Z, e);
   }
@@ -443,7 +448,7 @@ function forwardRegion(method: i32, oi: i32): void {
       storeMask(SW1, oi, t0, r);
       for (let l = 0; l < nLanes; l++) {
         const k = <i32>lane(bi, l);
-        store<i32>(pIndices + (<usize>(by + l * sy + yOff) << 2), i32At(tFlat, t0 + k) + l * sf);
+        store<i32>(pIndices + (<usize>(by + l * sy + yOff) << 2), i32At(tFlat, t0 + k) + l * sf + fShift);
       }
     }
   } else if (method == 2) {
@@ -453,7 +458,7 @@ function forwardRegion(method: i32, oi: i32): void {
     let S = splat(0);
     for (let j = 0; j < r; j++) {
       const t = sub(sload(at(SV, j)), xmax);
-      const e = exp(t);
+      const e = expNeg(t);
       Z = add(Z, e);
       S = add(S, mul(e, t));
       if (withMask) sstore(at(SW1, j), e);
@@ -520,7 +525,7 @@ function backwardRegion(method: i32, oi: i32): void {
   if (r == 0) return;
   const t0 = oi * gW;
   loadTaps(pX, t0, r, SV);
-  const g = gather(pDy, by, sy, i32At(tOut, oi));
+  const g = dropLanes(gather(pDy, by, sy, i32At(tOut, oi)), skipLanes);
   const one = splat(1);
   if (method == 0) {
     const gd = div(g, splat(countIncludePad ? <f32>i32At(tPadded, oi) : <f32>r));
@@ -579,7 +584,7 @@ function unpoolRegion(oi: i32): void {
   const r = i32At(tCount, oi);
   const n = nLanes;
   const t0 = oi * gW;
-  const v = gather(pY, by, sy, i32At(tOut, oi));
+  const v = dropLanes(gather(pY, by, sy, i32At(tOut, oi)), skipLanes);
   const m0 = i32At(tMaskOff, oi);
   const tapMask = tMask;
   const tapInput = tInput;
@@ -610,11 +615,534 @@ function unpoolGradRegion(oi: i32): void {
   scatter(pDy, by, sy, yOff, dv);
 }
 
+/**
+ * max of a group's paired taps at xb (see pairedRun), a NaN tap winning: pmax reductions (one
+ * instruction each, where the NaN-propagating max is several) plus NaN flags.
+ */
+// @ts-ignore: decorator
+@inline function pairedMax(xb: usize, nE: i32): Vec {
+  let p = xb + (<usize>load<i32>(SE) << 2);
+  let A = sload(p);
+  let B = sload(p + VBYTES);
+  let nA = ne(A, A);
+  let nB = ne(B, B);
+  for (let e = 1; e < nE; e++) {
+    p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+    const a = sload(p);
+    const b = sload(p + VBYTES);
+    A = pmax(A, a); B = pmax(B, b);
+    nA = or(nA, ne(a, a)); nB = or(nB, ne(b, b));
+  }
+  const fa = ones(nA);
+  const fb = ones(nB);
+  return withNaN(pmax(evens(A, B), odds(A, B)), gt(add(evens(fa, fb), odds(fa, fb)), splat(0)));
+}
+
+/** NaN in the lanes of `nan`, else y. */
+// @ts-ignore: decorator
+@inline function withNaN(y: Vec, nan: Mask): Vec { return select(splat(NaN), y, nan); }
+
+/**
+ * denseRun where every tap is half of a pair (windows of width 2 along the last axis, stride 2):
+ * the taps stay interleaved as loaded (a = outputs 0, 1; b = outputs 2, 3, two taps each) and
+ * each pass reduces them in that form; one deinterleave per reduction, none per tap.
+ */
+function pairedRun(method: i32, reps: i32, nE: i32, step: i32, yp0: usize, P: Vec): void {
+  for (let rr = 0; rr < runRows; rr++) {
+  const xr = bx + rr * runDxr;
+  const yp = yp0 + (<usize>(rr * runDyr) << 2);
+  for (let k = 0; k < reps; k++) {
+    const xb = pX + (<usize>(xr + k * step) << 2);
+    let p = xb + (<usize>load<i32>(SE) << 2);
+    let A = sload(p);
+    let B = sload(p + VBYTES);
+    let y: Vec;
+    if (method == 0) {
+      for (let e = 1; e < nE; e++) {
+        p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+        A = add(A, sload(p));
+        B = add(B, sload(p + VBYTES));
+      }
+      y = div(add(evens(A, B), odds(A, B)), P);
+    } else if (method == 1) {
+      y = pairedMax(xb, nE);
+    } else {
+      // em: x_max, then y = x_max + Σ e^τ τ / Σ e^τ with τ = x − x_max, interleaved
+      for (let e = 1; e < nE; e++) {
+        p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+        A = pmax(A, sload(p));
+        B = pmax(B, sload(p + VBYTES));
+      }
+      const xmax = pmax(evens(A, B), odds(A, B)); // a dropped NaN still makes its τ and Z NaN
+      const mA = spreadLo(xmax);
+      const mB = spreadHi(xmax);
+      let ZA = splat(0); let ZB = splat(0); let SA_ = splat(0); let SB_ = splat(0);
+      for (let e = 0; e < nE; e++) {
+        p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+        const ta = sub(sload(p), mA);
+        const ea = expNeg(ta);
+        ZA = add(ZA, ea);
+        SA_ = add(SA_, mul(ea, ta));
+        const tb = sub(sload(p + VBYTES), mB);
+        const eb = expNeg(tb);
+        ZB = add(ZB, eb);
+        SB_ = add(SB_, mul(eb, tb));
+      }
+      const Z = add(evens(ZA, ZB), odds(ZA, ZB));
+      const S = add(evens(SA_, SB_), odds(SA_, SB_));
+      y = add(xmax, div(S, Z));
+    }
+    sstore(yp + (<usize>k * VBYTES), y);
+  }
+  }
+}
+
+/**
+ * avg or max of a run whose entries mix pairs and single taps (e.g. width-3 windows at stride 2):
+ * pairs reduce interleaved (A, B), singles deinterleaved (D), one combine per group.
+ */
+function mixedRun(isMax: bool, reps: i32, nE: i32, step: i32, yp0: usize, P: Vec): void {
+  const zero = splat(0);
+  for (let rr = 0; rr < runRows; rr++) {
+  const xr = bx + rr * runDxr;
+  const yp = yp0 + (<usize>(rr * runDyr) << 2);
+  for (let k = 0; k < reps; k++) {
+    const base = xr + k * step;
+    const xb = pX + (<usize>base << 2);
+    // the first entry seeds every accumulator (a single one's value fills A and B as pairs would)
+    const first = xb + (<usize>load<i32>(SE) << 2);
+    let A: Vec; let B: Vec; let D: Vec;
+    if (load<i32>(SE, 4)) {
+      A = sload(first); B = sload(first + VBYTES);
+      D = isMax ? evens(A, B) : zero;
+    } else {
+      D = gather(pX, base, sx, load<i32>(SE));
+      A = isMax ? spreadLo(D) : zero; B = isMax ? spreadHi(D) : zero;
+    }
+    // max: pmax (one instruction) and NaN flags (a NaN tap wins); avg: sums
+    let nA = ne(A, A); let nB = ne(B, B); let nD = ne(D, D);
+    for (let e = 1; e < nE; e++) {
+      const off = load<i32>(SE + (<usize>e << 3));
+      if (load<i32>(SE + (<usize>e << 3), 4)) {
+        const p = xb + (<usize>off << 2);
+        const a = sload(p);
+        const b = sload(p + VBYTES);
+        if (isMax) {
+          A = pmax(A, a); B = pmax(B, b);
+          nA = or(nA, ne(a, a)); nB = or(nB, ne(b, b));
+        } else {
+          A = add(A, a); B = add(B, b);
+        }
+      } else {
+        const v = gather(pX, base, sx, off);
+        if (isMax) {
+          D = pmax(D, v);
+          nD = or(nD, ne(v, v));
+        } else {
+          D = add(D, v);
+        }
+      }
+    }
+    let y: Vec;
+    if (isMax) {
+      const fa = ones(nA);
+      const fb = ones(nB);
+      const nan = or(nD, gt(add(evens(fa, fb), odds(fa, fb)), zero));
+      y = withNaN(pmax(pmax(evens(A, B), odds(A, B)), D), nan);
+    } else {
+      y = div(add(add(evens(A, B), odds(A, B)), D), P);
+    }
+    sstore(yp + (<usize>k * VBYTES), y);
+  }
+  }
+}
+
+/** Set by fusedDsc when its float32 result may miss the tolerance (the caller redoes the group). */
+let fusedRedo = false;
+
+/**
+ * edscw's y^D, or adaPool's β̂ y^D + (1 − β̂) y^M, of the r taps in SV in two float32 passes that
+ * share the loads: (x₀-relative sum, max |x|, x_max), then both weight families
+ * (e^{D−1} with D = 2|x̂ m̂|/(x̂² + m̂²), and e^{x − x_max}), then Σ w|x − y^D| for the error
+ * bound of needsWide. Sets fusedRedo where that bound, or a q = x̂² + m̂² below 1e-30 (underflow
+ * or the origin D(0,0)), calls for the careful path.
+ */
+function fusedDsc(ada: bool, r: i32, b: Vec): Vec {
+  const zero = splat(0);
+  const one = splat(1);
+  const x0 = sload(at(SV, 0));
+  let s = zero;
+  let M = zero;
+  let xmax = x0;
+  for (let j = 0; j < r; j++) {
+    const x = sload(at(SV, j));
+    s = add(s, sub(x, x0));
+    M = pmax(M, abs(x));
+    xmax = pmax(xmax, x);
+  }
+  const m = add(x0, div(s, splat(<f32>r)));
+  const iM = div(one, select(one, M, eq(M, zero)));
+  const mh = mul(m, iM);
+  const mm = mul(mh, mh);
+  const mh2 = add(mh, mh);
+  let qmin = splat(Infinity);
+  let ZD = zero; let SD_ = zero; let ZM = zero; let SM = zero;
+  for (let j = 0; j < r; j++) {
+    const x = sload(at(SV, j));
+    const xh = mul(x, iM);
+    const q = add(mul(xh, xh), mm);
+    qmin = pmin(qmin, q);
+    const eD = expUnit(sub(div(abs(mul(xh, mh2)), q), one)); // D ∈ [0, 1]: e^{D−1} ∈ [1/e, 1]
+    const t = sub(x, x0);
+    sstore(at(SW1, j), eD);
+    sstore(at(ST, j), t);
+    ZD = add(ZD, eD);
+    SD_ = add(SD_, mul(eD, t));
+    if (ada) {
+      const tau = sub(x, xmax);
+      const e = expNeg(tau);
+      ZM = add(ZM, e);
+      SM = add(SM, mul(e, tau));
+    }
+  }
+  const izD = div(one, ZD);
+  const ytD = mul(SD_, izD);
+  let spread = zero;
+  for (let j = 0; j < r; j++) spread = add(spread, mul(sload(at(SW1, j)), abs(sub(sload(at(ST, j)), ytD))));
+  dscErr = mul(spread, izD);
+  dscTiny = anyTrue(lt(qmin, splat(1e-30)));
+  const yD = add(x0, ytD);
+  yLo = widen(yD, 0);
+  yHi = widen(yD, WIDE_PARTS - 1);
+  const y = ada ? adaCombine(b, xmax, div(SM, ZM), false) : yD;
+  fusedRedo = needsWide(b, y);
+  return y;
+}
+
+/**
+ * Forward of a run of `reps` full groups (lanes across outputs, outputs contiguous) for avg,
+ * and max / em without mask: the tap offsets of group oi are read once; group k is group oi
+ * shifted by k·lanes outputs. Taps at (off, off + 1) of stride-2 lanes come as deinterleaved pairs.
+ */
+/** Entry count of the last tapEntries call; whether all its entries were pairs. */
+let nEntries = 0;
+let entriesPaired = false;
+
+/** The taps of group oi as entries (offset, 1 if taps off and off + 1 of stride-2 lanes pair up) in SE. */
+function tapEntries(oi: i32, r: i32): void {
+  const t0 = oi * gW;
+  const pairs = pairLanes();
+  let nE = 0;
+  let allPairs = pairs;
+  for (let j = 0; j < r; nE++) {
+    const off = i32At(tInput, t0 + j);
+    const pair = pairs && j + 1 < r && i32At(tInput, t0 + j + 1) == off + 1;
+    store<i32>(SE + (<usize>nE << 3), off);
+    store<i32>(SE + (<usize>nE << 3), pair ? 1 : 0, 4);
+    allPairs = allPairs && pair;
+    j += pair ? 2 : 1;
+  }
+  nEntries = nE;
+  entriesPaired = allPairs;
+}
+
+// A run's plane-independent facts, prepared once per table row (prepareRun) for every plane.
+let runR: i32 = 0; // taps per region
+let runYOff: i32 = 0; // output offset of the run's first group
+let runBOff: i32 = 0; // β offset
+let runP: f32 = 0; // avg divisor
+// Rows of outputs the run repeats over (plane-dependent bases bx, by, bb step by these per row).
+let runRows: i32 = 1; let runDxr: i32 = 0; let runDyr: i32 = 0; let runDbr: i32 = 0;
+
+/** Reads the run of group oi: its tap entries into SE and the facts above. False for empty regions. */
+function prepareRun(oi: i32): bool {
+  const r = i32At(tCount, oi);
+  runR = r;
+  if (r == 0) return false;
+  tapEntries(oi, r);
+  runYOff = i32At(tOut, oi);
+  runBOff = i32At(tBeta, oi);
+  runP = countIncludePad ? <f32>i32At(tPadded, oi) : <f32>r;
+  return true;
+}
+
+/** denseRun of the prepared run (prepareRun) in the current plane (bases bx, by, bb). */
+function denseRun(method: i32, oi: i32, reps: i32): void {
+  const r = runR;
+  const nE = nEntries;
+  const allPairs = entriesPaired;
+  const step = nLanes * sx;
+  const yp = pY + (<usize>(by + runYOff) << 2);
+  const P = splat(runP);
+  if (allPairs && method <= 2) {
+    pairedRun(method, reps, nE, step, yp, P);
+    return;
+  }
+  if (method <= 1) {
+    mixedRun(method == 1, reps, nE, step, yp, P);
+    return;
+  }
+  const bOff = runBOff;
+  const bx0 = bx; const by0 = by; const bb0 = bb;
+  for (let rr = 0; rr < runRows; rr++) {
+  bx = bx0 + rr * runDxr; by = by0 + rr * runDyr; bb = bb0 + rr * runDbr;
+  const ypr = pY + (<usize>(by + runYOff) << 2);
+  for (let k = 0; k < reps; k++) {
+    const base = bx + k * step;
+    let j = 0;
+    for (let e = 0; e < nE; e++) {
+      const off = load<i32>(SE + (<usize>e << 3));
+      if (load<i32>(SE + (<usize>e << 3), 4)) {
+        gatherPair(pX, base, off, at(SV, j), at(SV, j + 1));
+        j += 2;
+      } else {
+        sstore(at(SV, j), gather(pX, base, sx, off));
+        j++;
+      }
+    }
+    let y: Vec;
+    if (method == 0) {
+      let sum = splat(0);
+      for (let i = 0; i < r; i++) sum = add(sum, sload(at(SV, i)));
+      y = div(sum, P);
+    } else if (method == 1) {
+      y = sload(at(SV, 0));
+      for (let i = 1; i < r; i++) y = max(y, sload(at(SV, i))); // NaN-propagating: a NaN tap wins
+    } else if (method == 2) {
+      const xmax = regionMax(r);
+      let Z = splat(0);
+      let S = splat(0);
+      for (let i = 0; i < r; i++) {
+        const t = sub(sload(at(SV, i)), xmax);
+        const w = expNeg(t);
+        Z = add(Z, w);
+        S = add(S, mul(w, t));
+      }
+      y = add(xmax, div(S, Z));
+    } else {
+      // edscw (3) / ada (5): fused float32 pass; where it could miss the tolerance (or x̂² + m̂²
+      // underflowed, or the region is all zeros) the group goes through forwardRegion instead
+      const b = method == 5 ? clamp01(gather(pBeta, bb + k * nLanes * sb, sb, bOff)) : splat(1);
+      y = fusedDsc(method == 5, r, b);
+      if (fusedRedo) {
+        const sbx = bx; const sby = by; const sbb = bb;
+        bx = base; by += k * nLanes; bb += k * nLanes * sb;
+        forwardRegion(method, oi);
+        bx = sbx; by = sby; bb = sbb;
+        continue;
+      }
+    }
+    sstore(ypr + (<usize>k * VBYTES), y);
+  }
+  }
+  bx = bx0; by = by0; bb = bb0;
+}
+
+/** dx at p (4 floats) gets v: stored where windows tile the input, else added. */
+// @ts-ignore: decorator
+@inline function put(p: usize, v: Vec): void { sstore(p, tiles && skipLanes == 0 ? v : add(sload(p), v)); }
+
+/**
+ * Input gradient of the prepared run (prepareRun; its taps all pair up, see pairedRun) of `reps`
+ * full groups in the current plane, for avg, max and em.
+ */
+function pairedRunGrad(method: i32, reps: i32): void {
+  const nE = nEntries;
+  const step = nLanes * sx;
+  const gp = pDy + (<usize>(by + runYOff) << 2);
+  const P = splat(runP);
+  const zero = splat(0);
+  for (let rr = 0; rr < runRows; rr++) {
+  const xr = bx + rr * runDxr;
+  const gpr = gp + (<usize>(rr * runDyr) << 2);
+  for (let k = 0; k < reps; k++) {
+    const xb = pX + (<usize>(xr + k * step) << 2);
+    const db = pDx + (<usize>(xr + k * step) << 2);
+    const g = dropLanes(sload(gpr + (<usize>k * VBYTES)), skipLanes);
+    if (method == 0) {
+      const d = div(g, P);
+      const dA = spreadLo(d);
+      const dB = spreadHi(d);
+      for (let e = 0; e < nE; e++) {
+        const q = db + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+        put(q, dA);
+        put(q + VBYTES, dB);
+      }
+    } else if (method == 1) {
+      // the first tap attaining y (a NaN tap, if any) takes g; taps run even, odd per entry
+      if (tiles && skipLanes == 0) {
+        // fast: every tap equal to the pmax (or NaN) takes g (stores, interleaved as loaded); an
+        // output with two such taps (a tie, a NaN next to the max, two NaNs) makes the exact pass
+        // below store its group again; a lone NaN is the only hit and rightly takes g
+        let p = xb + (<usize>load<i32>(SE) << 2);
+        let A = sload(p);
+        let B = sload(p + VBYTES);
+        for (let e = 1; e < nE; e++) {
+          p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+          A = pmax(A, sload(p));
+          B = pmax(B, sload(p + VBYTES));
+        }
+        const m = pmax(evens(A, B), odds(A, B));
+        const yA = spreadLo(m); const yB = spreadHi(m);
+        const gA = spreadLo(g); const gB = spreadHi(g);
+        let cA = zero; let cB = zero;
+        for (let e = 0; e < nE; e++) {
+          const off = <usize>load<i32>(SE + (<usize>e << 3)) << 2;
+          const a = sload(xb + off);
+          const b = sload(xb + off + VBYTES);
+          const hA = or(eq(a, yA), ne(a, a));
+          const hB = or(eq(b, yB), ne(b, b));
+          sstore(db + off, select(gA, zero, hA));
+          sstore(db + off + VBYTES, select(gB, zero, hB));
+          cA = countHits(cA, hA); cB = countHits(cB, hB);
+        }
+        if (!multiHit(cA, cB)) continue;
+      }
+      const y = pairedMax(xb, nE);
+      let taken = lt(zero, zero);
+      for (let e = 0; e < nE; e++) {
+        const off = <usize>load<i32>(SE + (<usize>e << 3)) << 2;
+        const a = sload(xb + off);
+        const b = sload(xb + off + VBYTES);
+        const ev = evens(a, b);
+        const od = odds(a, b);
+        const hitE = and(or(eq(ev, y), ne(ev, ev)), not(taken));
+        taken = or(taken, hitE);
+        const hitO = and(or(eq(od, y), ne(od, od)), not(taken));
+        taken = or(taken, hitO);
+        const vE = select(g, zero, hitE);
+        const vO = select(g, zero, hitO);
+        put(db + off, interleaveLo(vE, vO));
+        put(db + off + VBYTES, interleaveHi(vE, vO));
+      }
+    } else {
+      // em: ∂y/∂x_k = w_k (1 + τ_k − ỹ); e^τ and τ kept in SV (4 rows per entry)
+      let p = xb + (<usize>load<i32>(SE) << 2);
+      let A = sload(p);
+      let B = sload(p + VBYTES);
+      for (let e = 1; e < nE; e++) {
+        p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+        A = pmax(A, sload(p));
+        B = pmax(B, sload(p + VBYTES));
+      }
+      const xmax = pmax(evens(A, B), odds(A, B));
+      const mA = spreadLo(xmax);
+      const mB = spreadHi(xmax);
+      let ZA = zero; let ZB = zero; let SA_ = zero; let SB_ = zero;
+      for (let e = 0; e < nE; e++) {
+        p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+        const ta = sub(sload(p), mA);
+        const ea = expNeg(ta);
+        ZA = add(ZA, ea);
+        SA_ = add(SA_, mul(ea, ta));
+        const tb = sub(sload(p + VBYTES), mB);
+        const eb = expNeg(tb);
+        ZB = add(ZB, eb);
+        SB_ = add(SB_, mul(eb, tb));
+        const row = at(SV, 4 * e);
+        sstore(row, ta); sstore(row + VBYTES, tb); sstore(row + 2 * VBYTES, ea); sstore(row + 3 * VBYTES, eb);
+      }
+      const iz = div(splat(1), add(evens(ZA, ZB), odds(ZA, ZB)));
+      const yt = mul(add(evens(SA_, SB_), odds(SA_, SB_)), iz);
+      const gz = mul(g, iz);
+      const gA = spreadLo(gz); const gB = spreadHi(gz);
+      const c = sub(splat(1), yt);
+      const cA = spreadLo(c); const cB = spreadHi(c);
+      for (let e = 0; e < nE; e++) {
+        const q = db + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+        const row = at(SV, 4 * e);
+        put(q, mul(mul(gA, sload(row + 2 * VBYTES)), add(cA, sload(row))));
+        put(q + VBYTES, mul(mul(gB, sload(row + 3 * VBYTES)), add(cB, sload(row + VBYTES))));
+      }
+    }
+  }
+  }
+}
+
+/**
+ * Input gradient of a run mixing pairs and single taps (see mixedRun) for avg and max; windows
+ * may overlap, so every contribution is added. max: the first tap (table order) attaining y, or
+ * the first NaN, takes g.
+ */
+function mixedRunGrad(isMax: bool, reps: i32): void {
+  const nE = nEntries;
+  const step = nLanes * sx;
+  const gp = pDy + (<usize>(by + runYOff) << 2);
+  const P = splat(runP);
+  const zero = splat(0);
+  for (let rr = 0; rr < runRows; rr++) {
+  const xr = bx + rr * runDxr;
+  const gpr = gp + (<usize>(rr * runDyr) << 2);
+  for (let k = 0; k < reps; k++) {
+    const base = xr + k * step;
+    const g = dropLanes(sload(gpr + (<usize>k * VBYTES)), skipLanes);
+    if (!isMax) {
+      const d = div(g, P);
+      const dA = spreadLo(d);
+      const dB = spreadHi(d);
+      for (let e = 0; e < nE; e++) {
+        const off = load<i32>(SE + (<usize>e << 3));
+        if (load<i32>(SE + (<usize>e << 3), 4)) {
+          const q = pDx + (<usize>(base + off) << 2);
+          sstore(q, add(sload(q), dA));
+          sstore(q + VBYTES, add(sload(q + VBYTES), dB));
+        } else {
+          accumulatePair(pDx, base, off, d, zero);
+        }
+      }
+      continue;
+    }
+    // y: pmax over all taps, NaN flagged
+    let M = splat(-Infinity);
+    let nan = lt(zero, zero);
+    for (let e = 0; e < nE; e++) {
+      const off = load<i32>(SE + (<usize>e << 3));
+      if (load<i32>(SE + (<usize>e << 3), 4)) {
+        const p = pX + (<usize>(base + off) << 2);
+        const a = sload(p);
+        const b = sload(p + VBYTES);
+        const ev = evens(a, b);
+        const od = odds(a, b);
+        M = pmax(pmax(M, ev), od);
+        nan = or(nan, or(ne(ev, ev), ne(od, od)));
+      } else {
+        const v = gather(pX, base, sx, off);
+        M = pmax(M, v);
+        nan = or(nan, ne(v, v));
+      }
+    }
+    const y = withNaN(M, nan);
+    let taken = lt(zero, zero);
+    for (let e = 0; e < nE; e++) {
+      const off = load<i32>(SE + (<usize>e << 3));
+      if (load<i32>(SE + (<usize>e << 3), 4)) {
+        const p = pX + (<usize>(base + off) << 2);
+        const a = sload(p);
+        const b = sload(p + VBYTES);
+        const ev = evens(a, b);
+        const od = odds(a, b);
+        const hitE = and(or(eq(ev, y), ne(ev, ev)), not(taken));
+        taken = or(taken, hitE);
+        const hitO = and(or(eq(od, y), ne(od, od)), not(taken));
+        taken = or(taken, hitO);
+        accumulatePair(pDx, base, off, select(g, zero, hitE), select(g, zero, hitO));
+      } else {
+        const v = gather(pX, base, sx, off);
+        const hit = and(or(eq(v, y), ne(v, v)), not(taken));
+        taken = or(taken, hit);
+        accumulatePair(pDx, base, off, select(g, zero, hit), zero);
+      }
+    }
+  }
+  }
+}
+
 // @ts-ignore: decorator
 @inline function imin(a: i32, b: i32): i32 { return a < b ? a : b; }
 
 // ---- drivers --------------------------------------------------------------------------------
 
+const GROUP_ROW = 14; // ints per row of the group table
 const FORWARD = 0;
 const BACKWARD = 1;
 const UNPOOL = 2;
@@ -643,6 +1171,7 @@ function run(job: i32): void {
   gW = param(W);
   withMask = param(RETURN_MASK) != 0;
   countIncludePad = param(COUNT_INCLUDE_PAD) != 0;
+  tiles = param(TILES) != 0;
   tCount = ptr(T_COUNT); tInput = ptr(T_INPUT); tMask = ptr(T_MASK); tFlat = ptr(T_FLAT); tPadded = ptr(T_PADDED);
   tOut = ptr(T_OUT); tMaskOff = ptr(T_MASKOFF); tBeta = ptr(T_BETA);
   pX = ptr(X); pBeta = ptr(BETA); pDy = ptr(DY); pY = ptr(Y); pMask = ptr(MASK);
@@ -652,38 +1181,94 @@ function run(job: i32): void {
   SV = ptr(SCRATCH); ST = SV + row; SW1 = ST + row; SW2 = SW1 + row; SA = SW2 + row; SB = SA + row; ST2 = SB + row; SD = ST2 + row;
   const wrow: usize = <usize>taps * <usize>WIDE_PARTS * WBYTES;
   WW = SD + row; WA = WW + wrow; WB = WA + wrow;
+  SE = WB + wrow;
   const xsN = param(XS_N); const xsC = param(XS_C);
   const ysN = param(YS_N); const ysC = param(YS_C);
   const msN = param(MS_N); const msC = param(MS_C);
   const bsN = param(BS_N); const bsC = param(BS_C);
-  for (let b = 0; b < N; b++) {
-    if (groups == 0) {
-      // lanes across channels: LANES channels share every output's table row
-      sx = xsC; sy = ysC; sm = msC; sb = bsC; sf = 0;
+  if (groups == 0) {
+    // lanes across channels: LANES channels share every output's table row
+    for (let b = 0; b < N; b++) {
+      sx = xsC; sy = ysC; sm = msC; sb = bsC; sf = 0; fShift = 0;
       for (let c = 0; c < C; c += LANES) {
         setLanes(imin(LANES, C - c));
         bx = b * xsN + c * xsC; by = b * ysN + c * ysC; bm = b * msN + c * msC; bb = b * bsN + c * bsC;
         for (let oi = 0; oi < outputs; oi++) region(job, method, oi);
       }
-    } else {
-      // lanes across neighbouring outputs of one plane: group g = (oi, lanes, Δx, Δy, Δmask, Δβ, Δflat)
-      const gt = ptr(T_GROUPS);
-      for (let c = 0; c < C; c++) {
-        const x0 = b * xsN + c * xsC;
-        const y0 = b * ysN + c * ysC;
-        const m0 = b * msN + c * msC;
-        const b0 = b * bsN + c * bsC;
-        for (let g = 0; g < groups; g++) {
-          const e = g * 7;
-          const oi = i32At(gt, e);
-          setLanes(i32At(gt, e + 1));
-          sx = i32At(gt, e + 2); sy = i32At(gt, e + 3); sm = i32At(gt, e + 4); sb = i32At(gt, e + 5); sf = i32At(gt, e + 6);
-          bx = x0; by = y0; bm = m0; bb = b0;
-          region(job, method, oi);
+    }
+    return;
+  }
+  // lanes across neighbouring outputs of one plane: row = (oi, lanes, Δx, Δy, Δmask, Δβ, Δflat,
+  // reps, skip), a run of `reps` groups, group k being group oi translated by k·lanes outputs;
+  // a row's tail group overlaps the previous one by `skip` lanes (forward recomputes them,
+  // accumulating jobs add 0 for them). Each row's plane-independent facts are prepared once.
+  const gt = ptr(T_GROUPS);
+  const dense = job == FORWARD && !withMask && method != 4;
+  const denseGrad = job == BACKWARD && method <= 2 && !withMask;
+  const entries = SE;
+  const records = entries + <usize>groups * <usize>taps * 8;
+  for (let g = 0; g < groups; g++) {
+    const e = g * GROUP_ROW;
+    const oi = i32At(gt, e);
+    const n = i32At(gt, e + 1);
+    sx = i32At(gt, e + 2);
+    const rec = records + (<usize>g << 5);
+    SE = entries + <usize>g * <usize>taps * 8;
+    setLanes(n);
+    let fast = 0; // 1: dense forward, 2: paired gradient, 3: empty regions (nothing to do), 4: mixed gradient
+    if (n == LANES && i32At(gt, e + 3) == 1 && (dense || denseGrad)) {
+      if (!prepareRun(oi)) fast = 3;
+      else if (dense) fast = 1;
+      else if (entriesPaired) fast = 2;
+      else if (method <= 1 && sx == 2) fast = 4;
+    }
+    store<i32>(rec, fast);
+    store<i32>(rec, runR, 4); store<i32>(rec, runYOff, 8); store<i32>(rec, runBOff, 12);
+    store<f32>(rec, runP, 16); store<i32>(rec, nEntries, 20); store<i32>(rec, entriesPaired ? 1 : 0, 24);
+  }
+  for (let b = 0; b < N; b++) {
+    for (let c = 0; c < C; c++) {
+      const x0 = b * xsN + c * xsC;
+      const y0 = b * ysN + c * ysC;
+      const m0 = b * msN + c * msC;
+      const b0 = b * bsN + c * bsC;
+      for (let g = 0; g < groups; g++) {
+        const e = g * GROUP_ROW;
+        const rec = records + (<usize>g << 5);
+        const fast = load<i32>(rec);
+        if (fast == 3) continue;
+        const oi = i32At(gt, e);
+        const n = i32At(gt, e + 1);
+        setLanes(n);
+        sx = i32At(gt, e + 2); sy = i32At(gt, e + 3); sm = i32At(gt, e + 4); sb = i32At(gt, e + 5); sf = i32At(gt, e + 6);
+        const reps = i32At(gt, e + 7);
+        skipLanes = job == BACKWARD || job == UNPOOL ? i32At(gt, e + 8) : 0;
+        const rows = i32At(gt, e + 9);
+        if (fast != 0) {
+          // the run repeats over `rows` rows of outputs, translated by (Δx, Δy, Δβ) per row
+          const dxr = i32At(gt, e + 10); const dyr = i32At(gt, e + 11); const dbr = i32At(gt, e + 12);
+          SE = entries + <usize>g * <usize>taps * 8;
+          runR = load<i32>(rec, 4); runYOff = load<i32>(rec, 8); runBOff = load<i32>(rec, 12);
+          runP = load<f32>(rec, 16); nEntries = load<i32>(rec, 20); entriesPaired = load<i32>(rec, 24) != 0;
+          bx = x0; by = y0; bb = b0; bm = m0; fShift = 0;
+          runRows = rows; runDxr = dxr; runDyr = dyr; runDbr = dbr;
+          if (fast == 1) denseRun(method, oi, reps);
+          else if (fast == 2) pairedRunGrad(method, reps);
+          else mixedRunGrad(method == 1, reps);
+          continue;
+        }
+        const rowStep = i32At(gt, e + 13);
+        for (let rr = 0; rr < rows; rr++) {
+          for (let k = 0; k < reps; k++) {
+            const s = k * n;
+            bx = x0 + s * sx; by = y0 + s * sy; bm = m0 + s * sm; bb = b0 + s * sb; fShift = s * sf;
+            region(job, method, oi + rr * rowStep);
+          }
         }
       }
     }
   }
+  skipLanes = 0;
 }
 
 /** The SIMD width this build was compiled for (4, or 1 for the scalar build). */
@@ -705,6 +1290,26 @@ export function expInPlace(p: usize, n: i32): void {
   for (; i < n; i++) {
     const q = p + (<usize>i << 2);
     store<f32>(q, lane(exp(splat(load<f32>(q))), 0));
+  }
+}
+
+/** e^t on [−1, 0] (edscw's weights, float32) of n floats in place (tests of its polynomial). */
+export function expUnit32InPlace(p: usize, n: i32): void {
+  let i = 0;
+  for (; i + LANES <= n; i += LANES) sstore(p + (<usize>i << 2), expUnit(sload(p + (<usize>i << 2))));
+  for (; i < n; i++) {
+    const q = p + (<usize>i << 2);
+    store<f32>(q, lane(expUnit(splat(load<f32>(q))), 0));
+  }
+}
+
+/** The lean e^t (t ≤ 0) of n floats in place (tests of its polynomial). */
+export function expNegInPlace(p: usize, n: i32): void {
+  let i = 0;
+  for (; i + LANES <= n; i += LANES) sstore(p + (<usize>i << 2), expNeg(sload(p + (<usize>i << 2))));
+  for (; i < n; i++) {
+    const q = p + (<usize>i << 2);
+    store<f32>(q, lane(expNeg(splat(load<f32>(q))), 0));
   }
 }
 

@@ -42,6 +42,8 @@ export const VBYTES: usize = 4;
 // @ts-ignore: decorator
 @inline export function ne(a: Vec, b: Vec): Mask { return a != b; }
 // @ts-ignore: decorator
+@inline export function not(a: Mask): Mask { return !a; }
+// @ts-ignore: decorator
 @inline export function and(a: Mask, b: Mask): Mask { return a && b; }
 // @ts-ignore: decorator
 @inline export function or(a: Mask, b: Mask): Mask { return a || b; }
@@ -101,6 +103,57 @@ export const PAIRS: bool = false;
   const e2 = ni - e1;
   return p * reinterpret<f32>((e1 + 127) << 23) * reinterpret<f32>((e2 + 127) << 23);
 }
+
+/** e^t for t ≤ 0, the lean exp: see vec-simd.ts (same polynomial and clamp, one lane). */
+// @ts-ignore: decorator
+@inline export function expNeg(t: Vec): Vec {
+  if (t != t) return t;
+  t = Mathf.max(t, -87.33);
+  const k = t * <f32>1.44269504088896341 + <f32>12582912.0;
+  const n = k - <f32>12582912.0;
+  let r = t - n * <f32>0.693359375;
+  r = r - n * <f32>-2.12194440e-4;
+  const r2 = r * r;
+  const q = (<f32>1.6667114198e-1 * r + <f32>4.9999231100e-1) + (<f32>8.3125252277e-3 * r + <f32>4.1890114546e-2) * r2;
+  const p = (<f32>1 + r) + q * r2;
+  return p * reinterpret<f32>((reinterpret<i32>(k) << 23) + (127 << 23));
+}
+
+/** v, or 0 when n > 0 (lane 0 dropped). */
+// @ts-ignore: decorator
+@inline export function dropLanes(v: Vec, n: i32): Vec { return n > 0 ? 0 : v; }
+
+// ---- interleaved pairs (SIMD only: PAIRS is false here, these only keep kernels.ts compiling)
+// @ts-ignore: decorator
+@inline export function evens(a: Vec, b: Vec): Vec { return a; }
+// @ts-ignore: decorator
+@inline export function odds(a: Vec, b: Vec): Vec { return b; }
+// @ts-ignore: decorator
+@inline export function spreadLo(v: Vec): Vec { return v; }
+// @ts-ignore: decorator
+@inline export function spreadHi(v: Vec): Vec { return v; }
+
+// @ts-ignore: decorator
+@inline export function interleaveLo(a: Vec, b: Vec): Vec { return a; }
+// @ts-ignore: decorator
+@inline export function interleaveHi(a: Vec, b: Vec): Vec { return b; }
+
+/** e^t for t ∈ [−1, 0]: the degree-6 polynomial of vec-simd.ts, one lane. */
+// @ts-ignore: decorator
+@inline export function expUnit(t: Vec): Vec {
+  const t2 = t * t;
+  const t4 = t2 * t2;
+  const a = <f32>9.999979138e-1 * t + <f32>1.0;
+  const b = <f32>1.664902866e-1 * t + <f32>4.999690056e-1;
+  const c = <f32>7.614023984e-3 * t + <f32>4.117682576e-2;
+  const hi = c + <f32>8.358459454e-4 * t2;
+  return (a + b * t2) + hi * t4;
+}
+
+// @ts-ignore: decorator
+@inline export function countHits(c: Vec, m: Mask): Vec { return m ? c + 1 : c; }
+// @ts-ignore: decorator
+@inline export function multiHit(cA: Vec, cB: Vec): bool { return cA + cB > 1; }
 
 // ---- float64 ("wide") lanes: one f64 -------------------------------------------------------
 export type Wide = f64;

@@ -44,6 +44,8 @@ export const VBYTES: usize = 16;
 // @ts-ignore: decorator
 @inline export function ne(a: Vec, b: Vec): Mask { return f32x4.ne(a, b); }
 // @ts-ignore: decorator
+@inline export function not(a: Mask): Mask { return v128.not(a); }
+// @ts-ignore: decorator
 @inline export function and(a: Mask, b: Mask): Mask { return v128.and(a, b); }
 // @ts-ignore: decorator
 @inline export function or(a: Mask, b: Mask): Mask { return v128.or(a, b); }
@@ -84,6 +86,7 @@ export function setLaneCount(n: i32): void { laneCount = n; }
 @inline export function gather(mem: usize, base: i32, step: i32, off: i32): Vec {
   const n = laneCount;
   const p0 = at(mem, base, step, 0, off);
+  if (step == 0) return v128.load32_splat(p0); // every lane the same element (e.g. β per channel)
   if (n == 4) {
     if (step == 1) return v128.load(p0);
     if (step == 2) return v128.shuffle<f32>(v128.load(p0), v128.load(p0, 16), 0, 2, 4, 6);
@@ -174,6 +177,83 @@ export const PAIRS: bool = true;
   const s1 = i32x4.shl(i32x4.add(e1, bias), 23);
   const s2 = i32x4.shl(i32x4.add(e2, bias), 23);
   return f32x4.mul(f32x4.mul(p, s1), s2);
+}
+
+/**
+ * e^t for t ≤ 0 (the softmax's x − x_max, edscw's D − 1), the lean exp: t = n·ln2 + r
+ * (Cody–Waite), e^r by a degree-5 minimax polynomial (relative error ≈ 1.1e-7, ≈ 3e-7 after
+ * float32 rounding), one scaling by 2^n built from the rounding's integer bits. t below −87.33
+ * (results under 2^−126) is clamped there: such taps weigh ≤ 1.2e-38 next to the max's 1.
+ * NaN → NaN. For t > 0 use `exp`.
+ */
+// @ts-ignore: decorator
+@inline export function expNeg(t: Vec): Vec {
+  t = f32x4.pmax(t, f32x4.splat(-87.33)); // a NaN t stays (first operand)
+  // k = t·log₂e + 1.5·2²³: its low bits hold n = round(t·log₂e)
+  const k = f32x4.add(f32x4.mul(t, f32x4.splat(1.44269504088896341)), f32x4.splat(12582912.0));
+  const n = f32x4.sub(k, f32x4.splat(12582912.0));
+  let r = f32x4.sub(t, f32x4.mul(n, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  const r2 = f32x4.mul(r, r);
+  const a = f32x4.add(f32x4.mul(f32x4.splat(1.6667114198e-1), r), f32x4.splat(4.9999231100e-1));
+  const b = f32x4.add(f32x4.mul(f32x4.splat(8.3125252277e-3), r), f32x4.splat(4.1890114546e-2));
+  const q = f32x4.add(a, f32x4.mul(b, r2));
+  const p = f32x4.add(f32x4.add(f32x4.splat(1), r), f32x4.mul(q, r2));
+  // 2^n: n + 127 into the exponent field (n ≥ −126 after the clamp)
+  const s = i32x4.add(i32x4.shl(k, 23), i32x4.splat(127 << 23));
+  return f32x4.mul(p, s);
+}
+
+/** v with lanes l < n set to 0. */
+// @ts-ignore: decorator
+@inline export function dropLanes(v: Vec, n: i32): Vec {
+  if (n == 0) return v;
+  return v128.and(v, i32x4.ge_s(i32x4(0, 1, 2, 3), i32x4.splat(n)));
+}
+
+// ---- interleaved pairs: lanes at stride 2 with taps (off, off + 1), as two raw Vecs ---------
+/** Lane l = element 2l of the 8 floats a|b (the even taps). */
+// @ts-ignore: decorator
+@inline export function evens(a: Vec, b: Vec): Vec { return v128.shuffle<f32>(a, b, 0, 2, 4, 6); }
+/** Lane l = element 2l + 1 of a|b (the odd taps). */
+// @ts-ignore: decorator
+@inline export function odds(a: Vec, b: Vec): Vec { return v128.shuffle<f32>(a, b, 1, 3, 5, 7); }
+/** Lanes 0, 1 of v, each twice (lane values laid out like a). */
+// @ts-ignore: decorator
+@inline export function spreadLo(v: Vec): Vec { return v128.shuffle<f32>(v, v, 0, 0, 1, 1); }
+/** Lanes 2, 3 of v, each twice (laid out like b). */
+// @ts-ignore: decorator
+@inline export function spreadHi(v: Vec): Vec { return v128.shuffle<f32>(v, v, 2, 2, 3, 3); }
+
+/** Lanes a0 b0 a1 b1 (even taps a, odd taps b back to memory order, outputs 0, 1). */
+// @ts-ignore: decorator
+@inline export function interleaveLo(a: Vec, b: Vec): Vec { return v128.shuffle<f32>(a, b, 0, 4, 1, 5); }
+/** Lanes a2 b2 a3 b3 (outputs 2, 3). */
+// @ts-ignore: decorator
+@inline export function interleaveHi(a: Vec, b: Vec): Vec { return v128.shuffle<f32>(a, b, 2, 6, 3, 7); }
+
+/**
+ * e^t for t ∈ [−1, 0] (edscw's D − 1) by a degree-6 minimax polynomial, no range reduction
+ * (relative error ≈ 2.5e-7 after float32 rounding; NaN → NaN). Estrin's scheme.
+ */
+// @ts-ignore: decorator
+@inline export function expUnit(t: Vec): Vec {
+  const t2 = f32x4.mul(t, t);
+  const t4 = f32x4.mul(t2, t2);
+  const a = f32x4.add(f32x4.mul(f32x4.splat(9.999979138e-1), t), f32x4.splat(1.0));
+  const b = f32x4.add(f32x4.mul(f32x4.splat(1.664902866e-1), t), f32x4.splat(4.999690056e-1));
+  const c = f32x4.add(f32x4.mul(f32x4.splat(7.614023984e-3), t), f32x4.splat(4.117682576e-2));
+  const hi = f32x4.add(c, f32x4.mul(f32x4.splat(8.358459454e-4), t2));
+  return f32x4.add(f32x4.add(a, f32x4.mul(b, t2)), f32x4.mul(hi, t4));
+}
+
+/** c + 1 (as int32 lanes) where m: per-lane hit counts of interleaved taps. */
+// @ts-ignore: decorator
+@inline export function countHits(c: Vec, m: Mask): Vec { return i32x4.sub(c, m); }
+/** Whether an output got more than one hit (counts cA: outputs 0, 1; cB: outputs 2, 3; two lanes each). */
+// @ts-ignore: decorator
+@inline export function multiHit(cA: Vec, cB: Vec): bool {
+  return v128.any_true(i32x4.gt_s(i32x4.add(evens(cA, cB), odds(cA, cB)), i32x4.splat(1)));
 }
 
 // ---- float64 ("wide") lanes: a Vec's 4 lanes as WIDE_PARTS = 2 f64x2 halves ----------------

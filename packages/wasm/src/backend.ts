@@ -1,12 +1,13 @@
 /**
  * The `wasm` backend: core's `Backend` over the AssemblyScript kernels (assembly/kernels.ts).
  *
- * Tensors stay ordinary typed arrays (CPU-visible, `readSync` is a copy). Each kernel call lays
- * out one arena in linear memory above `__heap_base`: a parameter block, core's region table for
- * the plan (cached per geometry), the inputs, zeroed outputs and scratch; runs the kernel; copies
- * the outputs out. The arena grows when a call needs more and is reused by every later call, so
- * memory stays flat however many calls run. A call that cannot fit a 32-bit Wasm memory
- * (4 GiB) throws `AdaPoolError` code `UNSUPPORTED` before anything is copied.
+ * Tensors live in Wasm linear memory: a handle is a block of the arena (above `__heap_base` and
+ * a 256-byte parameter block), allocated first-fit from a coalescing free list; `upload` copies
+ * in, `read`/`readSync` copy out (a fresh array), `dispose` frees. Kernels read their inputs in
+ * place and write new blocks, so a call copies nothing; memory grows only when no free block
+ * fits, and stays flat while tensors are created and disposed. Core's region table for a plan is
+ * resident too (cached per geometry). A call that cannot fit a 32-bit Wasm memory (4 GiB) throws
+ * `AdaPoolError` code `UNSUPPORTED` before allocating anything; a failing call frees what it took.
  */
 import { AdaPoolError, regionTable, type Backend, type Kernels, type PoolMethod, type PoolPlan, type TypedArray } from '@adapool/core';
 
@@ -21,13 +22,17 @@ export interface KernelExports {
   unpoolGrad(params: number): void;
   /** float32 exp (the SIMD/scalar polynomial) of n floats at ptr, in place. */
   expInPlace(ptr: number, n: number): void;
+  /** The lean float32 e^t for t ≤ 0 (softmax and edscw weights) of n floats at ptr, in place. */
+  expNegInPlace(ptr: number, n: number): void;
+  /** The float32 e^t on [−1, 0] (edscw weights) of n floats at ptr, in place. */
+  expUnit32InPlace(ptr: number, n: number): void;
   /** float64 exp (the wide path's series) of n doubles at ptr, in place. */
   expWideInPlace(ptr: number, n: number): void;
   /** float64 e^t on [−1, 0] (edscw's weights) of n doubles at ptr, in place. */
   expUnitInPlace(ptr: number, n: number): void;
 }
 
-export interface WasmBackend extends Backend<TypedArray> {
+export interface WasmBackend extends Backend<WasmTensor> {
   readonly name: 'wasm';
   /** true when the SIMD (f32x4) build runs, false for the scalar build. */
   readonly simd: boolean;
@@ -43,11 +48,12 @@ const METHODS = Object.keys(METHOD_CODE) as PoolMethod[];
 // Parameter block slots (assembly/kernels.ts).
 const S = {
   METHOD: 0, OUTPUTS: 1, W: 2, N: 3, C: 4, RETURN_MASK: 5, COUNT_INCLUDE_PAD: 6, GROUPS: 7, IDW_EPS: 8,
-  XS_N: 10, XS_C: 11, YS_N: 12, YS_C: 13, MS_N: 14, MS_C: 15, BS_N: 16, BS_C: 17,
+  XS_N: 10, XS_C: 11, YS_N: 12, YS_C: 13, MS_N: 14, MS_C: 15, BS_N: 16, BS_C: 17, TILES: 19,
   T_COUNT: 20, T_INPUT: 21, T_MASK: 22, T_FLAT: 23, T_PADDED: 24, T_OUT: 25, T_MASKOFF: 26, T_BETA: 27, T_GROUPS: 28,
   X: 30, BETA: 31, DY: 32, Y: 33, MASK: 34, INDICES: 35, DX: 36, DBETA: 37, SCRATCH: 38,
 } as const;
 const PARAM_BYTES = 256;
+const GROUP_ROW = 14; // ints per row of the lane-group table
 const PAGE = 65536;
 const MAX_BYTES = 65536 * PAGE; // 4 GiB: the most a 32-bit Wasm memory can address
 const TABLES = ['count', 'tapInput', 'tapMask', 'tapFlat', 'padded', 'outputOffset', 'maskOffset', 'betaOffset', 'groups'] as const;
@@ -62,15 +68,27 @@ interface Packed {
   readonly W: number;
   /** Lane groups across neighbouring outputs (0: lanes across channels). */
   readonly groups: number;
+  /** Every input element lies in exactly one window (gradients may store instead of add). */
+  readonly tiles: boolean;
+  /** Every output has a non-empty region: a forward writes every output (no zero pre-fill needed). */
+  readonly noEmpty: boolean;
+  /**
+   * The windows tile the input and every lane-group row is a full run of width-2, stride-2 pairs
+   * (Δy 1, no overlap): the avg/max/em gradients store every dx element (no zero pre-fill needed).
+   */
+  readonly pairedTiles: boolean;
 }
 
 /**
  * Groups of `lanes` consecutive outputs along the last axis whose regions are one translation
  * of each other (same valid taps, offsets shifted by l·Δ): one kernel pass computes them together.
- * Returned as rows (oi, lanes, Δx, Δy, Δmask, Δβ, Δflat); edge outputs form groups of one.
+ * Returned as rows (oi, lanes, Δx, Δy, Δmask, Δβ, Δflat, reps, skip, rows, Δx row, Δy row, Δβ row,
+ * row step); other outputs form groups of one.
+ * Consecutive groups that are translations of the first (by k·lanes outputs) form one row, a run
+ * of `reps` groups, so the kernel reads their taps once.
  */
 function laneGroups(plan: PoolPlan, T: ReturnType<typeof regionTable>, lanes: number): { rows: number[]; full: number } {
-  const rows: number[] = [];
+  const rows: number[][] = [];
   const Olast = plan.outSize[plan.n - 1];
   const W = T.W;
   let full = 0;
@@ -97,18 +115,89 @@ function laneGroups(plan: PoolPlan, T: ReturnType<typeof regionTable>, lanes: nu
     }
     return [oi, lanes, dX, dY, dM, dB, dF];
   };
+  /** Whether group o is group oi translated by s = o − oi outputs (steps `d` per output). */
+  const translated = (oi: number, o: number, d: number[]): boolean => {
+    const s = o - oi;
+    const r = T.count[oi];
+    if (T.count[o] !== r || T.padded[o] !== T.padded[oi]) return false;
+    if (T.outputOffset[o] - T.outputOffset[oi] !== s * d[3] || T.maskOffset[o] - T.maskOffset[oi] !== s * d[4]) return false;
+    if (T.betaOffset[o] - T.betaOffset[oi] !== s * d[5]) return false;
+    for (let j = 0; j < r; j++) {
+      if (T.tapKappa[o * W + j] !== T.tapKappa[oi * W + j]) return false;
+      if (T.tapInput[o * W + j] - T.tapInput[oi * W + j] !== s * d[2]) return false;
+      if (T.tapFlat[o * W + j] - T.tapFlat[oi * W + j] !== s * d[6]) return false;
+    }
+    return true;
+  };
+  let run: number[] | undefined; // the open run's row
   for (let oi = 0; oi < T.outputs; ) {
     const g = (oi % Olast) + lanes <= Olast ? uniform(oi) : undefined;
     if (g) {
-      rows.push(...g);
+      if (run && oi - run[0] === run[7] * lanes && g.slice(1).every((v, i) => v === run![i + 1]) && translated(run[0], oi, run)) {
+        run[7]++;
+      } else {
+        run = [...g, 1, 0];
+        rows.push(run);
+      }
       full += lanes;
       oi += lanes;
     } else {
-      rows.push(oi, 1, 0, 0, 0, 0, 0);
-      oi += 1;
+      // a row's last rem < lanes outputs: one group ending at the row's end, overlapping the
+      // previous group by `skip` outputs (forward recomputes those; gradients skip them)
+      const rem = Olast - (oi % Olast);
+      const o = oi + rem - lanes;
+      const tail = rem < lanes && Olast >= lanes && oi % Olast !== 0 ? uniform(o) : undefined;
+      if (tail) {
+        rows.push([...tail, 1, lanes - rem]);
+        full += rem;
+        oi += rem;
+      } else {
+        rows.push([oi, 1, 0, 0, 0, 0, 0, 1, 0]);
+        oi += 1;
+      }
+      run = undefined;
     }
   }
-  return { rows, full };
+  // Rows of outputs (along the last axis) whose group rows are all translations of the previous
+  // row's: one entry with `rows` repeats, offsets stepping by (Δx, Δy, Δβ) per row.
+  const byRow = new Map<number, number[][]>();
+  for (const g of rows) {
+    const k = Math.floor(g[0] / Olast);
+    if (!byRow.has(k)) byRow.set(k, []);
+    byRow.get(k)!.push(g);
+  }
+  const merged: number[][] = [];
+  let open: number[][] | undefined; // the entries the next row may join (full rows of lanes only)
+  for (const [k, list] of [...byRow].sort((a, b) => a[0] - b[0])) {
+    const ok = open && open.length === list.length && list.every((g, i) => {
+      const p = open![i];
+      if (p[1] !== lanes || g.slice(1, 9).some((v, c) => v !== p[c + 1])) return false;
+      const m = p[9]; // rows so far
+      if (g[0] - p[0] !== m * Olast || Math.floor(p[0] / Olast) + m !== k) return false;
+      const dx = T.tapInput[g[0] * W] - T.tapInput[p[0] * W];
+      const dy = T.outputOffset[g[0]] - T.outputOffset[p[0]];
+      const db = T.betaOffset[g[0]] - T.betaOffset[p[0]];
+      if (m > 1 && (dx !== m * p[10] || dy !== m * p[11] || db !== m * p[12])) return false;
+      const r = T.count[p[0]];
+      if (T.count[g[0]] !== r || T.padded[g[0]] !== T.padded[p[0]]) return false;
+      for (let j = 0; j < r; j++) {
+        if (T.tapKappa[g[0] * W + j] !== T.tapKappa[p[0] * W + j] || T.tapInput[g[0] * W + j] - T.tapInput[p[0] * W + j] !== dx) return false;
+      }
+      return true;
+    });
+    if (ok) {
+      list.forEach((g, i) => {
+        const p = open![i];
+        if (p[9] === 1) [p[10], p[11], p[12]] = [T.tapInput[g[0] * W] - T.tapInput[p[0] * W], T.outputOffset[g[0]] - T.outputOffset[p[0]], T.betaOffset[g[0]] - T.betaOffset[p[0]]];
+        p[9]++;
+      });
+    } else {
+      const entries = list.map((g) => [...g, 1, 0, 0, 0, Olast]);
+      merged.push(...entries);
+      open = entries.every((g) => g[1] === lanes) ? entries : undefined;
+    }
+  }
+  return { rows: merged.flat(), full };
 }
 
 function pack(plan: PoolPlan, lanes: number): Packed {
@@ -132,143 +221,259 @@ function pack(plan: PoolPlan, lanes: number): Packed {
   }
   const data = new Int32Array(size);
   parts.forEach((p, i) => data.set(p, at[i]));
-  return { data, at, outputs: T.outputs, W, groups: groups.length / 7 };
+  // windows tile the input: each spatial input offset is a tap of exactly one output
+  const hits = new Uint8Array(plan.inSize.reduce((p, d) => p * d, 1));
+  let tiles = true;
+  for (let o = 0; o < T.outputs && tiles; o++) {
+    for (let j = 0; j < T.count[o]; j++) {
+      if (hits[T.tapFlat[o * W + j]]++) tiles = false;
+    }
+  }
+  tiles &&= hits.every((h) => h === 1);
+  let pairedTiles = tiles && groups.length > 0;
+  for (let g = 0; pairedTiles && g < groups.length; g += GROUP_ROW) {
+    const [oi, n, dX, dY, , , , , skip] = groups.slice(g, g + GROUP_ROW);
+    const r = T.count[oi];
+    if (n !== lanes || dX !== 2 || dY !== 1 || skip !== 0 || r % 2 !== 0) pairedTiles = false;
+    for (let j = 0; pairedTiles && j < r; j += 2) if (T.tapInput[oi * W + j + 1] !== T.tapInput[oi * W + j] + 1) pairedTiles = false;
+  }
+  const noEmpty = T.count.every((c) => c > 0);
+  return { data, at, outputs: T.outputs, W, groups: groups.length / GROUP_ROW, tiles, noEmpty, pairedTiles };
 }
 
-/** One buffer of a call's arena. */
+/** A tensor resident in Wasm linear memory: `length` elements (float32 or int32) at byte `ptr`. */
+export interface WasmTensor {
+  readonly ptr: number;
+  readonly length: number;
+  readonly dtype: 'float32' | 'int32';
+}
+
+const ALIGN = 64;
+/** Bytes reserved for a buffer of `bytes`: 64-aligned, plus 64 B of slack the stride-2 loads may read past its end. */
+const reserve = (bytes: number) => Math.ceil((bytes + 64) / ALIGN) * ALIGN;
+
+/**
+ * First-fit allocator over linear memory from `start`: free blocks sorted by address and
+ * coalesced on free; memory grows (`memory.grow`) only when no free block fits. `top` is the end
+ * of the highest block in use or free.
+ */
+class Arena {
+  private top: number;
+  /** Free blocks [at, size], sorted by `at`, never adjacent (coalesced). */
+  private readonly free: [number, number][] = [];
+  private readonly live = new Map<number, number>();
+
+  constructor(private readonly memory: WebAssembly.Memory, start: number) {
+    this.top = start;
+  }
+
+  /** Start of a block of at least `bytes` (+ slack), or a string saying why there is none. */
+  alloc(bytes: number): number | string {
+    const size = reserve(bytes);
+    for (let i = 0; i < this.free.length; i++) {
+      const [at, have] = this.free[i];
+      if (have < size) continue;
+      if (have === size) this.free.splice(i, 1);
+      else this.free[i] = [at + size, have - size];
+      this.live.set(at, size);
+      return at;
+    }
+    // none fits: the last free block, if it ends at top, is extended
+    const last = this.free[this.free.length - 1];
+    const at = last && last[0] + last[1] === this.top ? last[0] : this.top;
+    const end = at + size;
+    if (end > MAX_BYTES) return `${(end / 2 ** 30).toFixed(2)} GiB of Wasm memory`;
+    const have = this.memory.buffer.byteLength;
+    if (end > have) {
+      try {
+        this.memory.grow(Math.ceil((end - have) / PAGE));
+      } catch (e) {
+        return `a refusal to grow to ${(end / 2 ** 20).toFixed(0)} MiB (${(e as Error).message})`;
+      }
+    }
+    if (at !== this.top) this.free.pop();
+    this.top = end;
+    this.live.set(at, size);
+    return at;
+  }
+
+  release(at: number): void {
+    const size = this.live.get(at);
+    if (size === undefined) return;
+    this.live.delete(at);
+    let i = 0;
+    while (i < this.free.length && this.free[i][0] < at) i++;
+    let block: [number, number] = [at, size];
+    const next = this.free[i];
+    if (next && at + size === next[0]) {
+      block = [at, size + next[1]];
+      this.free.splice(i, 1);
+    }
+    const prev = this.free[i - 1];
+    if (prev && prev[0] + prev[1] === at) {
+      prev[1] += block[1];
+    } else {
+      this.free.splice(i, 0, block);
+    }
+  }
+}
+
+/** Kernel buffers by parameter slot: resident inputs, or outputs to allocate (and pre-fill). */
 interface Slot {
   slot: number;
   bytes: number;
-  /** Copied in before the kernel runs. */
-  input?: TypedArray;
+  /** An input: already resident. */
+  input?: WasmTensor;
   /** Pre-fill of an output (bytes value). */
   fill?: number;
+  /** Whether the kernel writes every element of this output for these tables (no pre-fill). */
+  written?: (T: Packed) => boolean;
 }
 
 export function createBackendFromInstance(instance: WebAssembly.Instance): WasmBackend {
   const ex = instance.exports as unknown as KernelExports;
   const memory = ex.memory;
   const lanes = ex.lanes();
-  const base = (ex.heapBase() + 15) & ~15;
-  const cache = new Map<string, Packed>();
+  const base = (ex.heapBase() + 15) & ~15; // the parameter block; the arena follows it
+  const arena = new Arena(memory, Math.ceil((base + PARAM_BYTES) / ALIGN) * ALIGN);
+  const cache = new Map<string, Packed & { ptr: number }>();
 
-  function tablesFor(plan: PoolPlan): Packed {
+  function unsupported(op: string, what: string): AdaPoolError {
+    return new AdaPoolError('UNSUPPORTED', op, `${op}: the tensors of one call must fit a 32-bit Wasm memory (4 GiB) on backend 'wasm', got ${what} needed`);
+  }
+
+  /** A block of `bytes`, or UNSUPPORTED (after freeing `owned`, the call's blocks so far). */
+  function allocFor(op: string, bytes: number, owned: number[]): number {
+    const at = arena.alloc(bytes);
+    if (typeof at === 'string') {
+      for (const p of owned) arena.release(p);
+      throw unsupported(op, at);
+    }
+    owned.push(at);
+    return at;
+  }
+
+  /** The plan's region table, resident in the arena (cached per geometry, 16 entries). */
+  function tablesFor(plan: PoolPlan, owned: number[]): Packed & { ptr: number } {
     const key = JSON.stringify([plan.axes, plan.C, plan.channelsLast, plan.beta?.strides ?? null]);
     let p = cache.get(key);
     if (p) {
       cache.delete(key); // most recently used goes last
     } else {
-      p = pack(plan, lanes);
-      if (cache.size >= 16) cache.delete(cache.keys().next().value!);
+      const packed = pack(plan, lanes);
+      const ptr = allocFor(plan.op, packed.data.byteLength, owned);
+      owned.pop(); // the cache owns it
+      new Int32Array(memory.buffer, ptr, packed.data.length).set(packed.data);
+      p = { ...packed, ptr };
+      if (cache.size >= 16) {
+        const [oldKey, old] = cache.entries().next().value!;
+        cache.delete(oldKey);
+        arena.release(old.ptr);
+      }
     }
     cache.set(key, p);
     return p;
   }
 
-  function ensure(op: string, end: number): void {
-    if (end > MAX_BYTES) {
-      throw new AdaPoolError('UNSUPPORTED', op, `${op}: the tensors of one call must fit a 32-bit Wasm memory (4 GiB) on backend 'wasm', got ${(end / 2 ** 30).toFixed(2)} GiB needed`);
-    }
-    const have = memory.buffer.byteLength;
-    if (end <= have) return;
-    try {
-      memory.grow(Math.ceil((end - have) / PAGE));
-    } catch (e) {
-      throw new AdaPoolError('UNSUPPORTED', op, `${op}: Wasm memory must grow to ${(end / 2 ** 20).toFixed(0)} MiB for this call, got a refusal from the engine (${(e as Error).message})`);
-    }
-  }
-
   /**
-   * Lays out params, tables and `slots` from `base`, copies inputs, runs `kernel`, and returns a
-   * reader for each slot. Everything is sized (and the 4 GiB limit checked) before any copy.
+   * Allocates the outputs and scratch of a call, fills the parameter block, runs `kernel`.
+   * Returns the output tensors by slot; on any failure frees everything the call allocated.
+   * The 4 GiB check comes first, from the plan's numbers alone.
    */
-  function call(plan: PoolPlan, method: PoolMethod, slots: Slot[], kernel: (p: number) => void): (slot: number) => { ptr: number; bytes: number } {
-    const align = (v: number) => Math.ceil(v / 64) * 64; // 64: room for the 8-float stride-2 loads past a buffer end
-    // Size check first, from the plan's numbers alone (before tables or copies are made).
+  function call(plan: PoolPlan, method: PoolMethod, slots: Slot[], kernel: (p: number) => void): Map<number, WasmTensor> {
     const outputs = plan.outSize.reduce((p, d) => p * d, 1);
     const tableBound = 4 * (outputs * (3 * plan.windowSize + 13) + 64);
-    const need = slots.reduce((sum, s) => sum + align(s.bytes + 64), base + PARAM_BYTES + align(tableBound + 64) + align(256 * Math.max(plan.windowSize, 1) + 64));
-    ensure(plan.op, need);
-    const T = tablesFor(plan);
-    let end = base + PARAM_BYTES;
-    const tablePtr = end;
-    end = align(end + T.data.byteLength + 64);
-    const where = new Map<number, { ptr: number; bytes: number }>();
+    // per tap: 8 float32 rows (16 B) and 3 float64 rows (32 B); per lane-group row (at most one
+    // per output): its tap entries (8 B a tap) and a 32 B record
+    const scratchFor = (W: number, rows: number) => 256 * Math.max(W, 1) + rows * (8 * Math.max(W, 1) + 32);
+    const scratchBound = scratchFor(plan.windowSize, outputs);
+    const need = slots.reduce((sum, s) => sum + reserve(s.bytes), base + PARAM_BYTES + reserve(tableBound) + reserve(scratchBound));
+    if (need > MAX_BYTES) throw unsupported(plan.op, `${(need / 2 ** 30).toFixed(2)} GiB`);
+    const owned: number[] = [];
+    const T = tablesFor(plan, owned);
+    const where = new Map<number, WasmTensor>();
     for (const s of slots) {
-      where.set(s.slot, { ptr: end, bytes: s.bytes });
-      end = align(end + s.bytes + 64);
+      if (s.input) where.set(s.slot, s.input);
+      else where.set(s.slot, { ptr: allocFor(plan.op, s.bytes, owned), length: s.bytes / 4, dtype: s.slot === S.INDICES ? 'int32' : 'float32' });
     }
-    const scratch = end;
-    end = align(end + 256 * Math.max(T.W, 1) + 64); // per tap: 8 float32 rows (16 B) and 3 float64 rows (32 B)
-    ensure(plan.op, end); // within `need`
-    const buf = memory.buffer;
-    const u8 = new Uint8Array(buf);
-    u8.set(new Uint8Array(T.data.buffer, T.data.byteOffset, T.data.byteLength), tablePtr);
-    for (const s of slots) {
-      const { ptr, bytes } = where.get(s.slot)!;
-      if (s.input) u8.set(new Uint8Array(s.input.buffer, s.input.byteOffset, bytes), ptr);
-      else u8.fill(s.fill ?? 0, ptr, ptr + bytes);
+    const scratch = allocFor(plan.op, scratchFor(T.W, T.groups), owned);
+    try {
+      const buf = memory.buffer; // views only after the last allocation (grow detaches them)
+      const u8 = new Uint8Array(buf);
+      for (const s of slots) {
+        if (s.input || s.written?.(T)) continue;
+        const { ptr } = where.get(s.slot)!;
+        u8.fill(s.fill ?? 0, ptr, ptr + s.bytes);
+      }
+      const P = new Int32Array(buf, base, PARAM_BYTES / 4);
+      P.fill(0);
+      const xs = plan.inputStrides;
+      const ys = plan.outputStrides;
+      const ms = plan.maskStrides;
+      const bs = plan.beta?.strides;
+      P[S.METHOD] = METHOD_CODE[method];
+      P[S.OUTPUTS] = T.outputs;
+      P[S.W] = T.W;
+      P[S.N] = plan.N;
+      P[S.C] = plan.C;
+      P[S.RETURN_MASK] = plan.returnMask ? 1 : 0;
+      P[S.COUNT_INCLUDE_PAD] = plan.countIncludePad ? 1 : 0;
+      P[S.GROUPS] = T.groups;
+      P[S.TILES] = T.tiles ? 1 : 0;
+      new Float64Array(buf, base, PARAM_BYTES / 8)[S.IDW_EPS / 2] = plan.idwEps; // f64 in slots 8, 9
+      [P[S.XS_N], P[S.XS_C], P[S.YS_N], P[S.YS_C], P[S.MS_N], P[S.MS_C]] = [xs.n, xs.c, ys.n, ys.c, ms.n, ms.c];
+      [P[S.BS_N], P[S.BS_C]] = [bs?.n ?? 0, bs?.c ?? 0];
+      TABLES.forEach((_, i) => (P[TABLE_SLOT[i]] = T.ptr + 4 * T.at[i]));
+      for (const [slot, { ptr }] of where) P[slot] = ptr;
+      P[S.SCRATCH] = scratch;
+      kernel(base);
+    } catch (e) {
+      for (const p of owned) arena.release(p);
+      throw e;
     }
-    const P = new Int32Array(buf, base, PARAM_BYTES / 4);
-    P.fill(0);
-    const xs = plan.inputStrides;
-    const ys = plan.outputStrides;
-    const ms = plan.maskStrides;
-    const bs = plan.beta?.strides;
-    P[S.METHOD] = METHOD_CODE[method];
-    P[S.OUTPUTS] = T.outputs;
-    P[S.W] = T.W;
-    P[S.N] = plan.N;
-    P[S.C] = plan.C;
-    P[S.RETURN_MASK] = plan.returnMask ? 1 : 0;
-    P[S.COUNT_INCLUDE_PAD] = plan.countIncludePad ? 1 : 0;
-    P[S.GROUPS] = T.groups;
-    new Float64Array(buf, base, PARAM_BYTES / 8)[S.IDW_EPS / 2] = plan.idwEps; // f64 in slots 8, 9
-    [P[S.XS_N], P[S.XS_C], P[S.YS_N], P[S.YS_C], P[S.MS_N], P[S.MS_C]] = [xs.n, xs.c, ys.n, ys.c, ms.n, ms.c];
-    [P[S.BS_N], P[S.BS_C]] = [bs?.n ?? 0, bs?.c ?? 0];
-    TABLES.forEach((_, i) => (P[TABLE_SLOT[i]] = tablePtr + 4 * T.at[i]));
-    for (const [slot, { ptr }] of where) P[slot] = ptr;
-    P[S.SCRATCH] = scratch;
-    kernel(base);
-    return (slot) => where.get(slot)!;
+    arena.release(scratch);
+    return where;
   }
 
-  const f32Out = (at: { ptr: number; bytes: number }) => new Float32Array(memory.buffer, at.ptr, at.bytes / 4).slice();
   const f32 = (n: number) => 4 * n;
+  const input = (slot: number, h: WasmTensor): Slot => ({ slot, bytes: 4 * h.length, input: h });
+  /** The float64 dβ accumulator of a gradient call as a new float32 tensor (the accumulator freed). */
+  function dbetaOut(acc: WasmTensor, n: number): WasmTensor {
+    const owned: number[] = [acc.ptr];
+    const ptr = allocFor('adaPoolGrad', 4 * n, owned);
+    const src = new Float64Array(memory.buffer, acc.ptr, n);
+    new Float32Array(memory.buffer, ptr, n).set(src);
+    arena.release(acc.ptr);
+    return { ptr, length: n, dtype: 'float32' };
+  }
 
-  const kernels: Partial<Kernels<TypedArray>> = {};
+  const kernels: Partial<Kernels<WasmTensor>> = {};
   for (const method of METHODS) {
     kernels[`${method}Pool`] = (plan, x, beta) => {
       const withIdx = plan.returnMask && method === 'max';
-      const slots: Slot[] = [
-        { slot: S.X, bytes: f32(plan.inputElements), input: x },
-        { slot: S.Y, bytes: f32(plan.outputElements) },
-      ];
-      if (beta) slots.push({ slot: S.BETA, bytes: f32(beta.length), input: beta });
+      const slots: Slot[] = [{ slot: S.X, bytes: f32(plan.inputElements), input: x }, { slot: S.Y, bytes: f32(plan.outputElements), written: (T) => T.noEmpty }];
+      if (beta) slots.push(input(S.BETA, beta));
       if (plan.returnMask) slots.push({ slot: S.MASK, bytes: f32(plan.maskElements) });
       if (withIdx) slots.push({ slot: S.INDICES, bytes: f32(plan.outputElements), fill: 0xff }); // −1
       const at = call(plan, method, slots, ex.poolForward);
-      return {
-        output: f32Out(at(S.Y)),
-        mask: plan.returnMask ? f32Out(at(S.MASK)) : undefined,
-        indices: withIdx ? new Int32Array(memory.buffer, at(S.INDICES).ptr, plan.outputElements).slice() : undefined,
-      };
+      return { output: at.get(S.Y)!, mask: at.get(S.MASK), indices: at.get(S.INDICES) };
     };
     kernels[`${method}PoolGrad`] = (plan, x, dy, beta) => {
       const slots: Slot[] = [
         { slot: S.X, bytes: f32(plan.inputElements), input: x },
         { slot: S.DY, bytes: f32(plan.outputElements), input: dy },
-        { slot: S.DX, bytes: f32(plan.inputElements) },
+        { slot: S.DX, bytes: f32(plan.inputElements), written: (T) => T.pairedTiles && !plan.returnMask && (method === 'avg' || method === 'max' || method === 'em') },
       ];
-      if (beta) {
-        slots.push({ slot: S.BETA, bytes: f32(beta.length), input: beta });
-        slots.push({ slot: S.DBETA, bytes: 8 * beta.length });
-      }
+      if (beta) slots.push(input(S.BETA, beta), { slot: S.DBETA, bytes: 8 * beta.length });
       const at = call(plan, method, slots, ex.poolBackward);
-      const dx = f32Out(at(S.DX));
+      const dx = at.get(S.DX)!;
       if (!beta) return { dx };
-      const d = at(S.DBETA);
-      return { dx, dbeta: Float32Array.from(new Float64Array(memory.buffer, d.ptr, beta.length)) };
+      try {
+        return { dx, dbeta: dbetaOut(at.get(S.DBETA)!, beta.length) };
+      } catch (e) {
+        arena.release(dx.ptr);
+        throw e;
+      }
     };
   }
   kernels.adaUnpool = (plan, v, mask) => {
@@ -277,7 +482,7 @@ export function createBackendFromInstance(instance: WebAssembly.Instance): WasmB
       { slot: S.MASK, bytes: f32(plan.maskElements), input: mask },
       { slot: S.X, bytes: f32(plan.inputElements) },
     ], ex.unpool);
-    return f32Out(at(S.X));
+    return at.get(S.X)!;
   };
   kernels.adaUnpoolGrad = (plan, v, mask, dU) => {
     const at = call(plan, 'avg', [
@@ -287,18 +492,27 @@ export function createBackendFromInstance(instance: WebAssembly.Instance): WasmB
       { slot: S.DY, bytes: f32(plan.outputElements) },
       { slot: S.DBETA, bytes: f32(plan.maskElements) },
     ], ex.unpoolGrad);
-    return { dv: f32Out(at(S.DY)), dmask: f32Out(at(S.DBETA)) };
+    return { dv: at.get(S.DY)!, dmask: at.get(S.DBETA)! };
   };
+
+  const readSync = (h: WasmTensor): TypedArray =>
+    h.dtype === 'int32' ? new Int32Array(memory.buffer, h.ptr, h.length).slice() : new Float32Array(memory.buffer, h.ptr, h.length).slice();
 
   return {
     name: 'wasm',
     simd: lanes > 1,
     exports: ex,
     memoryBytes: () => memory.buffer.byteLength,
-    upload: (data) => data,
-    read: (h) => h.slice(),
-    readSync: (h) => h.slice(),
-    dispose: () => {},
+    upload: (data) => {
+      const dtype = data instanceof Int32Array ? 'int32' : 'float32';
+      const ptr = arena.alloc(data.byteLength);
+      if (typeof ptr === 'string') throw new AdaPoolError('UNSUPPORTED', 'wasm', `wasm: a tensor must fit a 32-bit Wasm memory (4 GiB) next to the live ones, got ${ptr} needed`);
+      new Uint8Array(memory.buffer, ptr, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      return { ptr, length: data.length, dtype };
+    },
+    read: readSync,
+    readSync,
+    dispose: (h) => arena.release(h.ptr),
     kernels,
     auto: { priority: 10, minWork: 0 },
   };

@@ -7,7 +7,7 @@ import simdBytes from '../wasm-build/simd.wasm';
 import scalarBytes from '../wasm-build/scalar.wasm';
 import { checkOptions, chooseBuild, instantiate, type WasmBackend, type WasmBackendOptions } from './backend.js';
 
-export type { KernelExports, WasmBackend, WasmBackendOptions } from './backend.js';
+export type { KernelExports, WasmBackend, WasmBackendOptions, WasmTensor } from './backend.js';
 export { chooseBuild } from './backend.js';
 
 /** Creates the `wasm` backend; register it with `registerBackend(await createWasmBackend())`. */

@@ -12,14 +12,17 @@ const EXP_MAX_REL = 1.2e-7;
 const MIN_NORMAL = 2 ** -126;
 const MIN_SUBNORMAL = 2 ** -149;
 
-function runExp(b: WasmBackend, xs: Float32Array): Float32Array {
+/** Max relative error of the lean e^t (t ≤ 0; degree-5 polynomial) the kernels' weights use. */
+const EXPNEG_MAX_REL = 3.5e-7;
+
+function runExp(b: WasmBackend, xs: Float32Array, fn: 'expInPlace' | 'expNegInPlace' | 'expUnit32InPlace' = 'expInPlace'): Float32Array {
   const ex = b.exports;
   const ptr = (ex.heapBase() + 15) & ~15;
   const need = ptr + xs.byteLength;
   const mem = ex.memory;
   if (mem.buffer.byteLength < need) mem.grow(Math.ceil((need - mem.buffer.byteLength) / 65536));
   new Float32Array(mem.buffer, ptr, xs.length).set(xs);
-  ex.expInPlace(ptr, xs.length);
+  ex[fn](ptr, xs.length);
   return new Float32Array(mem.buffer, ptr, xs.length).slice();
 }
 
@@ -101,6 +104,55 @@ for (const simd of [true, false]) {
       expect(out[8]).toBe(Infinity);
       const { maxRel } = check(samples(0, 88.72, 100_001));
       expect(maxRel).toBeLessThanOrEqual(EXP_MAX_REL);
+    });
+
+    describe("the lean e^t (t ≤ 0) of the kernels' weights", () => {
+      const rel = (xs: Float32Array) => {
+        const got = runExp(b, xs, 'expNegInPlace');
+        let m = 0;
+        let at = NaN;
+        xs.forEach((x, i) => {
+          const ref = Math.exp(x);
+          const e = Math.abs(got[i] - ref) / ref;
+          if (e > m) [m, at] = [e, x];
+        });
+        return { m, at };
+      };
+      it(`max relative error ≤ ${EXPNEG_MAX_REL} on [−87.33, 0], on [−1, 0] exhaustively below −0.5, and on random negative floats`, () => {
+        const { m, at } = rel(samples(-87.33, 0, 400_001));
+        console.log(`expNeg (${simd ? 'simd' : 'scalar'}): max relative error ${m.toExponential(3)} at t = ${at} over [−87.33, 0]`);
+        expect(m).toBeLessThanOrEqual(EXPNEG_MAX_REL);
+        const all = new Float32Array(1 << 23);
+        const u = new Uint32Array(all.buffer);
+        for (let i = 0; i < u.length; i++) u[i] = 0xbf000000 + i; // every float32 in [−1, −0.5)
+        expect(rel(all).m).toBeLessThanOrEqual(EXPNEG_MAX_REL);
+        expect(rel(samples(-1e-3, 0, 10_001)).m).toBeLessThanOrEqual(EXPNEG_MAX_REL);
+      });
+      it('exp(0) = exp(−0) = 1; below −87.33 it holds e^−87.33 ≈ 1.2e-38 (−∞ included); NaN → NaN', () => {
+        const out = runExp(b, Float32Array.from([0, -0, -88, -1e4, -Infinity, NaN]), 'expNegInPlace');
+        expect(out[0]).toBe(1);
+        expect(out[1]).toBe(1);
+        for (const v of out.slice(2, 5)) {
+          expect(v).toBeGreaterThan(0);
+          expect(v).toBeLessThan(1.3e-38);
+        }
+        expect(out[5]).toBeNaN();
+      });
+    });
+
+    it("float32 e^t on edscw's [−1, 0] (degree-6 polynomial): relative error ≤ 3e-7, exhaustively on [−1, −0.5), NaN → NaN", () => {
+      const rel = (xs: Float32Array) => {
+        const got = runExp(b, xs, 'expUnit32InPlace');
+        return xs.reduce((m, x, i) => Math.max(m, Math.abs(got[i] - Math.exp(x)) / Math.exp(x)), 0);
+      };
+      const m = rel(samples(-1, 0, 200_001));
+      console.log(`expUnit (${simd ? 'simd' : 'scalar'}): max relative error ${m.toExponential(3)} over [−1, 0]`);
+      expect(m).toBeLessThanOrEqual(3e-7);
+      const all = new Float32Array(1 << 23);
+      const u = new Uint32Array(all.buffer);
+      for (let i = 0; i < u.length; i++) u[i] = 0xbf000000 + i;
+      expect(rel(all)).toBeLessThanOrEqual(3e-7);
+      expect(runExp(b, Float32Array.from([NaN]), 'expUnit32InPlace')[0]).toBeNaN();
     });
 
     function runWide(fn: 'expWideInPlace' | 'expUnitInPlace', xs: Float64Array): Float64Array {

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// Kernel tuning aid (not the benchmark suite): min ms of N runs of each op on a resident
+// 'wasm' tensor (op call + read + dispose, as benches/ times it). SHAPE=1,64,112,112 K=2 N=31.
+import * as ap from '@adapool/core';
+import { createWasmBackend } from '../dist/index.js';
+
+const shape = (process.env.SHAPE ?? '1,64,112,112').split(',').map(Number);
+const k = Number(process.env.K ?? 2);
+const N = Number(process.env.N ?? 31);
+const ops = (process.env.OPS ?? 'softPool,adaPool,maxPool,avgPool').split(',');
+const { readFileSync } = await import('node:fs');
+ap.registerBackend(await createWasmBackend(process.env.WASM ? { module: readFileSync(process.env.WASM) } : { simd: process.env.SCALAR !== '1' }));
+const size = shape.reduce((a, b) => a * b);
+const x = ap.avgPool(ap.tensor(Float32Array.from({ length: size }, () => Math.random() * 4 - 2), shape), { kernelSize: 1, backend: 'wasm' });
+const beta = ap.avgPool(ap.tensor(Float32Array.from({ length: shape[1] }, () => 0.2 + 0.6 * Math.random()), [shape[1], 1, 1]), { kernelSize: 1, backend: 'wasm' });
+const opts = { kernelSize: k, stride: 2, backend: 'wasm' };
+const y0 = ap.avgPool(x, opts);
+const dy = ap.avgPool(ap.tensor(Float32Array.from({ length: y0.size }, () => Math.random()), y0.shape), { kernelSize: 1, backend: 'wasm' });
+const F = {
+  softPool: [() => ap.softPool(x, opts), () => ap.softPoolGrad(x, dy, opts)],
+  adaPool: [() => ap.adaPool(x, beta, opts), () => ap.adaPoolGrad(x, beta, dy, opts)],
+  maxPool: [() => ap.maxPool(x, opts), () => ap.maxPoolGrad(x, dy, opts)],
+  avgPool: [() => ap.avgPool(x, opts), () => ap.avgPoolGrad(x, dy, opts)],
+  edscwPool: [() => ap.edscwPool(x, opts), () => ap.edscwPoolGrad(x, dy, opts)],
+  idwPool: [() => ap.idwPool(x, opts), () => ap.idwPoolGrad(x, dy, opts)],
+};
+const time = (f) => {
+  let best = Infinity;
+  for (let i = 0; i < N + 3; i++) {
+    const s = performance.now();
+    const r = f();
+    const parts = r.dx ? [r.dx, r.dbeta].filter(Boolean) : [r];
+    for (const t of parts) t.readSync();
+    const e = performance.now() - s;
+    for (const t of parts) t.dispose();
+    if (i >= 3) best = Math.min(best, e);
+  }
+  return best.toFixed(3);
+};
+for (const op of ops) console.log(`${op} k${k}s2 [${shape}]: fwd ${time(F[op][0])} bwd ${time(F[op][1])} ms (min of ${N})`);
