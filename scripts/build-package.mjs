@@ -22,7 +22,7 @@ await build({
   platform: 'neutral',
   target: 'es2022',
   sourcemap: true,
-  external: [...external, ...external.map((e) => `${e}/*`)],
+  external: [...external, ...external.map((e) => `${e}/*`), 'node:*'],
   logLevel: 'warning',
   ...(pkg.adapool?.esbuild ?? {}),
 });

@@ -10,32 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REQUIRE_ALL, itWhenAvailable } from '@adapool/testkit/vitest';
+import { CHROMIUM_HEADLESS_FLAGS, CHROMIUM_PATH, CHROMIUM_WEBGPU_FLAGS, missingChromium } from '@adapool/testkit/chromium';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect } from 'vitest';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--use-webgpu-adapter=swiftshader',
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu-sandbox',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const CHROMIUM = CHROMIUM_PATH;
+const FLAGS = [...CHROMIUM_WEBGPU_FLAGS, ...CHROMIUM_HEADLESS_FLAGS];
 const app = fileURLToPath(new URL('..', import.meta.url));
 const OPS = ['avg', 'max', 'em', 'edscw', 'idw', 'ada', 'unpool'];
 
 async function missing(): Promise<string | undefined> {
-  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing (apt-get install -y chromium)`;
-  try {
-    await import('playwright-core');
-  } catch (e) {
-    return `playwright-core cannot be loaded: ${(e as Error).message}`;
-  }
+  const why = await missingChromium();
+  if (why) return why;
   if (!existsSync(join(app, 'dist/web/index.html'))) return 'apps/playground is not built (npm run build)';
   return undefined;
 }
@@ -247,7 +233,7 @@ describe('apps/playground in headless Chromium', async () => {
     async () => {
       const url = await serve();
       const { chromium } = await import('playwright-core');
-      const noGpu = FLAGS.filter((f) => !/webgpu|Vulkan/i.test(f)).concat('--disable-gpu');
+      const noGpu = [...CHROMIUM_HEADLESS_FLAGS, '--disable-gpu'];
       const browser = await chromium.launch({ executablePath: CHROMIUM, args: noGpu, headless: true });
       try {
         const page = await browser.newPage();

@@ -11,30 +11,16 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { parityCases } from '@adapool/testkit';
 import { itWhenAvailable } from '@adapool/testkit/vitest';
+import { CHROMIUM_HEADLESS_FLAGS, CHROMIUM_PATH, CHROMIUM_WEBGPU_FLAGS, missingChromium } from '@adapool/testkit/chromium';
 import { afterAll, describe, expect } from 'vitest';
 
-const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_FLAGS = [
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--use-webgpu-adapter=swiftshader',
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu-sandbox',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const CHROMIUM = CHROMIUM_PATH;
+const CHROMIUM_FLAGS = [...CHROMIUM_WEBGPU_FLAGS, ...CHROMIUM_HEADLESS_FLAGS];
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 
 async function missing(): Promise<string | undefined> {
-  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing (apt-get install -y chromium)`;
-  try {
-    await import('playwright-core');
-  } catch (e) {
-    return `playwright-core cannot be loaded: ${(e as Error).message}`;
-  }
+  const why = await missingChromium();
+  if (why) return why;
   if (!existsSync(`${repo}packages/webgpu/dist/index.js`)) return 'packages/webgpu is not built (npm run build)';
   return undefined;
 }
