@@ -18,7 +18,7 @@
 import {
   Vec, Mask, LANES, VBYTES, setLaneCount,
   splat, add, sub, mul, div, max, min, pmax, pmin, abs, sqrt, gt, lt, ge, le, eq, ne, and, or, select, ones, lane, anyTrue,
-  sload, sstore, gather, scatter, accumulate, dropLanes, countHits, multiHit, exp, expNeg, expUnit, evens, odds, spreadLo, spreadHi, interleaveLo, interleaveHi, not,
+  sload, sstore, gather, scatter, accumulate, dropLanes, countHits, multiHit, exp, expNeg, expUnit, evens, odds, spreadLo, spreadHi, interleaveLo, interleaveHi, not, shiftIn, sloadSplat,
   Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wmin, wpmax, wpmin, wabs, wsqrt, weq, wsgn, wselect,
   wload, wstore, wexp, wexpUnit, wfirst, PAIRS, gatherPair, accumulatePair,
 } from './vec';
@@ -757,6 +757,58 @@ function mixedRun(isMax: bool, reps: i32, nE: i32, step: i32, yp0: usize, P: Vec
   }
 }
 
+/**
+ * avg or max of a run whose entries are triples (see tapEntries: windows of width 3 along the
+ * last axis at stride 2). Each line of taps is read as the 8 floats at its offset (A, B: the
+ * pairs, interleaved) and the float after them (C): the single taps of the 4 outputs are the
+ * even taps one output further (shiftIn), so overlapping windows share their loads. max reduces
+ * with pmax and sums the loaded values (F) to spot a NaN (or ∞ − ∞): such a group is redone with
+ * the NaN-propagating max.
+ */
+function tripleRun(isMax: bool, reps: i32, nE: i32, step: i32, yp0: usize, P: Vec): void {
+  for (let rr = 0; rr < runRows; rr++) {
+  const xr = bx + rr * runDxr;
+  const yp = yp0 + (<usize>(rr * runDyr) << 2);
+  for (let k = 0; k < reps; k++) {
+    const xb = pX + (<usize>(xr + k * step) << 2);
+    let p = xb + (<usize>load<i32>(SE) << 2);
+    let A = sload(p);
+    let B = sload(p + VBYTES);
+    let C = sloadSplat(p + 2 * VBYTES);
+    let F = add(add(A, B), C);
+    for (let e = 2; e < nE; e += 2) {
+      p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+      const a = sload(p);
+      const b = sload(p + VBYTES);
+      const c = sloadSplat(p + 2 * VBYTES);
+      if (isMax) {
+        A = pmax(A, a); B = pmax(B, b); C = pmax(C, c);
+        F = add(F, add(add(a, b), c));
+      } else {
+        A = add(A, a); B = add(B, b); C = add(C, c);
+      }
+    }
+    const ev = evens(A, B);
+    let y: Vec;
+    if (isMax) {
+      y = pmax(pmax(ev, odds(A, B)), shiftIn(ev, C));
+      if (anyTrue(ne(F, F))) {
+        for (let e = 0; e < nE; e += 2) {
+          p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+          const a = sload(p);
+          const b = sload(p + VBYTES);
+          const ea = evens(a, b);
+          y = max(max(max(y, ea), odds(a, b)), shiftIn(ea, sloadSplat(p + 2 * VBYTES)));
+        }
+      }
+    } else {
+      y = div(add(add(ev, odds(A, B)), shiftIn(ev, C)), P);
+    }
+    sstore(yp + (<usize>k * VBYTES), y);
+  }
+  }
+}
+
 /** Set by fusedDsc when its float32 result may miss the tolerance (the caller redoes the group). */
 let fusedRedo = false;
 
@@ -827,6 +879,8 @@ function fusedDsc(ada: bool, r: i32, b: Vec): Vec {
 /** Entry count of the last tapEntries call; whether all its entries were pairs. */
 let nEntries = 0;
 let entriesPaired = false;
+/** Whether the last tapEntries call's entries come as triples: a pair at off, then a single at off + 2. */
+let entriesTriple = false;
 
 /** The taps of group oi as entries (offset, 1 if taps off and off + 1 of stride-2 lanes pair up) in SE. */
 function tapEntries(oi: i32, r: i32): void {
@@ -844,6 +898,12 @@ function tapEntries(oi: i32, r: i32): void {
   }
   nEntries = nE;
   entriesPaired = allPairs;
+  let triple = pairs && (nE & 1) == 0;
+  for (let e = 0; triple && e < nE; e += 2) {
+    const q = SE + (<usize>e << 3);
+    triple = load<i32>(q, 4) == 1 && load<i32>(q, 12) == 0 && load<i32>(q, 8) == load<i32>(q) + 2;
+  }
+  entriesTriple = triple;
 }
 
 // A run's plane-independent facts, prepared once per table row (prepareRun) for every plane.
@@ -876,6 +936,10 @@ function denseRun(method: i32, oi: i32, reps: i32): void {
   const P = splat(runP);
   if (allPairs && method <= 2) {
     pairedRun(method, reps, nE, step, yp, P);
+    return;
+  }
+  if (entriesTriple && method <= 1) {
+    tripleRun(method == 1, reps, nE, step, yp, P);
     return;
   }
   if (method <= 1) {
@@ -1225,6 +1289,7 @@ function run(job: i32): void {
     store<i32>(rec, fast);
     store<i32>(rec, runR, 4); store<i32>(rec, runYOff, 8); store<i32>(rec, runBOff, 12);
     store<f32>(rec, runP, 16); store<i32>(rec, nEntries, 20); store<i32>(rec, entriesPaired ? 1 : 0, 24);
+    store<i32>(rec, entriesTriple ? 1 : 0, 28);
   }
   for (let b = 0; b < N; b++) {
     for (let c = 0; c < C; c++) {
@@ -1250,6 +1315,7 @@ function run(job: i32): void {
           SE = entries + <usize>g * <usize>taps * 8;
           runR = load<i32>(rec, 4); runYOff = load<i32>(rec, 8); runBOff = load<i32>(rec, 12);
           runP = load<f32>(rec, 16); nEntries = load<i32>(rec, 20); entriesPaired = load<i32>(rec, 24) != 0;
+          entriesTriple = load<i32>(rec, 28) != 0;
           bx = x0; by = y0; bb = b0; bm = m0; fShift = 0;
           runRows = rows; runDxr = dxr; runDyr = dyr; runDbr = dbr;
           if (fast == 1) denseRun(method, oi, reps);

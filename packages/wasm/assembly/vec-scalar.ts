@@ -132,6 +132,10 @@ export const PAIRS: bool = false;
 @inline export function spreadLo(v: Vec): Vec { return v; }
 // @ts-ignore: decorator
 @inline export function spreadHi(v: Vec): Vec { return v; }
+// @ts-ignore: decorator
+@inline export function shiftIn(e: Vec, c: Vec): Vec { return c; }
+// @ts-ignore: decorator
+@inline export function sloadSplat(p: usize): Vec { return load<f32>(p); }
 
 // @ts-ignore: decorator
 @inline export function interleaveLo(a: Vec, b: Vec): Vec { return a; }

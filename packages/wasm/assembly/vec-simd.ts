@@ -225,6 +225,13 @@ export const PAIRS: bool = true;
 // @ts-ignore: decorator
 @inline export function spreadHi(v: Vec): Vec { return v128.shuffle<f32>(v, v, 2, 2, 3, 3); }
 
+/** Lanes 1, 2, 3 of e, then lane 0 of c: the taps two further along (width-3 windows at stride 2). */
+// @ts-ignore: decorator
+@inline export function shiftIn(e: Vec, c: Vec): Vec { return v128.shuffle<f32>(e, c, 1, 2, 3, 4); }
+/** The float at p in every lane. */
+// @ts-ignore: decorator
+@inline export function sloadSplat(p: usize): Vec { return v128.load32_splat(p); }
+
 /** Lanes a0 b0 a1 b1 (even taps a, odd taps b back to memory order, outputs 0, 1). */
 // @ts-ignore: decorator
 @inline export function interleaveLo(a: Vec, b: Vec): Vec { return v128.shuffle<f32>(a, b, 0, 4, 1, 5); }
