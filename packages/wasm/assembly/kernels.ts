@@ -18,7 +18,7 @@
 import {
   Vec, Mask, LANES, VBYTES, setLaneCount,
   splat, add, sub, mul, div, max, min, pmax, pmin, abs, sqrt, gt, lt, ge, le, eq, ne, and, or, select, ones, lane, anyTrue,
-  sload, sstore, gather, scatter, accumulate, dropLanes, countHits, multiHit, exp, expNeg, expUnit, evens, odds, spreadLo, spreadHi, interleaveLo, interleaveHi, not, shiftIn, sloadSplat,
+  sload, sstore, gather, scatter, accumulate, dropLanes, countHits, multiHit, exp, expNeg, expUnit, evens, odds, spreadLo, spreadHi, interleaveLo, interleaveHi, not, shiftIn, shiftBack, sloadSplat,
   Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wmin, wpmax, wpmin, wabs, wsqrt, weq, wsgn, wselect,
   wload, wstore, wexp, wexpUnit, wfirst, PAIRS, gatherPair, accumulatePair,
 } from './vec';
@@ -1201,6 +1201,92 @@ function mixedRunGrad(isMax: bool, reps: i32): void {
   }
 }
 
+/**
+ * Input gradient of a run of triples (see tripleRun) for avg and max. Per line of taps, the even
+ * positions off + 2l get output l's even tap and output l − 1's single tap, the odd ones output
+ * l's odd tap: two read-modify-writes of 4 floats, plus one float at off + 8 (output 3's single).
+ * max: the first tap (table order: even, odd, single per line) attaining y, or the first NaN.
+ */
+function tripleRunGrad(isMax: bool, reps: i32): void {
+  const nE = nEntries;
+  const step = nLanes * sx;
+  const gp = pDy + (<usize>(by + runYOff) << 2);
+  const P = splat(runP);
+  const zero = splat(0);
+  for (let rr = 0; rr < runRows; rr++) {
+  const xr = bx + rr * runDxr;
+  const gpr = gp + (<usize>(rr * runDyr) << 2);
+  for (let k = 0; k < reps; k++) {
+    const base = xr + k * step;
+    const xb = pX + (<usize>base << 2);
+    const db = pDx + (<usize>base << 2);
+    const g = dropLanes(sload(gpr + (<usize>k * VBYTES)), skipLanes);
+    if (!isMax) {
+      const d = div(g, P);
+      const vE = add(d, shiftBack(zero, d));
+      const lo = interleaveLo(vE, d);
+      const hi = interleaveHi(vE, d);
+      const d3 = lane(d, 3);
+      for (let e = 0; e < nE; e += 2) {
+        const q = db + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+        sstore(q, add(sload(q), lo));
+        sstore(q + VBYTES, add(sload(q + VBYTES), hi));
+        store<f32>(q + 2 * VBYTES, load<f32>(q + 2 * VBYTES) + d3);
+      }
+      continue;
+    }
+    // y as tripleRun computes it (pmax; a NaN or ∞ − ∞ in the sum F: NaN-propagating max)
+    let p = xb + (<usize>load<i32>(SE) << 2);
+    let A = sload(p);
+    let B = sload(p + VBYTES);
+    let C = sloadSplat(p + 2 * VBYTES);
+    let F = add(add(A, B), C);
+    for (let e = 2; e < nE; e += 2) {
+      p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+      const a = sload(p);
+      const b = sload(p + VBYTES);
+      const c = sloadSplat(p + 2 * VBYTES);
+      A = pmax(A, a); B = pmax(B, b); C = pmax(C, c);
+      F = add(F, add(add(a, b), c));
+    }
+    const ev = evens(A, B);
+    let y = pmax(pmax(ev, odds(A, B)), shiftIn(ev, C));
+    if (anyTrue(ne(F, F))) {
+      for (let e = 0; e < nE; e += 2) {
+        p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+        const a = sload(p);
+        const b = sload(p + VBYTES);
+        const ea = evens(a, b);
+        y = max(max(max(y, ea), odds(a, b)), shiftIn(ea, sloadSplat(p + 2 * VBYTES)));
+      }
+    }
+    let taken = lt(zero, zero);
+    for (let e = 0; e < nE; e += 2) {
+      const off = <usize>load<i32>(SE + (<usize>e << 3)) << 2;
+      p = xb + off;
+      const a = sload(p);
+      const b = sload(p + VBYTES);
+      const ea = evens(a, b);
+      const s = shiftIn(ea, sloadSplat(p + 2 * VBYTES));
+      const hitE = and(or(eq(ea, y), ne(ea, ea)), not(taken));
+      taken = or(taken, hitE);
+      const od = odds(a, b);
+      const hitO = and(or(eq(od, y), ne(od, od)), not(taken));
+      taken = or(taken, hitO);
+      const hitS = and(or(eq(s, y), ne(s, s)), not(taken));
+      taken = or(taken, hitS);
+      const vS = select(g, zero, hitS);
+      const vE = add(select(g, zero, hitE), shiftBack(zero, vS));
+      const vO = select(g, zero, hitO);
+      const q = db + off;
+      sstore(q, add(sload(q), interleaveLo(vE, vO)));
+      sstore(q + VBYTES, add(sload(q + VBYTES), interleaveHi(vE, vO)));
+      store<f32>(q + 2 * VBYTES, load<f32>(q + 2 * VBYTES) + lane(vS, 3));
+    }
+  }
+  }
+}
+
 // @ts-ignore: decorator
 @inline function imin(a: i32, b: i32): i32 { return a < b ? a : b; }
 
@@ -1284,6 +1370,7 @@ function run(job: i32): void {
       if (!prepareRun(oi)) fast = 3;
       else if (dense) fast = 1;
       else if (entriesPaired) fast = 2;
+      else if (method <= 1 && entriesTriple) fast = 5;
       else if (method <= 1 && sx == 2) fast = 4;
     }
     store<i32>(rec, fast);
@@ -1320,6 +1407,7 @@ function run(job: i32): void {
           runRows = rows; runDxr = dxr; runDyr = dyr; runDbr = dbr;
           if (fast == 1) denseRun(method, oi, reps);
           else if (fast == 2) pairedRunGrad(method, reps);
+          else if (fast == 5) tripleRunGrad(method == 1, reps);
           else mixedRunGrad(method == 1, reps);
           continue;
         }

@@ -135,6 +135,8 @@ export const PAIRS: bool = false;
 // @ts-ignore: decorator
 @inline export function shiftIn(e: Vec, c: Vec): Vec { return c; }
 // @ts-ignore: decorator
+@inline export function shiftBack(p: Vec, v: Vec): Vec { return p; }
+// @ts-ignore: decorator
 @inline export function sloadSplat(p: usize): Vec { return load<f32>(p); }
 
 // @ts-ignore: decorator

@@ -228,6 +228,9 @@ export const PAIRS: bool = true;
 /** Lanes 1, 2, 3 of e, then lane 0 of c: the taps two further along (width-3 windows at stride 2). */
 // @ts-ignore: decorator
 @inline export function shiftIn(e: Vec, c: Vec): Vec { return v128.shuffle<f32>(e, c, 1, 2, 3, 4); }
+/** Lane 3 of p, then lanes 0, 1, 2 of v: values one output back (the inverse move of shiftIn). */
+// @ts-ignore: decorator
+@inline export function shiftBack(p: Vec, v: Vec): Vec { return v128.shuffle<f32>(p, v, 3, 4, 5, 6); }
 /** The float at p in every lane. */
 // @ts-ignore: decorator
 @inline export function sloadSplat(p: usize): Vec { return v128.load32_splat(p); }

@@ -231,7 +231,7 @@ describe('dense runs (lanes across outputs, width-2 stride-2 windows)', () => {
 });
 
 describe('dense runs of width-3 stride-2 windows (triples)', () => {
-  it('max/avg forward with ±∞ (∞ − ∞ sends a group to the NaN-propagating redo) and NaN match the reference', async () => {
+  it('max/avg forward and gradients with ±∞ (∞ − ∞ sends a group to the NaN-propagating redo) and NaN match the reference', async () => {
     ap.registerBackend(await createWasmBackend());
     const shape = [1, 2, 5, 40];
     const data = Float32Array.from({ length: 2 * 5 * 40 }, (_, i) => Math.sin(i * 1.7) * 3);
@@ -245,7 +245,16 @@ describe('dense runs of width-3 stride-2 windows (triples)', () => {
       for (const op of [ap.maxPool, ap.avgPool] as ((x: ap.Tensor, o: Record<string, unknown>) => ap.Tensor)[]) {
         const got = Array.from(op(ap.tensor(data, shape), { ...opts, backend: 'wasm' }).readSync());
         const ref = Array.from(op(ap.tensor(data, shape), { ...opts, backend: 'js' }).readSync());
-        if (op === ap.maxPool) expect(got.map(String), JSON.stringify(opts)).toEqual(ref.map(String));
+        if (op === ap.maxPool) {
+          expect(got.map(String), JSON.stringify(opts)).toEqual(ref.map(String));
+          const yShape = op(ap.tensor(data, shape), opts).shape as number[];
+          const dy = ap.tensor(Float32Array.from({ length: yShape.reduce((p, d) => p * d, 1) }, (_, i) => 1 + (i % 7)), yShape);
+          for (const grad of [ap.maxPoolGrad, ap.avgPoolGrad]) {
+            const gw = Array.from(grad(ap.tensor(data, shape), dy, { ...opts, backend: 'wasm' }).readSync());
+            const gr = Array.from(grad(ap.tensor(data, shape), dy, { ...opts, backend: 'js' }).readSync());
+            expect(compare('grad', Float32Array.from(gw), Float32Array.from(gr), TOLERANCE.grad), JSON.stringify(opts)).toBeUndefined();
+          }
+        }
         else {
           const odd = (v: number) => (Number.isFinite(v) ? 'finite' : String(v));
           expect(got.map(odd), JSON.stringify(opts)).toEqual(ref.map(odd));
