@@ -18,7 +18,7 @@
 import {
   Vec, Mask, LANES, VBYTES, setLaneCount,
   splat, add, sub, mul, div, max, min, pmax, pmin, abs, sqrt, gt, lt, ge, le, eq, ne, and, or, select, ones, lane, anyTrue,
-  sload, sstore, gather, scatter, accumulate, dropLanes, countHits, multiHit, exp, expNeg, expUnit, evens, odds, spreadLo, spreadHi, interleaveLo, interleaveHi, not, shiftIn, shiftBack, sloadSplat,
+  sload, sstore, gather, scatter, accumulate, dropLanes, countHits, multiHit, exp, expNeg, expUnit, evens, odds, spreadLo, spreadHi, interleaveLo, interleaveHi, not, shiftIn, shiftBack, sloadSplat, andNot,
   Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wmin, wpmax, wpmin, wabs, wsqrt, weq, wsgn, wselect,
   wload, wstore, wexp, wexpUnit, wfirst, PAIRS, gatherPair, accumulatePair,
 } from './vec';
@@ -809,6 +809,47 @@ function tripleRun(isMax: bool, reps: i32, nE: i32, step: i32, yp0: usize, P: Ve
   }
 }
 
+/**
+ * em (SoftPool) of a run of triples (see tripleRun): x_max from the lines' pmax (a dropped NaN
+ * still makes its τ and Z NaN), then per line the even, odd and single taps deinterleaved.
+ */
+function tripleRunEm(reps: i32, nE: i32, step: i32, yp0: usize): void {
+  const zero = splat(0);
+  for (let rr = 0; rr < runRows; rr++) {
+  const xr = bx + rr * runDxr;
+  const yp = yp0 + (<usize>(rr * runDyr) << 2);
+  for (let k = 0; k < reps; k++) {
+    const xb = pX + (<usize>(xr + k * step) << 2);
+    let p = xb + (<usize>load<i32>(SE) << 2);
+    let A = sload(p);
+    let B = sload(p + VBYTES);
+    let C = sloadSplat(p + 2 * VBYTES);
+    for (let e = 2; e < nE; e += 2) {
+      p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+      A = pmax(A, sload(p)); B = pmax(B, sload(p + VBYTES)); C = pmax(C, sloadSplat(p + 2 * VBYTES));
+    }
+    const ev = evens(A, B);
+    const xmax = pmax(pmax(ev, odds(A, B)), shiftIn(ev, C));
+    let Z = zero; let S = zero;
+    for (let e = 0; e < nE; e += 2) {
+      p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+      const a = sload(p);
+      const b = sload(p + VBYTES);
+      const ea = evens(a, b);
+      const t0 = sub(ea, xmax);
+      const t1 = sub(odds(a, b), xmax);
+      const t2 = sub(shiftIn(ea, sloadSplat(p + 2 * VBYTES)), xmax);
+      const e0 = expNeg(t0);
+      const e1 = expNeg(t1);
+      const e2 = expNeg(t2);
+      Z = add(Z, add(add(e0, e1), e2));
+      S = add(S, add(add(mul(e0, t0), mul(e1, t1)), mul(e2, t2)));
+    }
+    sstore(yp + (<usize>k * VBYTES), add(xmax, div(S, Z)));
+  }
+  }
+}
+
 /** Set by fusedDsc when its float32 result may miss the tolerance (the caller redoes the group). */
 let fusedRedo = false;
 
@@ -938,8 +979,9 @@ function denseRun(method: i32, oi: i32, reps: i32): void {
     pairedRun(method, reps, nE, step, yp, P);
     return;
   }
-  if (entriesTriple && method <= 1) {
-    tripleRun(method == 1, reps, nE, step, yp, P);
+  if (entriesTriple && method <= 2) {
+    if (method == 2) tripleRunEm(reps, nE, step, yp);
+    else tripleRun(method == 1, reps, nE, step, yp, P);
     return;
   }
   if (method <= 1) {
@@ -1251,7 +1293,8 @@ function tripleRunGrad(isMax: bool, reps: i32): void {
     }
     const ev = evens(A, B);
     let y = pmax(pmax(ev, odds(A, B)), shiftIn(ev, C));
-    if (anyTrue(ne(F, F))) {
+    const nan = anyTrue(ne(F, F));
+    if (nan) {
       for (let e = 0; e < nE; e += 2) {
         p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
         const a = sload(p);
@@ -1267,13 +1310,14 @@ function tripleRunGrad(isMax: bool, reps: i32): void {
       const a = sload(p);
       const b = sload(p + VBYTES);
       const ea = evens(a, b);
-      const s = shiftIn(ea, sloadSplat(p + 2 * VBYTES));
-      const hitE = and(or(eq(ea, y), ne(ea, ea)), not(taken));
-      taken = or(taken, hitE);
       const od = odds(a, b);
-      const hitO = and(or(eq(od, y), ne(od, od)), not(taken));
+      const s = shiftIn(ea, sloadSplat(p + 2 * VBYTES));
+      // without a NaN in the group, a hit is a tap equal to y
+      const hitE = andNot(nan ? or(eq(ea, y), ne(ea, ea)) : eq(ea, y), taken);
+      taken = or(taken, hitE);
+      const hitO = andNot(nan ? or(eq(od, y), ne(od, od)) : eq(od, y), taken);
       taken = or(taken, hitO);
-      const hitS = and(or(eq(s, y), ne(s, s)), not(taken));
+      const hitS = andNot(nan ? or(eq(s, y), ne(s, s)) : eq(s, y), taken);
       taken = or(taken, hitS);
       const vS = select(g, zero, hitS);
       const vE = add(select(g, zero, hitE), shiftBack(zero, vS));

@@ -46,6 +46,8 @@ export const VBYTES: usize = 4;
 // @ts-ignore: decorator
 @inline export function and(a: Mask, b: Mask): Mask { return a && b; }
 // @ts-ignore: decorator
+@inline export function andNot(a: Mask, b: Mask): Mask { return a && !b; }
+// @ts-ignore: decorator
 @inline export function or(a: Mask, b: Mask): Mask { return a || b; }
 // @ts-ignore: decorator
 @inline export function anyTrue(m: Mask): bool { return m; }

@@ -47,6 +47,9 @@ export const VBYTES: usize = 16;
 @inline export function not(a: Mask): Mask { return v128.not(a); }
 // @ts-ignore: decorator
 @inline export function and(a: Mask, b: Mask): Mask { return v128.and(a, b); }
+/** a and not b (one instruction). */
+// @ts-ignore: decorator
+@inline export function andNot(a: Mask, b: Mask): Mask { return v128.andnot(a, b); }
 // @ts-ignore: decorator
 @inline export function or(a: Mask, b: Mask): Mask { return v128.or(a, b); }
 /** Whether any lane of m is set. */
