@@ -1331,6 +1331,70 @@ function tripleRunGrad(isMax: bool, reps: i32): void {
   }
 }
 
+/**
+ * em (SoftPool) gradient of a run of triples (see tripleRunGrad): ∂y/∂x_k = w_k (1 + τ_k − ỹ);
+ * per line e^τ and τ of the even, odd and single taps are kept in SV (6 rows per line).
+ */
+function tripleRunGradEm(reps: i32): void {
+  const nE = nEntries;
+  const step = nLanes * sx;
+  const gp = pDy + (<usize>(by + runYOff) << 2);
+  const zero = splat(0);
+  const one = splat(1);
+  for (let rr = 0; rr < runRows; rr++) {
+  const xr = bx + rr * runDxr;
+  const gpr = gp + (<usize>(rr * runDyr) << 2);
+  for (let k = 0; k < reps; k++) {
+    const base = xr + k * step;
+    const xb = pX + (<usize>base << 2);
+    const db = pDx + (<usize>base << 2);
+    const g = dropLanes(sload(gpr + (<usize>k * VBYTES)), skipLanes);
+    let p = xb + (<usize>load<i32>(SE) << 2);
+    let A = sload(p);
+    let B = sload(p + VBYTES);
+    let C = sloadSplat(p + 2 * VBYTES);
+    for (let e = 2; e < nE; e += 2) {
+      p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+      A = pmax(A, sload(p)); B = pmax(B, sload(p + VBYTES)); C = pmax(C, sloadSplat(p + 2 * VBYTES));
+    }
+    const ev = evens(A, B);
+    const xmax = pmax(pmax(ev, odds(A, B)), shiftIn(ev, C)); // a dropped NaN still makes Z NaN
+    let Z = zero; let S = zero;
+    for (let e = 0; e < nE; e += 2) {
+      p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+      const a = sload(p);
+      const b = sload(p + VBYTES);
+      const ea = evens(a, b);
+      const t0 = sub(ea, xmax);
+      const t1 = sub(odds(a, b), xmax);
+      const t2 = sub(shiftIn(ea, sloadSplat(p + 2 * VBYTES)), xmax);
+      const e0 = expNeg(t0);
+      const e1 = expNeg(t1);
+      const e2 = expNeg(t2);
+      Z = add(Z, add(add(e0, e1), e2));
+      S = add(S, add(add(mul(e0, t0), mul(e1, t1)), mul(e2, t2)));
+      const row = at(SV, 3 * e);
+      sstore(row, t0); sstore(row + VBYTES, t1); sstore(row + 2 * VBYTES, t2);
+      sstore(row + 3 * VBYTES, e0); sstore(row + 4 * VBYTES, e1); sstore(row + 5 * VBYTES, e2);
+    }
+    const iz = div(one, Z);
+    const c = sub(one, mul(S, iz)); // 1 − ỹ
+    const gz = mul(g, iz);
+    for (let e = 0; e < nE; e += 2) {
+      const row = at(SV, 3 * e);
+      const vE0 = mul(mul(gz, sload(row + 3 * VBYTES)), add(c, sload(row)));
+      const vO = mul(mul(gz, sload(row + 4 * VBYTES)), add(c, sload(row + VBYTES)));
+      const vS = mul(mul(gz, sload(row + 5 * VBYTES)), add(c, sload(row + 2 * VBYTES)));
+      const vE = add(vE0, shiftBack(zero, vS));
+      const q = db + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+      sstore(q, add(sload(q), interleaveLo(vE, vO)));
+      sstore(q + VBYTES, add(sload(q + VBYTES), interleaveHi(vE, vO)));
+      store<f32>(q + 2 * VBYTES, load<f32>(q + 2 * VBYTES) + lane(vS, 3));
+    }
+  }
+  }
+}
+
 // @ts-ignore: decorator
 @inline function imin(a: i32, b: i32): i32 { return a < b ? a : b; }
 
@@ -1414,7 +1478,7 @@ function run(job: i32): void {
       if (!prepareRun(oi)) fast = 3;
       else if (dense) fast = 1;
       else if (entriesPaired) fast = 2;
-      else if (method <= 1 && entriesTriple) fast = 5;
+      else if (entriesTriple) fast = 5;
       else if (method <= 1 && sx == 2) fast = 4;
     }
     store<i32>(rec, fast);
@@ -1451,7 +1515,10 @@ function run(job: i32): void {
           runRows = rows; runDxr = dxr; runDyr = dyr; runDbr = dbr;
           if (fast == 1) denseRun(method, oi, reps);
           else if (fast == 2) pairedRunGrad(method, reps);
-          else if (fast == 5) tripleRunGrad(method == 1, reps);
+          else if (fast == 5) {
+            if (method == 2) tripleRunGradEm(reps);
+            else tripleRunGrad(method == 1, reps);
+          }
           else mixedRunGrad(method == 1, reps);
           continue;
         }
