@@ -1258,22 +1258,27 @@ function tripleRunGrad(isMax: bool, reps: i32): void {
   for (let rr = 0; rr < runRows; rr++) {
   const xr = bx + rr * runDxr;
   const gpr = gp + (<usize>(rr * runDyr) << 2);
+  let dPrev = zero;
   for (let k = 0; k < reps; k++) {
     const base = xr + k * step;
     const xb = pX + (<usize>base << 2);
     const db = pDx + (<usize>base << 2);
     const g = dropLanes(sload(gpr + (<usize>k * VBYTES)), skipLanes);
     if (!isMax) {
+      // output 3's single tap is the next group's even tap 0: carried there (dPrev) instead of a
+      // one-float add that the next group's 4-float load would wait on; stored at the run's end
       const d = div(g, P);
-      const vE = add(d, shiftBack(zero, d));
+      const vE = add(d, shiftBack(dPrev, d));
+      dPrev = d;
       const lo = interleaveLo(vE, d);
       const hi = interleaveHi(vE, d);
       const d3 = lane(d, 3);
+      const last = k == reps - 1;
       for (let e = 0; e < nE; e += 2) {
         const q = db + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
         sstore(q, add(sload(q), lo));
         sstore(q + VBYTES, add(sload(q + VBYTES), hi));
-        store<f32>(q + 2 * VBYTES, load<f32>(q + 2 * VBYTES) + d3);
+        if (last) store<f32>(q + 2 * VBYTES, load<f32>(q + 2 * VBYTES) + d3);
       }
       continue;
     }
