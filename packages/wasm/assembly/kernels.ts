@@ -18,7 +18,7 @@
 import {
   Vec, Mask, LANES, VBYTES, setLaneCount,
   splat, add, sub, mul, div, max, min, pmax, pmin, abs, sqrt, gt, lt, ge, le, eq, ne, and, or, select, ones, lane, anyTrue,
-  sload, sstore, gather, scatter, accumulate, dropLanes, countHits, multiHit, exp, expNeg, expUnit, evens, odds, spreadLo, spreadHi, interleaveLo, interleaveHi, not, shiftIn, shiftBack, sloadSplat, andNot,
+  sload, sstore, gather, scatter, accumulate, dropLanes, countHits, multiHit, exp, expNeg, expUnit, evens, odds, spreadLo, spreadHi, interleaveLo, interleaveHi, not, shiftIn, shiftBack, sloadSplat, andNot, keep,
   Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wmin, wpmax, wpmin, wabs, wsqrt, weq, wsgn, wselect,
   wload, wstore, wexp, wexpUnit, wfirst, PAIRS, gatherPair, accumulatePair,
 } from './vec';
@@ -1098,8 +1098,8 @@ function pairedRunGrad(method: i32, reps: i32): void {
           const b = sload(xb + off + VBYTES);
           const hA = or(eq(a, yA), ne(a, a));
           const hB = or(eq(b, yB), ne(b, b));
-          sstore(db + off, select(gA, zero, hA));
-          sstore(db + off + VBYTES, select(gB, zero, hB));
+          sstore(db + off, keep(gA, hA));
+          sstore(db + off + VBYTES, keep(gB, hB));
           cA = countHits(cA, hA); cB = countHits(cB, hB);
         }
         if (!multiHit(cA, cB)) continue;
@@ -1116,8 +1116,8 @@ function pairedRunGrad(method: i32, reps: i32): void {
         taken = or(taken, hitE);
         const hitO = and(or(eq(od, y), ne(od, od)), not(taken));
         taken = or(taken, hitO);
-        const vE = select(g, zero, hitE);
-        const vO = select(g, zero, hitO);
+        const vE = keep(g, hitE);
+        const vO = keep(g, hitO);
         put(db + off, interleaveLo(vE, vO));
         put(db + off + VBYTES, interleaveHi(vE, vO));
       }
@@ -1231,12 +1231,12 @@ function mixedRunGrad(isMax: bool, reps: i32): void {
         taken = or(taken, hitE);
         const hitO = and(or(eq(od, y), ne(od, od)), not(taken));
         taken = or(taken, hitO);
-        accumulatePair(pDx, base, off, select(g, zero, hitE), select(g, zero, hitO));
+        accumulatePair(pDx, base, off, keep(g, hitE), keep(g, hitO));
       } else {
         const v = gather(pX, base, sx, off);
         const hit = and(or(eq(v, y), ne(v, v)), not(taken));
         taken = or(taken, hit);
-        accumulatePair(pDx, base, off, select(g, zero, hit), zero);
+        accumulatePair(pDx, base, off, keep(g, hit), zero);
       }
     }
   }
@@ -1324,9 +1324,9 @@ function tripleRunGrad(isMax: bool, reps: i32): void {
       taken = or(taken, hitO);
       const hitS = andNot(nan ? or(eq(s, y), ne(s, s)) : eq(s, y), taken);
       taken = or(taken, hitS);
-      const vS = select(g, zero, hitS);
-      const vE = add(select(g, zero, hitE), shiftBack(zero, vS));
-      const vO = select(g, zero, hitO);
+      const vS = keep(g, hitS);
+      const vE = add(keep(g, hitE), shiftBack(zero, vS));
+      const vO = keep(g, hitO);
       const q = db + off;
       sstore(q, add(sload(q), interleaveLo(vE, vO)));
       sstore(q + VBYTES, add(sload(q + VBYTES), interleaveHi(vE, vO)));

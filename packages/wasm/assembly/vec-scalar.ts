@@ -46,6 +46,8 @@ export const VBYTES: usize = 4;
 // @ts-ignore: decorator
 @inline export function and(a: Mask, b: Mask): Mask { return a && b; }
 // @ts-ignore: decorator
+@inline export function keep(v: Vec, m: Mask): Vec { return m ? v : 0; }
+// @ts-ignore: decorator
 @inline export function andNot(a: Mask, b: Mask): Mask { return a && !b; }
 // @ts-ignore: decorator
 @inline export function or(a: Mask, b: Mask): Mask { return a || b; }
