@@ -18,7 +18,7 @@
 import {
   Vec, Mask, LANES, VBYTES, setLaneCount,
   splat, add, sub, mul, div, max, min, pmax, pmin, abs, sqrt, gt, lt, ge, le, eq, ne, and, or, select, ones, lane, anyTrue,
-  sload, sstore, gather, scatter, accumulate, dropLanes, countHits, multiHit, exp, expNeg, expUnit, evens, odds, spreadLo, spreadHi, interleaveLo, interleaveHi, not,
+  sload, sstore, gather, scatter, accumulate, dropLanes, countHits, multiHit, exp, expNeg, expUnit, evens, odds, spreadLo, spreadHi, interleaveLo, interleaveHi, not, shiftIn, shiftBack, sloadSplat, andNot, keep,
   Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wmin, wpmax, wpmin, wabs, wsqrt, weq, wsgn, wselect,
   wload, wstore, wexp, wexpUnit, wfirst, PAIRS, gatherPair, accumulatePair,
 } from './vec';
@@ -757,6 +757,99 @@ function mixedRun(isMax: bool, reps: i32, nE: i32, step: i32, yp0: usize, P: Vec
   }
 }
 
+/**
+ * avg or max of a run whose entries are triples (see tapEntries: windows of width 3 along the
+ * last axis at stride 2). Each line of taps is read as the 8 floats at its offset (A, B: the
+ * pairs, interleaved) and the float after them (C): the single taps of the 4 outputs are the
+ * even taps one output further (shiftIn), so overlapping windows share their loads. max reduces
+ * with pmax and sums the loaded values (F) to spot a NaN (or ∞ − ∞): such a group is redone with
+ * the NaN-propagating max.
+ */
+function tripleRun(isMax: bool, reps: i32, nE: i32, step: i32, yp0: usize, P: Vec): void {
+  for (let rr = 0; rr < runRows; rr++) {
+  const xr = bx + rr * runDxr;
+  const yp = yp0 + (<usize>(rr * runDyr) << 2);
+  for (let k = 0; k < reps; k++) {
+    const xb = pX + (<usize>(xr + k * step) << 2);
+    let p = xb + (<usize>load<i32>(SE) << 2);
+    let A = sload(p);
+    let B = sload(p + VBYTES);
+    let C = sloadSplat(p + 2 * VBYTES);
+    let F = add(add(A, B), C);
+    for (let e = 2; e < nE; e += 2) {
+      p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+      const a = sload(p);
+      const b = sload(p + VBYTES);
+      const c = sloadSplat(p + 2 * VBYTES);
+      if (isMax) {
+        A = pmax(A, a); B = pmax(B, b); C = pmax(C, c);
+        F = add(F, add(add(a, b), c));
+      } else {
+        A = add(A, a); B = add(B, b); C = add(C, c);
+      }
+    }
+    const ev = evens(A, B);
+    let y: Vec;
+    if (isMax) {
+      y = pmax(pmax(ev, odds(A, B)), shiftIn(ev, C));
+      if (anyTrue(ne(F, F))) {
+        for (let e = 0; e < nE; e += 2) {
+          p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+          const a = sload(p);
+          const b = sload(p + VBYTES);
+          const ea = evens(a, b);
+          y = max(max(max(y, ea), odds(a, b)), shiftIn(ea, sloadSplat(p + 2 * VBYTES)));
+        }
+      }
+    } else {
+      y = div(add(add(ev, odds(A, B)), shiftIn(ev, C)), P);
+    }
+    sstore(yp + (<usize>k * VBYTES), y);
+  }
+  }
+}
+
+/**
+ * em (SoftPool) of a run of triples (see tripleRun): x_max from the lines' pmax (a dropped NaN
+ * still makes its τ and Z NaN), then per line the even, odd and single taps deinterleaved.
+ */
+function tripleRunEm(reps: i32, nE: i32, step: i32, yp0: usize): void {
+  const zero = splat(0);
+  for (let rr = 0; rr < runRows; rr++) {
+  const xr = bx + rr * runDxr;
+  const yp = yp0 + (<usize>(rr * runDyr) << 2);
+  for (let k = 0; k < reps; k++) {
+    const xb = pX + (<usize>(xr + k * step) << 2);
+    let p = xb + (<usize>load<i32>(SE) << 2);
+    let A = sload(p);
+    let B = sload(p + VBYTES);
+    let C = sloadSplat(p + 2 * VBYTES);
+    for (let e = 2; e < nE; e += 2) {
+      p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+      A = pmax(A, sload(p)); B = pmax(B, sload(p + VBYTES)); C = pmax(C, sloadSplat(p + 2 * VBYTES));
+    }
+    const ev = evens(A, B);
+    const xmax = pmax(pmax(ev, odds(A, B)), shiftIn(ev, C));
+    let Z = zero; let S = zero;
+    for (let e = 0; e < nE; e += 2) {
+      p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+      const a = sload(p);
+      const b = sload(p + VBYTES);
+      const ea = evens(a, b);
+      const t0 = sub(ea, xmax);
+      const t1 = sub(odds(a, b), xmax);
+      const t2 = sub(shiftIn(ea, sloadSplat(p + 2 * VBYTES)), xmax);
+      const e0 = expNeg(t0);
+      const e1 = expNeg(t1);
+      const e2 = expNeg(t2);
+      Z = add(Z, add(add(e0, e1), e2));
+      S = add(S, add(add(mul(e0, t0), mul(e1, t1)), mul(e2, t2)));
+    }
+    sstore(yp + (<usize>k * VBYTES), add(xmax, div(S, Z)));
+  }
+  }
+}
+
 /** Set by fusedDsc when its float32 result may miss the tolerance (the caller redoes the group). */
 let fusedRedo = false;
 
@@ -827,6 +920,8 @@ function fusedDsc(ada: bool, r: i32, b: Vec): Vec {
 /** Entry count of the last tapEntries call; whether all its entries were pairs. */
 let nEntries = 0;
 let entriesPaired = false;
+/** Whether the last tapEntries call's entries come as triples: a pair at off, then a single at off + 2. */
+let entriesTriple = false;
 
 /** The taps of group oi as entries (offset, 1 if taps off and off + 1 of stride-2 lanes pair up) in SE. */
 function tapEntries(oi: i32, r: i32): void {
@@ -844,6 +939,12 @@ function tapEntries(oi: i32, r: i32): void {
   }
   nEntries = nE;
   entriesPaired = allPairs;
+  let triple = pairs && (nE & 1) == 0;
+  for (let e = 0; triple && e < nE; e += 2) {
+    const q = SE + (<usize>e << 3);
+    triple = load<i32>(q, 4) == 1 && load<i32>(q, 12) == 0 && load<i32>(q, 8) == load<i32>(q) + 2;
+  }
+  entriesTriple = triple;
 }
 
 // A run's plane-independent facts, prepared once per table row (prepareRun) for every plane.
@@ -876,6 +977,11 @@ function denseRun(method: i32, oi: i32, reps: i32): void {
   const P = splat(runP);
   if (allPairs && method <= 2) {
     pairedRun(method, reps, nE, step, yp, P);
+    return;
+  }
+  if (entriesTriple && method <= 2) {
+    if (method == 2) tripleRunEm(reps, nE, step, yp);
+    else tripleRun(method == 1, reps, nE, step, yp, P);
     return;
   }
   if (method <= 1) {
@@ -992,8 +1098,8 @@ function pairedRunGrad(method: i32, reps: i32): void {
           const b = sload(xb + off + VBYTES);
           const hA = or(eq(a, yA), ne(a, a));
           const hB = or(eq(b, yB), ne(b, b));
-          sstore(db + off, select(gA, zero, hA));
-          sstore(db + off + VBYTES, select(gB, zero, hB));
+          sstore(db + off, keep(gA, hA));
+          sstore(db + off + VBYTES, keep(gB, hB));
           cA = countHits(cA, hA); cB = countHits(cB, hB);
         }
         if (!multiHit(cA, cB)) continue;
@@ -1010,8 +1116,8 @@ function pairedRunGrad(method: i32, reps: i32): void {
         taken = or(taken, hitE);
         const hitO = and(or(eq(od, y), ne(od, od)), not(taken));
         taken = or(taken, hitO);
-        const vE = select(g, zero, hitE);
-        const vO = select(g, zero, hitO);
+        const vE = keep(g, hitE);
+        const vO = keep(g, hitO);
         put(db + off, interleaveLo(vE, vO));
         put(db + off + VBYTES, interleaveHi(vE, vO));
       }
@@ -1125,13 +1231,170 @@ function mixedRunGrad(isMax: bool, reps: i32): void {
         taken = or(taken, hitE);
         const hitO = and(or(eq(od, y), ne(od, od)), not(taken));
         taken = or(taken, hitO);
-        accumulatePair(pDx, base, off, select(g, zero, hitE), select(g, zero, hitO));
+        accumulatePair(pDx, base, off, keep(g, hitE), keep(g, hitO));
       } else {
         const v = gather(pX, base, sx, off);
         const hit = and(or(eq(v, y), ne(v, v)), not(taken));
         taken = or(taken, hit);
-        accumulatePair(pDx, base, off, select(g, zero, hit), zero);
+        accumulatePair(pDx, base, off, keep(g, hit), zero);
       }
+    }
+  }
+  }
+}
+
+/**
+ * Input gradient of a run of triples (see tripleRun) for avg and max. Per line of taps, the even
+ * positions off + 2l get output l's even tap and output l − 1's single tap, the odd ones output
+ * l's odd tap: two read-modify-writes of 4 floats, plus one float at off + 8 (output 3's single).
+ * max: the first tap (table order: even, odd, single per line) attaining y, or the first NaN.
+ */
+function tripleRunGrad(isMax: bool, reps: i32): void {
+  const nE = nEntries;
+  const step = nLanes * sx;
+  const gp = pDy + (<usize>(by + runYOff) << 2);
+  const P = splat(runP);
+  const zero = splat(0);
+  for (let rr = 0; rr < runRows; rr++) {
+  const xr = bx + rr * runDxr;
+  const gpr = gp + (<usize>(rr * runDyr) << 2);
+  let dPrev = zero;
+  for (let k = 0; k < reps; k++) {
+    const base = xr + k * step;
+    const xb = pX + (<usize>base << 2);
+    const db = pDx + (<usize>base << 2);
+    const g = dropLanes(sload(gpr + (<usize>k * VBYTES)), skipLanes);
+    if (!isMax) {
+      // output 3's single tap is the next group's even tap 0: carried there (dPrev) instead of a
+      // one-float add that the next group's 4-float load would wait on; stored at the run's end
+      const d = div(g, P);
+      const vE = add(d, shiftBack(dPrev, d));
+      dPrev = d;
+      const lo = interleaveLo(vE, d);
+      const hi = interleaveHi(vE, d);
+      const d3 = lane(d, 3);
+      const last = k == reps - 1;
+      for (let e = 0; e < nE; e += 2) {
+        const q = db + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+        sstore(q, add(sload(q), lo));
+        sstore(q + VBYTES, add(sload(q + VBYTES), hi));
+        if (last) store<f32>(q + 2 * VBYTES, load<f32>(q + 2 * VBYTES) + d3);
+      }
+      continue;
+    }
+    // y as tripleRun computes it (pmax; a NaN or ∞ − ∞ in the sum F: NaN-propagating max)
+    let p = xb + (<usize>load<i32>(SE) << 2);
+    let A = sload(p);
+    let B = sload(p + VBYTES);
+    let C = sloadSplat(p + 2 * VBYTES);
+    let F = add(add(A, B), C);
+    for (let e = 2; e < nE; e += 2) {
+      p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+      const a = sload(p);
+      const b = sload(p + VBYTES);
+      const c = sloadSplat(p + 2 * VBYTES);
+      A = pmax(A, a); B = pmax(B, b); C = pmax(C, c);
+      F = add(F, add(add(a, b), c));
+    }
+    const ev = evens(A, B);
+    let y = pmax(pmax(ev, odds(A, B)), shiftIn(ev, C));
+    const nan = anyTrue(ne(F, F));
+    if (nan) {
+      for (let e = 0; e < nE; e += 2) {
+        p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+        const a = sload(p);
+        const b = sload(p + VBYTES);
+        const ea = evens(a, b);
+        y = max(max(max(y, ea), odds(a, b)), shiftIn(ea, sloadSplat(p + 2 * VBYTES)));
+      }
+    }
+    let taken = lt(zero, zero);
+    for (let e = 0; e < nE; e += 2) {
+      const off = <usize>load<i32>(SE + (<usize>e << 3)) << 2;
+      p = xb + off;
+      const a = sload(p);
+      const b = sload(p + VBYTES);
+      const ea = evens(a, b);
+      const od = odds(a, b);
+      const s = shiftIn(ea, sloadSplat(p + 2 * VBYTES));
+      // without a NaN in the group, a hit is a tap equal to y
+      const hitE = andNot(nan ? or(eq(ea, y), ne(ea, ea)) : eq(ea, y), taken);
+      taken = or(taken, hitE);
+      const hitO = andNot(nan ? or(eq(od, y), ne(od, od)) : eq(od, y), taken);
+      taken = or(taken, hitO);
+      const hitS = andNot(nan ? or(eq(s, y), ne(s, s)) : eq(s, y), taken);
+      taken = or(taken, hitS);
+      const vS = keep(g, hitS);
+      const vE = add(keep(g, hitE), shiftBack(zero, vS));
+      const vO = keep(g, hitO);
+      const q = db + off;
+      sstore(q, add(sload(q), interleaveLo(vE, vO)));
+      sstore(q + VBYTES, add(sload(q + VBYTES), interleaveHi(vE, vO)));
+      store<f32>(q + 2 * VBYTES, load<f32>(q + 2 * VBYTES) + lane(vS, 3));
+    }
+  }
+  }
+}
+
+/**
+ * em (SoftPool) gradient of a run of triples (see tripleRunGrad): ∂y/∂x_k = w_k (1 + τ_k − ỹ);
+ * per line e^τ and τ of the even, odd and single taps are kept in SV (6 rows per line).
+ */
+function tripleRunGradEm(reps: i32): void {
+  const nE = nEntries;
+  const step = nLanes * sx;
+  const gp = pDy + (<usize>(by + runYOff) << 2);
+  const zero = splat(0);
+  const one = splat(1);
+  for (let rr = 0; rr < runRows; rr++) {
+  const xr = bx + rr * runDxr;
+  const gpr = gp + (<usize>(rr * runDyr) << 2);
+  for (let k = 0; k < reps; k++) {
+    const base = xr + k * step;
+    const xb = pX + (<usize>base << 2);
+    const db = pDx + (<usize>base << 2);
+    const g = dropLanes(sload(gpr + (<usize>k * VBYTES)), skipLanes);
+    let p = xb + (<usize>load<i32>(SE) << 2);
+    let A = sload(p);
+    let B = sload(p + VBYTES);
+    let C = sloadSplat(p + 2 * VBYTES);
+    for (let e = 2; e < nE; e += 2) {
+      p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+      A = pmax(A, sload(p)); B = pmax(B, sload(p + VBYTES)); C = pmax(C, sloadSplat(p + 2 * VBYTES));
+    }
+    const ev = evens(A, B);
+    const xmax = pmax(pmax(ev, odds(A, B)), shiftIn(ev, C)); // a dropped NaN still makes Z NaN
+    let Z = zero; let S = zero;
+    for (let e = 0; e < nE; e += 2) {
+      p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+      const a = sload(p);
+      const b = sload(p + VBYTES);
+      const ea = evens(a, b);
+      const t0 = sub(ea, xmax);
+      const t1 = sub(odds(a, b), xmax);
+      const t2 = sub(shiftIn(ea, sloadSplat(p + 2 * VBYTES)), xmax);
+      const e0 = expNeg(t0);
+      const e1 = expNeg(t1);
+      const e2 = expNeg(t2);
+      Z = add(Z, add(add(e0, e1), e2));
+      S = add(S, add(add(mul(e0, t0), mul(e1, t1)), mul(e2, t2)));
+      const row = at(SV, 3 * e);
+      sstore(row, t0); sstore(row + VBYTES, t1); sstore(row + 2 * VBYTES, t2);
+      sstore(row + 3 * VBYTES, e0); sstore(row + 4 * VBYTES, e1); sstore(row + 5 * VBYTES, e2);
+    }
+    const iz = div(one, Z);
+    const c = sub(one, mul(S, iz)); // 1 − ỹ
+    const gz = mul(g, iz);
+    for (let e = 0; e < nE; e += 2) {
+      const row = at(SV, 3 * e);
+      const vE0 = mul(mul(gz, sload(row + 3 * VBYTES)), add(c, sload(row)));
+      const vO = mul(mul(gz, sload(row + 4 * VBYTES)), add(c, sload(row + VBYTES)));
+      const vS = mul(mul(gz, sload(row + 5 * VBYTES)), add(c, sload(row + 2 * VBYTES)));
+      const vE = add(vE0, shiftBack(zero, vS));
+      const q = db + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+      sstore(q, add(sload(q), interleaveLo(vE, vO)));
+      sstore(q + VBYTES, add(sload(q + VBYTES), interleaveHi(vE, vO)));
+      store<f32>(q + 2 * VBYTES, load<f32>(q + 2 * VBYTES) + lane(vS, 3));
     }
   }
   }
@@ -1220,11 +1483,13 @@ function run(job: i32): void {
       if (!prepareRun(oi)) fast = 3;
       else if (dense) fast = 1;
       else if (entriesPaired) fast = 2;
+      else if (entriesTriple) fast = 5;
       else if (method <= 1 && sx == 2) fast = 4;
     }
     store<i32>(rec, fast);
     store<i32>(rec, runR, 4); store<i32>(rec, runYOff, 8); store<i32>(rec, runBOff, 12);
     store<f32>(rec, runP, 16); store<i32>(rec, nEntries, 20); store<i32>(rec, entriesPaired ? 1 : 0, 24);
+    store<i32>(rec, entriesTriple ? 1 : 0, 28);
   }
   for (let b = 0; b < N; b++) {
     for (let c = 0; c < C; c++) {
@@ -1250,10 +1515,15 @@ function run(job: i32): void {
           SE = entries + <usize>g * <usize>taps * 8;
           runR = load<i32>(rec, 4); runYOff = load<i32>(rec, 8); runBOff = load<i32>(rec, 12);
           runP = load<f32>(rec, 16); nEntries = load<i32>(rec, 20); entriesPaired = load<i32>(rec, 24) != 0;
+          entriesTriple = load<i32>(rec, 28) != 0;
           bx = x0; by = y0; bb = b0; bm = m0; fShift = 0;
           runRows = rows; runDxr = dxr; runDyr = dyr; runDbr = dbr;
           if (fast == 1) denseRun(method, oi, reps);
           else if (fast == 2) pairedRunGrad(method, reps);
+          else if (fast == 5) {
+            if (method == 2) tripleRunGradEm(reps);
+            else tripleRunGrad(method == 1, reps);
+          }
           else mixedRunGrad(method == 1, reps);
           continue;
         }

@@ -46,6 +46,10 @@ export const VBYTES: usize = 4;
 // @ts-ignore: decorator
 @inline export function and(a: Mask, b: Mask): Mask { return a && b; }
 // @ts-ignore: decorator
+@inline export function keep(v: Vec, m: Mask): Vec { return m ? v : 0; }
+// @ts-ignore: decorator
+@inline export function andNot(a: Mask, b: Mask): Mask { return a && !b; }
+// @ts-ignore: decorator
 @inline export function or(a: Mask, b: Mask): Mask { return a || b; }
 // @ts-ignore: decorator
 @inline export function anyTrue(m: Mask): bool { return m; }
@@ -132,6 +136,12 @@ export const PAIRS: bool = false;
 @inline export function spreadLo(v: Vec): Vec { return v; }
 // @ts-ignore: decorator
 @inline export function spreadHi(v: Vec): Vec { return v; }
+// @ts-ignore: decorator
+@inline export function shiftIn(e: Vec, c: Vec): Vec { return c; }
+// @ts-ignore: decorator
+@inline export function shiftBack(p: Vec, v: Vec): Vec { return p; }
+// @ts-ignore: decorator
+@inline export function sloadSplat(p: usize): Vec { return load<f32>(p); }
 
 // @ts-ignore: decorator
 @inline export function interleaveLo(a: Vec, b: Vec): Vec { return a; }

@@ -47,6 +47,12 @@ export const VBYTES: usize = 16;
 @inline export function not(a: Mask): Mask { return v128.not(a); }
 // @ts-ignore: decorator
 @inline export function and(a: Mask, b: Mask): Mask { return v128.and(a, b); }
+/** v where m, else 0 (one instruction, where `select(v, splat(0), m)` is three). */
+// @ts-ignore: decorator
+@inline export function keep(v: Vec, m: Mask): Vec { return v128.and(v, m); }
+/** a and not b (one instruction). */
+// @ts-ignore: decorator
+@inline export function andNot(a: Mask, b: Mask): Mask { return v128.andnot(a, b); }
 // @ts-ignore: decorator
 @inline export function or(a: Mask, b: Mask): Mask { return v128.or(a, b); }
 /** Whether any lane of m is set. */
@@ -188,17 +194,18 @@ export const PAIRS: bool = true;
  */
 // @ts-ignore: decorator
 @inline export function expNeg(t: Vec): Vec {
-  t = f32x4.pmax(t, f32x4.splat(-87.33)); // a NaN t stays (first operand)
+  const c = EN;
+  t = f32x4.pmax(t, v128.load(c)); // a NaN t stays (first operand)
   // k = t·log₂e + 1.5·2²³: its low bits hold n = round(t·log₂e)
-  const k = f32x4.add(f32x4.mul(t, f32x4.splat(1.44269504088896341)), f32x4.splat(12582912.0));
-  const n = f32x4.sub(k, f32x4.splat(12582912.0));
-  let r = f32x4.sub(t, f32x4.mul(n, f32x4.splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  const k = f32x4.add(f32x4.mul(t, v128.load(c, 16)), v128.load(c, 32));
+  const n = f32x4.sub(k, v128.load(c, 32));
+  let r = f32x4.sub(t, f32x4.mul(n, v128.load(c, 48)));
+  r = f32x4.sub(r, f32x4.mul(n, v128.load(c, 64)));
   const r2 = f32x4.mul(r, r);
-  const a = f32x4.add(f32x4.mul(f32x4.splat(1.6667114198e-1), r), f32x4.splat(4.9999231100e-1));
-  const b = f32x4.add(f32x4.mul(f32x4.splat(8.3125252277e-3), r), f32x4.splat(4.1890114546e-2));
+  const a = f32x4.add(f32x4.mul(v128.load(c, 80), r), v128.load(c, 96));
+  const b = f32x4.add(f32x4.mul(v128.load(c, 112), r), v128.load(c, 128));
   const q = f32x4.add(a, f32x4.mul(b, r2));
-  const p = f32x4.add(f32x4.add(f32x4.splat(1), r), f32x4.mul(q, r2));
+  const p = f32x4.add(f32x4.add(v128.load(c, 144), r), f32x4.mul(q, r2));
   // 2^n: n + 127 into the exponent field (n ≥ −126 after the clamp)
   const s = i32x4.add(i32x4.shl(k, 23), i32x4.splat(127 << 23));
   return f32x4.mul(p, s);
@@ -225,6 +232,16 @@ export const PAIRS: bool = true;
 // @ts-ignore: decorator
 @inline export function spreadHi(v: Vec): Vec { return v128.shuffle<f32>(v, v, 2, 2, 3, 3); }
 
+/** Lanes 1, 2, 3 of e, then lane 0 of c: the taps two further along (width-3 windows at stride 2). */
+// @ts-ignore: decorator
+@inline export function shiftIn(e: Vec, c: Vec): Vec { return v128.shuffle<f32>(e, c, 1, 2, 3, 4); }
+/** Lane 3 of p, then lanes 0, 1, 2 of v: values one output back (the inverse move of shiftIn). */
+// @ts-ignore: decorator
+@inline export function shiftBack(p: Vec, v: Vec): Vec { return v128.shuffle<f32>(p, v, 3, 4, 5, 6); }
+/** The float at p in every lane. */
+// @ts-ignore: decorator
+@inline export function sloadSplat(p: usize): Vec { return v128.load32_splat(p); }
+
 /** Lanes a0 b0 a1 b1 (even taps a, odd taps b back to memory order, outputs 0, 1). */
 // @ts-ignore: decorator
 @inline export function interleaveLo(a: Vec, b: Vec): Vec { return v128.shuffle<f32>(a, b, 0, 4, 1, 5); }
@@ -238,14 +255,31 @@ export const PAIRS: bool = true;
  */
 // @ts-ignore: decorator
 @inline export function expUnit(t: Vec): Vec {
+  const k = EU;
   const t2 = f32x4.mul(t, t);
   const t4 = f32x4.mul(t2, t2);
-  const a = f32x4.add(f32x4.mul(f32x4.splat(9.999979138e-1), t), f32x4.splat(1.0));
-  const b = f32x4.add(f32x4.mul(f32x4.splat(1.664902866e-1), t), f32x4.splat(4.999690056e-1));
-  const c = f32x4.add(f32x4.mul(f32x4.splat(7.614023984e-3), t), f32x4.splat(4.117682576e-2));
-  const hi = f32x4.add(c, f32x4.mul(f32x4.splat(8.358459454e-4), t2));
+  const a = f32x4.add(f32x4.mul(v128.load(k), t), v128.load(k, 16));
+  const b = f32x4.add(f32x4.mul(v128.load(k, 32), t), v128.load(k, 48));
+  const c = f32x4.add(f32x4.mul(v128.load(k, 64), t), v128.load(k, 80));
+  const hi = f32x4.add(c, f32x4.mul(v128.load(k, 96), t2));
   return f32x4.add(f32x4.add(a, f32x4.mul(b, t2)), f32x4.mul(hi, t4));
 }
+
+// expNeg's constants (see expUnit's)
+const EN: usize = memory.data<f32>([
+  -87.33, -87.33, -87.33, -87.33, 1.44269504088896341, 1.44269504088896341, 1.44269504088896341, 1.44269504088896341,
+  12582912.0, 12582912.0, 12582912.0, 12582912.0, 0.693359375, 0.693359375, 0.693359375, 0.693359375,
+  -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, 1.6667114198e-1, 1.6667114198e-1, 1.6667114198e-1, 1.6667114198e-1,
+  4.9999231100e-1, 4.9999231100e-1, 4.9999231100e-1, 4.9999231100e-1, 8.3125252277e-3, 8.3125252277e-3, 8.3125252277e-3, 8.3125252277e-3,
+  4.1890114546e-2, 4.1890114546e-2, 4.1890114546e-2, 4.1890114546e-2, 1.0, 1.0, 1.0, 1.0,
+], 16);
+// expUnit's coefficients, 4 lanes each, read from memory (a v128.const in a loop costs V8 several instructions)
+const EU: usize = memory.data<f32>([
+  9.999979138e-1, 9.999979138e-1, 9.999979138e-1, 9.999979138e-1, 1.0, 1.0, 1.0, 1.0,
+  1.664902866e-1, 1.664902866e-1, 1.664902866e-1, 1.664902866e-1, 4.999690056e-1, 4.999690056e-1, 4.999690056e-1, 4.999690056e-1,
+  7.614023984e-3, 7.614023984e-3, 7.614023984e-3, 7.614023984e-3, 4.117682576e-2, 4.117682576e-2, 4.117682576e-2, 4.117682576e-2,
+  8.358459454e-4, 8.358459454e-4, 8.358459454e-4, 8.358459454e-4,
+], 16);
 
 /** c + 1 (as int32 lanes) where m: per-lane hit counts of interleaved taps. */
 // @ts-ignore: decorator

@@ -230,6 +230,42 @@ describe('dense runs (lanes across outputs, width-2 stride-2 windows)', () => {
   });
 });
 
+describe('dense runs of width-3 stride-2 windows (triples)', () => {
+  it('max/avg forward and gradients with ±∞ (∞ − ∞ sends a group to the NaN-propagating redo) and NaN match the reference', async () => {
+    ap.registerBackend(await createWasmBackend());
+    const shape = [1, 2, 5, 40];
+    const data = Float32Array.from({ length: 2 * 5 * 40 }, (_, i) => Math.sin(i * 1.7) * 3);
+    data[45] = Infinity;
+    data[46] = -Infinity;
+    data[130] = -Infinity;
+    data[211] = NaN;
+    data[300] = Infinity;
+    data[302] = NaN;
+    for (const opts of [{ kernelSize: 3, stride: 2 }, { kernelSize: [1, 3], stride: 2 }, { kernelSize: [2, 3], stride: [1, 2] }] as Record<string, unknown>[]) {
+      for (const op of [ap.maxPool, ap.avgPool] as ((x: ap.Tensor, o: Record<string, unknown>) => ap.Tensor)[]) {
+        const got = Array.from(op(ap.tensor(data, shape), { ...opts, backend: 'wasm' }).readSync());
+        const ref = Array.from(op(ap.tensor(data, shape), { ...opts, backend: 'js' }).readSync());
+        if (op === ap.maxPool) {
+          expect(got.map(String), JSON.stringify(opts)).toEqual(ref.map(String));
+          const yShape = op(ap.tensor(data, shape), opts).shape as number[];
+          const dy = ap.tensor(Float32Array.from({ length: yShape.reduce((p, d) => p * d, 1) }, (_, i) => 1 + (i % 7)), yShape);
+          for (const grad of [ap.maxPoolGrad, ap.avgPoolGrad]) {
+            const gw = Array.from(grad(ap.tensor(data, shape), dy, { ...opts, backend: 'wasm' }).readSync());
+            const gr = Array.from(grad(ap.tensor(data, shape), dy, { ...opts, backend: 'js' }).readSync());
+            expect(compare('grad', Float32Array.from(gw), Float32Array.from(gr), TOLERANCE.grad), JSON.stringify(opts)).toBeUndefined();
+          }
+        }
+        else {
+          const odd = (v: number) => (Number.isFinite(v) ? 'finite' : String(v));
+          expect(got.map(odd), JSON.stringify(opts)).toEqual(ref.map(odd));
+          const finite = (a: number[]) => Float32Array.from(a, (v) => (Number.isFinite(v) ? v : 0));
+          expect(compare('avg', finite(got), finite(ref), TOLERANCE.forward)).toBeUndefined();
+        }
+      }
+    }
+  });
+});
+
 describe('bad input to the ops on this backend', () => {
   it('is rejected by core before any Wasm memory is touched; inputs stay unchanged', async () => {
     const b = await createWasmBackend();
