@@ -996,6 +996,19 @@ function denseRun(method: i32, oi: i32, reps: i32): void {
   for (let k = 0; k < reps; k++) {
     const base = bx + k * step;
     let j = 0;
+    if (entriesTriple) {
+      // triples (see tripleRun): 9 floats per line, deinterleaved, instead of a 4-lane gather per single tap
+      for (let e = 0; e < nE; e += 2) {
+        const p = pX + (<usize>(base + load<i32>(SE + (<usize>e << 3))) << 2);
+        const a = sload(p);
+        const b = sload(p + VBYTES);
+        const ea = evens(a, b);
+        sstore(at(SV, j), ea);
+        sstore(at(SV, j + 1), odds(a, b));
+        sstore(at(SV, j + 2), shiftIn(ea, sloadSplat(p + 2 * VBYTES)));
+        j += 3;
+      }
+    } else
     for (let e = 0; e < nE; e++) {
       const off = load<i32>(SE + (<usize>e << 3));
       if (load<i32>(SE + (<usize>e << 3), 4)) {
