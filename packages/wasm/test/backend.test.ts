@@ -291,6 +291,20 @@ describe('edscw and ada forward over triples (width-3 stride-2 dense runs)', () 
   });
 });
 
+describe('adaPool forward combination', () => {
+  it('widens β̂ y^D + (1 − β̂) y^M where |y^D| ≫ |y| and no group is redone (small β̂, spread-out taps)', async () => {
+    // every 2×2 window holds {−1346, −1346, −1346, 10}: y^D ≈ −1190, y^M ≈ 10, β̂ = 0.005 → y ≈ 4
+    const W = 32;
+    const data = Float32Array.from({ length: 2 * W }, (_, i) => (i >= W && i % 2 === 1 ? 10 : -1346));
+    const beta = ap.tensor(Float32Array.from([0.005]), [1, 1, 1]);
+    for (const simd of [true, false]) {
+      ap.registerBackend(await createWasmBackend({ simd }));
+      const run = (backend: string) => ap.adaPool(ap.tensor(data, [1, 1, 2, W]), beta, { kernelSize: 2, backend }).readSync() as Float32Array;
+      expect(compare('adaPool', Float32Array.from(run('wasm')), Float32Array.from(run('js')), TOLERANCE.forward), `simd=${simd}`).toBeUndefined();
+    }
+  });
+});
+
 describe('bad input to the ops on this backend', () => {
   it('is rejected by core before any Wasm memory is touched; inputs stay unchanged', async () => {
     const b = await createWasmBackend();
