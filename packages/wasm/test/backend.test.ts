@@ -266,6 +266,45 @@ describe('dense runs of width-3 stride-2 windows (triples)', () => {
   });
 });
 
+describe('edscw and ada forward over triples (width-3 stride-2 dense runs)', () => {
+  it('match the reference on both builds, incl. groups sent to the careful path (zeros, tiny taps)', async () => {
+    const shape = [1, 3, 5, 40];
+    const data = Float32Array.from({ length: 3 * 5 * 40 }, (_, i) => Math.sin(i * 1.3) * 2 + (i % 5 === 0 ? 0.5 : 0));
+    for (let i = 40; i < 60; i++) data[i] = 0; // all-zero regions: D(0, 0)
+    data[250] = 1e-20; // x̂² underflows
+    data[410] = 3e4;
+    const beta = ap.tensor(Float32Array.from([0.3, 0, 1]), [3, 1, 1]);
+    for (const simd of [true, false]) {
+      ap.registerBackend(await createWasmBackend({ simd }));
+      for (const opts of [{ kernelSize: 3, stride: 2 }, { kernelSize: [2, 3], stride: [1, 2] }] as Record<string, unknown>[]) {
+        const runs: [string, (o: Record<string, unknown>) => ap.Tensor][] = [
+          ['edscwPool', (o) => ap.edscwPool(ap.tensor(data, shape), o)],
+          ['adaPool', (o) => ap.adaPool(ap.tensor(data, shape), beta, o)],
+        ];
+        for (const [name, f] of runs) {
+          const got = f({ ...opts, backend: 'wasm' }).readSync() as Float32Array;
+          const ref = f({ ...opts, backend: 'js' }).readSync() as Float32Array;
+          expect(compare(name, Float32Array.from(got), Float32Array.from(ref), TOLERANCE.forward), `${name} simd=${simd} ${JSON.stringify(opts)}`).toBeUndefined();
+        }
+      }
+    }
+  });
+});
+
+describe('adaPool forward combination', () => {
+  it('widens β̂ y^D + (1 − β̂) y^M where |y^D| ≫ |y| and no group is redone (small β̂, spread-out taps)', async () => {
+    // every 2×2 window holds {−1346, −1346, −1346, 10}: y^D ≈ −1190, y^M ≈ 10, β̂ = 0.005 → y ≈ 4
+    const W = 32;
+    const data = Float32Array.from({ length: 2 * W }, (_, i) => (i >= W && i % 2 === 1 ? 10 : -1346));
+    const beta = ap.tensor(Float32Array.from([0.005]), [1, 1, 1]);
+    for (const simd of [true, false]) {
+      ap.registerBackend(await createWasmBackend({ simd }));
+      const run = (backend: string) => ap.adaPool(ap.tensor(data, [1, 1, 2, W]), beta, { kernelSize: 2, backend }).readSync() as Float32Array;
+      expect(compare('adaPool', Float32Array.from(run('wasm')), Float32Array.from(run('js')), TOLERANCE.forward), `simd=${simd}`).toBeUndefined();
+    }
+  });
+});
+
 describe('bad input to the ops on this backend', () => {
   it('is rejected by core before any Wasm memory is touched; inputs stay unchanged', async () => {
     const b = await createWasmBackend();
