@@ -1576,35 +1576,22 @@ export function unpool(params: usize): void { P = params; run(UNPOOL); }
 /** Unpool backward: v → Y, mask → MASK, dU → DX; writes dv → DY, dmask → DBETA (f32). */
 export function unpoolGrad(params: usize): void { P = params; run(UNPOOL_GRAD); }
 
-/** exp of n floats in place (for tests of the polynomial). */
-export function expInPlace(p: usize, n: i32): void {
+/** f applied to n floats in place, LANES at a time, then one by one (tests of the polynomials). */
+function mapInPlace(p: usize, n: i32, f: (v: Vec) => Vec): void {
   let i = 0;
-  for (; i + LANES <= n; i += LANES) sstore(p + (<usize>i << 2), exp(sload(p + (<usize>i << 2))));
+  for (; i + LANES <= n; i += LANES) sstore(p + (<usize>i << 2), f(sload(p + (<usize>i << 2))));
   for (; i < n; i++) {
     const q = p + (<usize>i << 2);
-    store<f32>(q, lane(exp(splat(load<f32>(q))), 0));
+    store<f32>(q, lane(f(splat(load<f32>(q))), 0));
   }
 }
 
-/** e^t on [−1, 0] (edscw's weights, float32) of n floats in place (tests of its polynomial). */
-export function expUnit32InPlace(p: usize, n: i32): void {
-  let i = 0;
-  for (; i + LANES <= n; i += LANES) sstore(p + (<usize>i << 2), expUnit(sload(p + (<usize>i << 2))));
-  for (; i < n; i++) {
-    const q = p + (<usize>i << 2);
-    store<f32>(q, lane(expUnit(splat(load<f32>(q))), 0));
-  }
-}
-
-/** The lean e^t (t ≤ 0) of n floats in place (tests of its polynomial). */
-export function expNegInPlace(p: usize, n: i32): void {
-  let i = 0;
-  for (; i + LANES <= n; i += LANES) sstore(p + (<usize>i << 2), expNeg(sload(p + (<usize>i << 2))));
-  for (; i < n; i++) {
-    const q = p + (<usize>i << 2);
-    store<f32>(q, lane(expNeg(splat(load<f32>(q))), 0));
-  }
-}
+/** exp of n floats in place. */
+export function expInPlace(p: usize, n: i32): void { mapInPlace(p, n, (v: Vec): Vec => exp(v)); }
+/** e^t on [−1, 0] (edscw's weights, float32) of n floats in place. */
+export function expUnit32InPlace(p: usize, n: i32): void { mapInPlace(p, n, (v: Vec): Vec => expUnit(v)); }
+/** The lean e^t (t ≤ 0) of n floats in place. */
+export function expNegInPlace(p: usize, n: i32): void { mapInPlace(p, n, (v: Vec): Vec => expNeg(v)); }
 
 /** float64 exp of n doubles in place (tests of the wide path's series). */
 export function expWideInPlace(p: usize, n: i32): void {
