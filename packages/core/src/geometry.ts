@@ -142,6 +142,6 @@ export function layoutStrides(C: number, spatial: readonly number[], channelsLas
 }
 
 /** The shape `[N, C, *S]` as laid out in memory (`[N, *S, C]` for channels-last). */
-export function layoutShape(N: number, C: number, spatial: readonly number[], channelsLast: boolean): number[] {
+export function layoutShape<T = number>(N: T, C: T, spatial: readonly T[], channelsLast: boolean): T[] {
   return channelsLast ? [N, ...spatial, C] : [N, C, ...spatial];
 }

@@ -1,4 +1,6 @@
 export { AdaPoolError, type AdaPoolErrorCode } from './errors.js';
+// For layers and backends that validate options ahead of an op, in the same words as core.
+export { fail, Raw } from './errors.js';
 export { Tensor, tensor, type DType, type TensorData } from './tensor.js';
 export { registerBackend, removeBackend, setBackend, getBackend, listBackends } from './registry.js';
 export type {
@@ -45,7 +47,7 @@ export {
   type LayoutStrides,
   type StridedAxis,
 } from './geometry.js';
-export { planBeta, planPool, planUnpool, withBeta } from './plan.js';
+export { boolOption, checkOptionKeys, perDimOption, planBeta, planPool, planUnpool, splitShape, withBeta } from './plan.js';
 export { poolOpDefs, referencePool, referencePoolGrad, regionTable, type RegionTable, type ReferencePoolResult } from './reference.js';
 export { referenceUnpool, referenceUnpoolGrad } from './ops/ada-unpool.js';
 export { clampBeta, clampBetaGrad } from './ops/ada-pool.js';

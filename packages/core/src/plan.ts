@@ -123,8 +123,9 @@ export function checkTensor(op: string, name: string, t: unknown, dtype: 'float3
   return t.shape;
 }
 
-function perDim(op: string, key: string, v: unknown, n: number, min: number, fallback: readonly number[]): number[] {
-  if (v === undefined) return fallback.slice();
+/** A per-dim option (a number, or one per spatial dim) checked as integers ≥ `min`; undefined when absent. */
+export function perDimOption(op: string, key: string, v: unknown, n: number, min: number): number[] | undefined {
+  if (v === undefined) return undefined;
   const arr = typeof v === 'number' ? new Array<number>(n).fill(v) : v;
   const must = `${key} must be an integer ≥ ${min} or an array of ${n} of them`;
   if (!Array.isArray(arr) || arr.length !== n) fail('OPTION', op, must, v);
@@ -132,10 +133,18 @@ function perDim(op: string, key: string, v: unknown, n: number, min: number, fal
   return arr.slice();
 }
 
+function perDim(op: string, key: string, v: unknown, n: number, min: number, fallback: readonly number[]): number[] {
+  return perDimOption(op, key, v, n, min) ?? fallback.slice();
+}
+
+/** A boolean option; undefined when absent. */
+export function boolOption(op: string, key: string, v: unknown): boolean | undefined {
+  if (v !== undefined && typeof v !== 'boolean') fail('OPTION', op, `${key} must be a boolean`, v);
+  return v as boolean | undefined;
+}
+
 function bool(op: string, key: string, v: unknown, fallback: boolean): boolean {
-  if (v === undefined) return fallback;
-  if (typeof v !== 'boolean') fail('OPTION', op, `${key} must be a boolean`, v);
-  return v;
+  return boolOption(op, key, v) ?? fallback;
 }
 
 interface PlanExtras {
@@ -158,7 +167,7 @@ export function spatialRank(op: string, name: string, shape: readonly number[], 
 }
 
 /** Splits a laid-out shape into N, C and spatial sizes. */
-export function splitShape(shape: readonly number[], channelsLast: boolean): { N: number; C: number; S: number[] } {
+export function splitShape<T = number>(shape: readonly T[], channelsLast: boolean): { N: T; C: T; S: T[] } {
   return channelsLast
     ? { N: shape[0], C: shape[shape.length - 1], S: shape.slice(1, -1) }
     : { N: shape[0], C: shape[1], S: shape.slice(2) };

@@ -7,20 +7,14 @@
  * copy). The layer owns β, `grads.*` and a kept mask; it replaces (and disposes) them on the next
  * forward/backward/`setParameter`, and disposes all of them in `dispose()`.
  */
-import { AdaPoolError, Tensor, tensor, type GeometryOptions, type PerDim } from '@adapool/core';
+import { AdaPoolError, Tensor, tensor, checkOptionKeys, perDimOption, boolOption, splitShape, layoutShape, fail, Raw, type GeometryOptions, type PerDim } from '@adapool/core';
 import {
   betaShapeFor,
   checkBetaInit,
   checkBetaShape,
   checkGeometry,
-  checkKeys,
-  fail,
-  joinLayout,
-  optBool,
   outputSpatial,
-  perDim,
   poolOp,
-  splitLayout,
   unpoolOp,
   type BetaForm,
   type CoreOptions,
@@ -89,15 +83,15 @@ abstract class BaseLayer {
 
   protected live(method: string): string {
     const op = `${this.name}.${method}`;
-    if (this.#disposed) fail('DISPOSED', op, 'the layer must not be disposed', 'a disposed layer', true);
+    if (this.#disposed) fail('DISPOSED', op, 'the layer must not be disposed', new Raw('a disposed layer'));
     return op;
   }
 
   protected checkInput(op: string, what: string, t: unknown): Tensor {
     if (!(t instanceof Tensor)) fail('DTYPE', op, `${what} must be a Tensor of @adapool/core`, t);
-    if (t.isDisposed) fail('DISPOSED', op, `${what} must not be disposed`, `a disposed tensor of shape [${t.shape.join(',')}]`, true);
+    if (t.isDisposed) fail('DISPOSED', op, `${what} must not be disposed`, new Raw(`a disposed tensor of shape [${t.shape.join(',')}]`));
     if (t.shape.length !== this.rank + 2) {
-      fail('SHAPE', op, `${what} must have rank ${this.rank + 2} ([N,C,…] or [N,…,C] with ${this.rank} spatial dims)`, `shape [${t.shape.join(',')}]`, true);
+      fail('SHAPE', op, `${what} must have rank ${this.rank + 2} ([N,C,…] or [N,…,C] with ${this.rank} spatial dims)`, new Raw(`shape [${t.shape.join(',')}]`));
     }
     return t;
   }
@@ -133,21 +127,21 @@ export class PoolLayer extends BaseLayer {
   constructor(spec: MethodSpec, rank: Rank, name: string, options?: PoolLayerOptions & AvgPoolLayerOptions & IdwPoolLayerOptions & AdaPoolLayerOptions) {
     super(name, rank);
     const op = name;
-    const o = checkKeys(op, options, [...GEOMETRY_KEYS, 'keepMask', ...spec.extra, ...(spec.beta ? ['betaShape', 'betaInit'] : [])]);
+    const o = checkOptionKeys(op, options, [...GEOMETRY_KEYS, 'keepMask', ...spec.extra, ...(spec.beta ? ['betaShape', 'betaInit'] : [])]);
     this.#spec = spec;
     this.#op = poolOp(spec, rank);
     this.method = spec.key;
     this.#geometry = checkGeometry(op, rank, o);
     const core: CoreOptions = { ...this.#geometry };
-    if (optBool(op, 'channelsLast', o.channelsLast)) core.channelsLast = true;
+    if (boolOption(op, 'channelsLast', o.channelsLast)) core.channelsLast = true;
     if (o.backend !== undefined) core.backend = o.backend as string;
-    if (o.countIncludePad !== undefined) core.countIncludePad = optBool(op, 'countIncludePad', o.countIncludePad);
+    if (o.countIncludePad !== undefined) core.countIncludePad = boolOption(op, 'countIncludePad', o.countIncludePad);
     if (o.idwEps !== undefined) {
       if (typeof o.idwEps !== 'number' || !Number.isFinite(o.idwEps) || o.idwEps <= 0) fail('OPTION', op, 'idwEps must be a finite number > 0', o.idwEps);
       core.idwEps = o.idwEps;
     }
     this.options = Object.freeze(core);
-    this.keepMask = optBool(op, 'keepMask', o.keepMask) ?? false;
+    this.keepMask = boolOption(op, 'keepMask', o.keepMask) ?? false;
     if (spec.beta) {
       this.betaShape = checkBetaShape(op, o.betaShape);
       this.betaInit = checkBetaInit(op, o.betaInit);
@@ -183,8 +177,8 @@ export class PoolLayer extends BaseLayer {
   outputShape(inputShape: readonly number[]): number[] {
     const op = this.live('outputShape');
     if (inputShape.length !== this.rank + 2) fail('SHAPE', op, `input shape must have rank ${this.rank + 2}`, inputShape);
-    const { N, C, S } = splitLayout(inputShape, this.channelsLast);
-    return joinLayout(N, C, outputSpatial(op, this.#geometry, S) as number[], this.channelsLast);
+    const { N, C, S } = splitShape(inputShape, this.channelsLast);
+    return layoutShape(N, C, outputSpatial(op, this.#geometry, S) as number[], this.channelsLast);
   }
 
   /** Pools `x`; remembers `x` (a reference: keep it alive until `backward`) and, with `keepMask`, the mask. */
@@ -206,8 +200,8 @@ export class PoolLayer extends BaseLayer {
   backward(dy: Tensor): Tensor {
     const op = this.live('backward');
     const saved = this.#saved;
-    if (!saved) fail('UNSUPPORTED', op, 'forward must run before backward', 'no saved input', true);
-    if (saved.x.isDisposed) fail('DISPOSED', op, "the last forward's input must stay alive until backward", `a disposed tensor of shape [${saved.inputShape.join(',')}]`, true);
+    if (!saved) fail('UNSUPPORTED', op, 'forward must run before backward', new Raw('no saved input'));
+    if (saved.x.isDisposed) fail('DISPOSED', op, "the last forward's input must stay alive until backward", new Raw(`a disposed tensor of shape [${saved.inputShape.join(',')}]`));
     const { dx, dbeta } = this.#op.backward(saved.x, this.#beta, dy, this.options);
     if (dbeta) {
       this.grads.beta?.dispose();
@@ -237,14 +231,14 @@ export class PoolLayer extends BaseLayer {
       this.checkLive(op, value);
       next = value;
     } else {
-      if (!shape) fail('UNSUPPORTED', op, `beta's shape is known after the first forward (betaShape '${this.betaShape}'); run forward first or give a Tensor`, 'an array', true);
+      if (!shape) fail('UNSUPPORTED', op, `beta's shape is known after the first forward (betaShape '${this.betaShape}'); run forward first or give a Tensor`, new Raw('an array'));
       const n = shape.reduce((p, d) => p * d, 1);
-      if (value?.length !== n) fail('SHAPE', op, `beta must keep its shape [${shape.join(',')}] (${n} values)`, `${value?.length} values`, true);
+      if (value?.length !== n) fail('SHAPE', op, `beta must keep its shape [${shape.join(',')}] (${n} values)`, new Raw(`${value?.length} values`));
       next = tensor(Array.from(value, (v) => Math.min(Math.max(v, 0), 1)), shape);
     }
     if (shape && (next.shape.length !== shape.length || next.shape.some((d, i) => d !== shape[i]))) {
       if (!(value instanceof Tensor)) next.dispose();
-      fail('SHAPE', op, `beta must keep its shape [${shape.join(',')}]`, `[${next.shape.join(',')}]`, true);
+      fail('SHAPE', op, `beta must keep its shape [${shape.join(',')}]`, new Raw(`[${next.shape.join(',')}]`));
     }
     if (old && old !== next) old.dispose();
     this.#beta = next;
@@ -266,7 +260,7 @@ export class PoolLayer extends BaseLayer {
   }
 
   private checkLive(op: string, t: Tensor): void {
-    if (t.isDisposed) fail('DISPOSED', op, 'value must not be disposed', 'a disposed tensor', true);
+    if (t.isDisposed) fail('DISPOSED', op, 'value must not be disposed', new Raw('a disposed tensor'));
   }
 
   #initialBeta(shape: readonly number[]): Tensor {
@@ -291,18 +285,18 @@ export class UnpoolLayer extends BaseLayer {
     this.#op = unpoolOp(rank);
     const raw = (options ?? {}) as Record<string, unknown>;
     if (raw.from !== undefined) {
-      const o = checkKeys(op, options, ['from', 'backend']);
+      const o = checkOptionKeys(op, options, ['from', 'backend']);
       if (!(o.from instanceof PoolLayer)) fail('OPTION', op, 'from must be a pooling layer of @adapool/layers', o.from);
-      if (o.from.rank !== rank) fail('OPTION', op, `from must be a ${rank}d pooling layer`, o.from.name, true);
+      if (o.from.rank !== rank) fail('OPTION', op, `from must be a ${rank}d pooling layer`, new Raw(o.from.name));
       this.from = o.from;
       o.from.keepMask = true;
       this.#options = o.backend !== undefined ? { backend: o.backend as string } : {};
     } else {
-      const o = checkKeys(op, options, [...GEOMETRY_KEYS, 'inputSize']);
+      const o = checkOptionKeys(op, options, [...GEOMETRY_KEYS, 'inputSize']);
       this.#options = { ...checkGeometry(op, rank, o) };
-      if (optBool(op, 'channelsLast', o.channelsLast)) this.#options.channelsLast = true;
+      if (boolOption(op, 'channelsLast', o.channelsLast)) this.#options.channelsLast = true;
       if (o.backend !== undefined) this.#options.backend = o.backend as string;
-      const inputSize = perDim(op, 'inputSize', o.inputSize, rank, 1);
+      const inputSize = perDimOption(op, 'inputSize', o.inputSize, rank, 1);
       if (inputSize) this.#options.inputSize = inputSize;
     }
   }
@@ -314,12 +308,12 @@ export class UnpoolLayer extends BaseLayer {
     let opts = this.#options;
     if (this.from) {
       if (mask !== undefined) fail('OPTION', op, `mask must not be given: this layer uses ${this.from.name}'s mask`, mask);
-      if (this.from.isDisposed) fail('DISPOSED', op, `the pooling layer ${this.from.name} must not be disposed`, 'a disposed layer', true);
+      if (this.from.isDisposed) fail('DISPOSED', op, `the pooling layer ${this.from.name} must not be disposed`, new Raw('a disposed layer'));
       const m = this.from.mask;
       const inShape = this.from.lastInputShape;
-      if (!m || !inShape) fail('UNSUPPORTED', op, `${this.from.name} must run forward first (it keeps its mask for this layer)`, 'no mask', true);
+      if (!m || !inShape) fail('UNSUPPORTED', op, `${this.from.name} must run forward first (it keeps its mask for this layer)`, new Raw('no mask'));
       mask = m;
-      const S = splitLayout(inShape, this.from.channelsLast).S;
+      const S = splitShape(inShape, this.from.channelsLast).S;
       opts = { ...this.from.geometry, ...(this.from.channelsLast ? { channelsLast: true } : {}), inputSize: S, ...this.#options };
     } else if (mask === undefined) {
       fail('OPTION', op, 'mask must be given (or wire the layer with { from: poolLayer })', mask);
@@ -333,10 +327,10 @@ export class UnpoolLayer extends BaseLayer {
   backward(dU: Tensor): Tensor {
     const op = this.live('backward');
     const s = this.#saved;
-    if (!s) fail('UNSUPPORTED', op, 'forward must run before backward', 'no saved input', true);
-    if (s.v.isDisposed) fail('DISPOSED', op, "the last forward's v must stay alive until backward", 'a disposed tensor', true);
+    if (!s) fail('UNSUPPORTED', op, 'forward must run before backward', new Raw('no saved input'));
+    if (s.v.isDisposed) fail('DISPOSED', op, "the last forward's v must stay alive until backward", new Raw('a disposed tensor'));
     if (s.mask.isDisposed) {
-      fail('DISPOSED', op, "the last forward's mask must stay alive until backward (did the pooling layer run forward again?)", 'a disposed mask', true);
+      fail('DISPOSED', op, "the last forward's mask must stay alive until backward (did the pooling layer run forward again?)", new Raw('a disposed mask'));
     }
     const { dv, dmask } = this.#op.backward(s.v, s.mask, dU, s.opts);
     this.grads.mask?.dispose();

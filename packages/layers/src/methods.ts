@@ -4,7 +4,7 @@
  * options checked at construction (before any input exists), output shapes, β's named forms.
  */
 import * as core from '@adapool/core';
-import { AdaPoolError, type PerDim, type Tensor } from '@adapool/core';
+import { perDimOption, boolOption, splitShape, layoutShape, fail, Raw, type PerDim, type Tensor } from '@adapool/core';
 
 export type Rank = 1 | 2 | 3;
 export const RANKS: readonly Rank[] = [1, 2, 3];
@@ -77,45 +77,6 @@ export function unpoolOp(n: Rank) {
 // ---------------------------------------------------------------------------------------------
 // Validation shared by both entries (messages: `op: what must hold, got what`).
 
-export function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(describe).join(',')}]`;
-  if (v === null || typeof v !== 'object') return String(v);
-  const ctor = (v as object).constructor?.name;
-  return ctor && ctor !== 'Object' ? `a ${ctor}` : JSON.stringify(v);
-}
-
-export function fail(code: 'SHAPE' | 'OPTION' | 'DTYPE' | 'DISPOSED' | 'UNSUPPORTED', op: string, must: string, got: unknown, raw = false): never {
-  throw new AdaPoolError(code, op, `${op}: ${must}, got ${raw ? String(got) : describe(got)}`);
-}
-
-/** Rejects non-objects and unknown keys (with a did-you-mean for case slips). */
-export function checkKeys(op: string, opts: unknown, allowed: readonly string[]): Record<string, unknown> {
-  if (opts === undefined || opts === null) return {};
-  if (typeof opts !== 'object' || Array.isArray(opts)) fail('OPTION', op, 'options must be an object', opts);
-  for (const key of Object.keys(opts)) {
-    if (!allowed.includes(key)) {
-      const near = allowed.find((a) => a.toLowerCase() === key.toLowerCase());
-      fail('OPTION', op, `options must be among ${allowed.join(', ')}`, `unknown option ${JSON.stringify(key)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}`, true);
-    }
-  }
-  return opts as Record<string, unknown>;
-}
-
-export function perDim(op: string, key: string, v: unknown, n: number, min: number): number[] | undefined {
-  if (v === undefined) return undefined;
-  const arr = typeof v === 'number' ? new Array<number>(n).fill(v) : v;
-  if (!Array.isArray(arr) || arr.length !== n || arr.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < min)) {
-    fail('OPTION', op, `${key} must be an integer ≥ ${min} or an array of ${n} of them`, v);
-  }
-  return arr.slice();
-}
-
-export function optBool(op: string, key: string, v: unknown): boolean | undefined {
-  if (v !== undefined && typeof v !== 'boolean') fail('OPTION', op, `${key} must be a boolean`, v);
-  return v as boolean | undefined;
-}
-
 /** Geometry in core's vocabulary, fully checked; per-dim arrays of length n. */
 export interface Geometry {
   kernelSize?: number[];
@@ -136,23 +97,23 @@ export const CORE_NAMES: GeometryNames = { kernelSize: 'kernelSize', stride: 'st
  */
 export function checkGeometry(op: string, n: Rank, o: Record<string, unknown>, names: GeometryNames = CORE_NAMES): Geometry {
   const g: Geometry = {
-    kernelSize: perDim(op, names.kernelSize, o.kernelSize, n, 1),
-    stride: perDim(op, names.stride, o.stride, n, 1),
-    padding: perDim(op, names.padding, o.padding, n, 0),
-    dilation: perDim(op, names.dilation, o.dilation, n, 1),
-    ceilMode: optBool(op, names.ceilMode, o.ceilMode),
-    outputSize: perDim(op, names.outputSize, o.outputSize, n, 1),
+    kernelSize: perDimOption(op, names.kernelSize, o.kernelSize, n, 1),
+    stride: perDimOption(op, names.stride, o.stride, n, 1),
+    padding: perDimOption(op, names.padding, o.padding, n, 0),
+    dilation: perDimOption(op, names.dilation, o.dilation, n, 1),
+    ceilMode: boolOption(op, names.ceilMode, o.ceilMode),
+    outputSize: perDimOption(op, names.outputSize, o.outputSize, n, 1),
   };
   if (g.outputSize) {
     const strided = ['kernelSize', 'stride', 'padding', 'dilation', 'ceilMode'] as const;
     const given = strided.filter((k) => g[k] !== undefined).map((k) => names[k]);
     if (given.length) {
-      fail('OPTION', op, `${names.outputSize} (adaptive geometry) excludes ${strided.map((k) => names[k]).join(', ')}`, `${names.outputSize} with ${given.join(', ')}`, true);
+      fail('OPTION', op, `${names.outputSize} (adaptive geometry) excludes ${strided.map((k) => names[k]).join(', ')}`, new Raw(`${names.outputSize} with ${given.join(', ')}`));
     }
   }
   const k = g.kernelSize ?? new Array(n).fill(2);
   if (g.padding?.some((p, a) => p > Math.floor(k[a] / 2))) {
-    fail('OPTION', op, `${names.padding} must be ≤ ⌊${names.kernelSize}/2⌋ on every axis (${names.kernelSize} [${k.join(',')}])`, `${names.padding} [${g.padding.join(',')}]`, true);
+    fail('OPTION', op, `${names.padding} must be ≤ ⌊${names.kernelSize}/2⌋ on every axis (${names.kernelSize} [${k.join(',')}])`, new Raw(`${names.padding} [${g.padding.join(',')}]`));
   }
   for (const key of Object.keys(g) as (keyof Geometry)[]) if (g[key] === undefined) delete g[key];
   return g;
@@ -170,18 +131,10 @@ export function outputSpatial(op: string, g: Geometry, S: readonly (number | nul
     if (L === null) return null;
     const O = core.stridedOutputLength(L, k[a], s[a], p[a], d[a], g.ceilMode ?? false);
     if (O < 1) {
-      fail('SHAPE', op, `the window (extent dilation·(kernelSize−1)+1 = ${d[a] * (k[a] - 1) + 1}) must fit the padded input (${L}+2·${p[a]}) on spatial axis ${a}`, `spatial size [${S.join(',')}]`, true);
+      fail('SHAPE', op, `the window (extent dilation·(kernelSize−1)+1 = ${d[a] * (k[a] - 1) + 1}) must fit the padded input (${L}+2·${p[a]}) on spatial axis ${a}`, new Raw(`spatial size [${S.join(',')}]`));
     }
     return O;
   });
-}
-
-/** Splits `[N,C,*S]` / `[N,*S,C]`. */
-export function splitLayout<T>(shape: readonly T[], channelsLast: boolean): { N: T; C: T; S: T[] } {
-  return channelsLast ? { N: shape[0], C: shape[shape.length - 1], S: shape.slice(1, -1) } : { N: shape[0], C: shape[1], S: shape.slice(2) };
-}
-export function joinLayout<T>(N: T, C: T, S: readonly T[], channelsLast: boolean): T[] {
-  return channelsLast ? [N, ...S, C] : [N, C, ...S];
 }
 
 /** β's named broadcast forms (OPERATORS.md 4.6). */
@@ -208,13 +161,13 @@ export function checkBetaInit(op: string, v: unknown): number {
  */
 export function betaShapeFor<T extends number | null>(form: BetaForm | number[], out: readonly T[], channelsLast: boolean): T[] | number[] {
   if (Array.isArray(form)) return form;
-  const { N, C, S } = splitLayout(out, channelsLast);
+  const { N, C, S } = splitShape(out, channelsLast);
   const ones = S.map(() => 1 as T);
   const forms: Record<BetaForm, () => T[] | number[]> = {
     scalar: () => [1],
     position: () => (channelsLast ? [...S, 1 as T] : S),
     channel: () => (channelsLast ? [C] : [C, ...ones]),
-    'sample-channel': () => joinLayout(N, C, ones, channelsLast),
+    'sample-channel': () => layoutShape(N, C, ones, channelsLast),
     full: () => out.slice(),
   };
   return forms[form]();

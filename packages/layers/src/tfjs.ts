@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { AdaPoolError, defaultUnpoolLength, tensor as coreTensor, type Tensor as CoreTensor } from '@adapool/core';
+import { AdaPoolError, defaultUnpoolLength, tensor as coreTensor, checkOptionKeys, perDimOption, boolOption, splitShape, layoutShape, fail, Raw, type Tensor as CoreTensor } from '@adapool/core';
 import {
   METHODS,
   RANKS,
@@ -21,15 +21,9 @@ import {
   checkBetaInit,
   checkBetaShape,
   checkGeometry,
-  checkKeys,
-  fail,
-  joinLayout,
   methodSpec,
-  optBool,
   outputSpatial,
-  perDim,
   poolOp,
-  splitLayout,
   unpoolOp,
   type BetaForm,
   type CoreOptions,
@@ -236,8 +230,8 @@ function tfUnpool(n: Rank, v: tf.Tensor, mask: tf.Tensor, opts: CoreOptions & { 
 
 function checkTf(op: string, what: string, t: unknown, rank: number): tf.Tensor {
   if (!(t instanceof tf.Tensor)) fail('DTYPE', op, `${what} must be a tf.Tensor`, t);
-  if (t.isDisposed) fail('DISPOSED', op, `${what} must not be disposed`, 'a disposed tf.Tensor', true);
-  if (t.rank !== rank) fail('SHAPE', op, `${what} must have rank ${rank}`, `shape [${t.shape.join(',')}] (rank ${t.rank})`, true);
+  if (t.isDisposed) fail('DISPOSED', op, `${what} must not be disposed`, new Raw('a disposed tf.Tensor'));
+  if (t.rank !== rank) fail('SHAPE', op, `${what} must have rank ${rank}`, new Raw(`shape [${t.shape.join(',')}] (rank ${t.rank})`));
   return t;
 }
 
@@ -253,17 +247,17 @@ function parsePoolOptions(op: string, n: Rank, o: Record<string, unknown>): Pars
   const { geometry, channelsLast } = coreGeometry(op, n, o);
   const core: CoreOptions = { ...geometry, channelsLast };
   const extras: tf.serialization.ConfigDict = {};
-  if (o.countIncludePad !== undefined) extras.countIncludePad = core.countIncludePad = optBool(op, 'countIncludePad', o.countIncludePad)!;
+  if (o.countIncludePad !== undefined) extras.countIncludePad = core.countIncludePad = boolOption(op, 'countIncludePad', o.countIncludePad)!;
   if (o.idwEps !== undefined) {
     if (typeof o.idwEps !== 'number' || !Number.isFinite(o.idwEps) || o.idwEps <= 0) fail('OPTION', op, 'idwEps must be a finite number > 0', o.idwEps);
     extras.idwEps = core.idwEps = o.idwEps;
   }
-  return { geometry, channelsLast, returnMask: optBool(op, 'returnMask', o.returnMask) ?? false, core, extras };
+  return { geometry, channelsLast, returnMask: boolOption(op, 'returnMask', o.returnMask) ?? false, core, extras };
 }
 
 function maskShape(g: Geometry, inShape: Shape, outShape: Shape, channelsLast: boolean): Shape {
-  const { N, C, S } = splitLayout(inShape, channelsLast);
-  const O = splitLayout(outShape, channelsLast).S;
+  const { N, C, S } = splitShape(inShape, channelsLast);
+  const O = splitShape(outShape, channelsLast).S;
   const K = S.map((L, a) => {
     if (!g.outputSize) return (g.kernelSize ?? S.map(() => 2))[a];
     if (L === null) return null;
@@ -272,7 +266,7 @@ function maskShape(g: Geometry, inShape: Shape, outShape: Shape, channelsLast: b
     for (let o = 0; o < Oa; o++) k = Math.max(k, Math.ceil(((o + 1) * L) / Oa) - Math.floor((o * L) / Oa));
     return k;
   });
-  return joinLayout(N, C, [...O, ...K], channelsLast);
+  return layoutShape(N, C, [...O, ...K], channelsLast);
 }
 
 const singleShape = (s: Shape | Shape[]): Shape => (Array.isArray(s[0]) ? (s as Shape[])[0] : (s as Shape));
@@ -296,7 +290,7 @@ export class TfPoolLayer extends tfl.layers.Layer {
     super(config ?? {});
     registerLayers();
     const op = this.getClassName();
-    const o = checkKeys(op, config, [...GEOMETRY_KEYS, 'returnMask', ...spec.extra.flatMap((e) => EXTRA_KEYS[e]), ...(spec.beta ? ['betaShape', 'betaInit'] : []), ...LAYER_ARGS_KEYS]);
+    const o = checkOptionKeys(op, config, [...GEOMETRY_KEYS, 'returnMask', ...spec.extra.flatMap((e) => EXTRA_KEYS[e]), ...(spec.beta ? ['betaShape', 'betaInit'] : []), ...LAYER_ARGS_KEYS]);
     const p = parsePoolOptions(op, rank, o);
     this.#spec = spec;
     this.method = spec.key;
@@ -325,12 +319,12 @@ export class TfPoolLayer extends tfl.layers.Layer {
       const out = this.#output(shape);
       const bshape = betaShapeFor(this.betaShape!, out, this.channelsLast);
       if (bshape.some((d) => d === null)) {
-        fail('SHAPE', op, `betaShape '${String(this.betaShape)}' needs every dim it uses known when the layer is built (give inputShape/batchInputShape)`, `output shape [${out.map(String).join(',')}]`, true);
+        fail('SHAPE', op, `betaShape '${String(this.betaShape)}' needs every dim it uses known when the layer is built (give inputShape/batchInputShape)`, new Raw(`output shape [${out.map(String).join(',')}]`));
       }
       // an explicit shape must broadcast to the output (right-aligned; unknown output dims accept any)
       const off = out.length - bshape.length;
       if (off < 0 || bshape.some((d, i) => d !== 1 && out[i + off] !== null && d !== out[i + off])) {
-        fail('SHAPE', op, `betaShape must broadcast to the output [${out.map(String).join(',')}] (each dim 1 or equal, right-aligned)`, `[${bshape.join(',')}]`, true);
+        fail('SHAPE', op, `betaShape must broadcast to the output [${out.map(String).join(',')}] (each dim 1 or equal, right-aligned)`, new Raw(`[${bshape.join(',')}]`));
       }
       this.#beta = this.addWeight('beta', bshape as number[], 'float32', tfl.initializers.constant({ value: this.betaInit! }), undefined, true);
     }
@@ -339,9 +333,9 @@ export class TfPoolLayer extends tfl.layers.Layer {
 
   #output(inputShape: Shape): Shape {
     const op = this.getClassName();
-    if (inputShape.length !== this.rank + 2) fail('SHAPE', op, `input must have rank ${this.rank + 2}`, `shape [${inputShape.map(String).join(',')}]`, true);
-    const { N, C, S } = splitLayout(inputShape, this.channelsLast);
-    return joinLayout(N, C, outputSpatial(op, this.#geometry, S), this.channelsLast);
+    if (inputShape.length !== this.rank + 2) fail('SHAPE', op, `input must have rank ${this.rank + 2}`, new Raw(`shape [${inputShape.map(String).join(',')}]`));
+    const { N, C, S } = splitShape(inputShape, this.channelsLast);
+    return layoutShape(N, C, outputSpatial(op, this.#geometry, S), this.channelsLast);
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
@@ -388,11 +382,11 @@ export class TfUnpoolLayer extends tfl.layers.Layer {
     super(config ?? {});
     registerLayers();
     const op = this.getClassName();
-    const o = checkKeys(op, config, [...GEOMETRY_KEYS, 'inputSize', ...LAYER_ARGS_KEYS]);
+    const o = checkOptionKeys(op, config, [...GEOMETRY_KEYS, 'inputSize', ...LAYER_ARGS_KEYS]);
     this.rank = rank;
     const { geometry, channelsLast } = coreGeometry(op, rank, o);
-    const inputSize = perDim(op, 'inputSize', o.inputSize, rank, 1);
-    if (geometry.outputSize && !inputSize) fail('OPTION', op, 'inputSize is required with adaptive geometry (outputSize)', 'no inputSize', true);
+    const inputSize = perDimOption(op, 'inputSize', o.inputSize, rank, 1);
+    if (geometry.outputSize && !inputSize) fail('OPTION', op, 'inputSize is required with adaptive geometry (outputSize)', new Raw('no inputSize'));
     this.#geometry = geometry;
     this.channelsLast = channelsLast;
     this.coreOptions = Object.freeze({ ...geometry, channelsLast, ...(inputSize ? { inputSize } : {}) });
@@ -401,8 +395,8 @@ export class TfUnpoolLayer extends tfl.layers.Layer {
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const op = this.getClassName();
-    if (!Array.isArray(inputShape[0]) || inputShape.length !== 2) fail('SHAPE', op, 'inputs must be [v, mask]', `${inputShape.length} input(s)`, true);
-    const { N, C, S: O } = splitLayout(inputShape[0] as Shape, this.channelsLast);
+    if (!Array.isArray(inputShape[0]) || inputShape.length !== 2) fail('SHAPE', op, 'inputs must be [v, mask]', new Raw(`${inputShape.length} input(s)`));
+    const { N, C, S: O } = splitShape(inputShape[0] as Shape, this.channelsLast);
     const g = this.#geometry;
     const S = O.map((Oa, a) => {
       if (this.coreOptions.inputSize) return this.coreOptions.inputSize[a];
@@ -410,14 +404,14 @@ export class TfUnpoolLayer extends tfl.layers.Layer {
       const k = g.kernelSize?.[a] ?? 2;
       return defaultUnpoolLength(Oa, k, g.stride?.[a] ?? k, g.padding?.[a] ?? 0, g.dilation?.[a] ?? 1);
     });
-    return joinLayout(N, C, S, this.channelsLast);
+    return layoutShape(N, C, S, this.channelsLast);
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
       this.invokeCallHook(inputs, kwargs);
       const op = this.getClassName();
-      if (!Array.isArray(inputs) || inputs.length !== 2) fail('SHAPE', op, 'inputs must be [v, mask]', Array.isArray(inputs) ? `${inputs.length} input(s)` : 'one tensor', true);
+      if (!Array.isArray(inputs) || inputs.length !== 2) fail('SHAPE', op, 'inputs must be [v, mask]', new Raw(Array.isArray(inputs) ? `${inputs.length} input(s)` : 'one tensor'));
       const v = checkTf(op, 'v', inputs[0], this.rank + 2);
       const mask = checkTf(op, 'mask', inputs[1], 2 * this.rank + 2);
       return tfUnpool(this.rank, v, mask, this.coreOptions);
@@ -495,7 +489,7 @@ function poolFn(spec: MethodSpec, rank: Rank) {
       else beta = checkTf(op, 'beta', b, (b as tf.Tensor)?.rank ?? -1);
       options = rest[1];
     } else options = rest[0];
-    const o = checkKeys(op, options, allowed);
+    const o = checkOptionKeys(op, options, allowed);
     const p = parsePoolOptions(op, rank, o);
     if (o.backend !== undefined) p.core.backend = o.backend as string;
     try {
@@ -512,9 +506,9 @@ function unpoolFn(rank: Rank): TfUnpoolOp {
   return (v, mask, options) => {
     checkTf(op, 'v', v, rank + 2);
     checkTf(op, 'mask', mask, 2 * rank + 2);
-    const o = checkKeys(op, options, [...GEOMETRY_KEYS, 'inputSize', 'backend']);
+    const o = checkOptionKeys(op, options, [...GEOMETRY_KEYS, 'inputSize', 'backend']);
     const { geometry, channelsLast } = coreGeometry(op, rank, o);
-    const inputSize = perDim(op, 'inputSize', o.inputSize, rank, 1);
+    const inputSize = perDimOption(op, 'inputSize', o.inputSize, rank, 1);
     return tfUnpool(rank, v, mask, { ...geometry, channelsLast, ...(inputSize ? { inputSize } : {}), ...(o.backend !== undefined ? { backend: o.backend as string } : {}) });
   };
 }
@@ -523,7 +517,7 @@ function factory<F>(Cls: (new (config?: never) => unknown) & { className: string
   return ((first?: unknown, ...rest: unknown[]) => {
     if (first instanceof tf.Tensor) return (fn as (...a: unknown[]) => unknown)(first, ...rest);
     if (first instanceof tfl.SymbolicTensor) {
-      fail('OPTION', Cls.className, 'the factory takes a config (then .apply(x) the layer to a SymbolicTensor) or a tf.Tensor (functional op)', 'a SymbolicTensor', true);
+      fail('OPTION', Cls.className, 'the factory takes a config (then .apply(x) the layer to a SymbolicTensor) or a tf.Tensor (functional op)', new Raw('a SymbolicTensor'));
     }
     return new Cls(first as never);
   }) as F;
