@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^@adapool\/testkit$/, replacement: src('./packages/testkit/src/index.ts') },
       { find: /^@adapool\/testkit\/vitest$/, replacement: src('./packages/testkit/src/vitest.ts') },
       { find: /^@adapool\/testkit\/chromium$/, replacement: src('./packages/testkit/src/chromium.ts') },
+      { find: /^@adapool\/testkit\/runtimes$/, replacement: src('./packages/testkit/src/runtimes.ts') },
       { find: /^@adapool\/layers$/, replacement: src('./packages/layers/src/index.ts') },
       { find: /^@adapool\/layers\/tfjs$/, replacement: src('./packages/layers/src/tfjs.ts') },
     ],

@@ -16,43 +16,19 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, describe, expect } from 'vitest';
 import { itWhenAvailable } from '@adapool/testkit/vitest';
+import { CHROMIUM_HEADLESS_FLAGS, CHROMIUM_PATH, missingChromium } from '@adapool/testkit/chromium';
+import { REPO_ROOT, bundleBuilt, missingRuntime, parseRuntimeResult, runInRuntime, runtimeBin, type RuntimeResult } from '@adapool/testkit/runtimes';
 
-const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-const bin = (name: string) => join(repo, 'node_modules', '.bin', name);
 const dir = mkdtempSync(join(tmpdir(), 'adapool-wasm-runtimes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// the .wasm files stay imports: the runtime's config embeds them
+const bundle = (name: string, source: string, conditions: string[] = []) => bundleBuilt(source, join(dir, `${name}.mjs`), { conditions, external: ['*.wasm'] });
 
 function missingModule(name: string): string | undefined {
-  return existsSync(join(repo, 'node_modules', name, 'package.json')) ? undefined : `${name} is not installed (npm ci installs it as a devDependency)`;
-}
-
-function missing(name: string): string | undefined {
-  if (!existsSync(bin(name))) return `${name} is not installed (npm ci installs it as a devDependency)`;
-  const r = spawnSync(bin(name), ['--version'], { encoding: 'utf8' });
-  return r.status === 0 ? undefined : `${name} --version failed: ${r.stderr || r.error}`;
-}
-
-/** Bundles an entry that imports the *built* packages (dist/), as a user's bundler would. */
-async function bundle(name: string, source: string, conditions: string[] = []): Promise<string> {
-  const out = join(dir, `${name}.mjs`);
-  await build({
-    // resolved from packages/wasm: the root tsconfig's `paths` (sources, for vitest) must not apply
-    stdin: { contents: source, resolveDir: join(repo, 'packages', 'wasm'), sourcefile: `${name}-entry.mjs`, loader: 'js' },
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    mainFields: ['module', 'main'],
-    conditions,
-    external: ['*.wasm'],
-    outfile: out,
-    logLevel: 'error',
-  });
-  return out;
+  return existsSync(join(REPO_ROOT, 'node_modules', name, 'package.json')) ? undefined : `${name} is not installed (npm ci installs it as a devDependency)`;
 }
 
 /** Runs the SIMD build on every case and the scalar build on every 4th; prints one result line. */
@@ -76,52 +52,36 @@ const MAIN = `${IMPORTS}\n${RUN}`;
 const WORKER = `${IMPORTS}\nexport default { async test() {\n${RUN}\n} };`;
 const FETCH_WORKER = `${IMPORTS}\nexport default { async fetch() {\n  const lines = [];\n  const log = console.log;\n  console.log = (s) => lines.push(String(s));\n  try {\n${RUN}\n  } finally { console.log = log; }\n  return new Response(lines.join('\\n'));\n} };`;
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-function missingChromium(): string | undefined {
-  if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
-  const r = spawnSync(CHROMIUM, ['--version'], { encoding: 'utf8' });
-  return r.status === 0 ? undefined : `chromium --version failed: ${r.stderr || r.error}`;
-}
-
-function parseResult(stdout: string): { passed: number; failed: number; failures: unknown[]; total: number } {
-  const line = stdout.split('\n').find((l) => l.startsWith('ADAPOOL_RESULT '));
-  if (!line) throw new Error(`no result line in output:\n${stdout.slice(-3000)}`);
-  return JSON.parse(line.slice('ADAPOOL_RESULT '.length));
-}
-
-function expectAllPassed(res: ReturnType<typeof parseResult>): void {
+function expectAllPassed(res: RuntimeResult): void {
   expect(res.failures).toEqual([]);
   expect(res.failed).toBe(0);
   expect(res.passed).toBe(res.total + Math.ceil(res.total / 4));
 }
 
+const chromiumMissing = await missingChromium();
+
 describe('@adapool/wasm (built) in other runtimes: parity on the SIMD and scalar builds', () => {
-  const CLI: [title: string, bin: string, args: (file: string) => string[]][] = [
-    ['Deno', 'deno', (file) => ['run', '--quiet', '--no-prompt', '--no-config', file]],
-    ['Bun', 'bun', (file) => ['run', file]],
-  ];
-  for (const [title, name, args] of CLI) {
-    itWhenAvailable(title, missing(name), async () => {
-      const file = await bundle(`wasm-${name}`, MAIN);
-      const r = spawnSync(bin(name), args(file), { encoding: 'utf8', timeout: 240_000, env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' } });
-      expectAllPassed(parseResult(r.stdout + r.stderr));
+  for (const [title, name] of [['Deno', 'deno'], ['Bun', 'bun']] as const) {
+    itWhenAvailable(title, missingRuntime(name), async () => {
+      const r = runInRuntime(name, await bundle(`wasm-${name}`, MAIN), 240_000);
+      expectAllPassed(parseRuntimeResult(r.stdout + r.stderr));
     }, 300_000);
   }
 
-  itWhenAvailable('Chromium (headless): default loading in a browser page', missingChromium(), async () => {
+  itWhenAvailable('Chromium (headless): default loading in a browser page', chromiumMissing, async () => {
     // console.log → the page body, which --dump-dom prints once the page is idle
     const file = await bundle('wasm-browser', `console.log = (s) => { document.body.textContent = String(s); };\n${MAIN}`, ['browser']);
     const page = join(dir, 'wasm-browser.html');
     writeFileSync(page, `<!doctype html><html><body>pending</body><script type="module">\n${readFileSync(file, 'utf8').replace(/<\/script/gi, '<\\/script')}\n</script></html>`);
     const r = spawnSync(
-      CHROMIUM,
-      ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--virtual-time-budget=240000', '--dump-dom', `file://${page}`],
+      CHROMIUM_PATH,
+      [...CHROMIUM_HEADLESS_FLAGS, '--disable-gpu', '--virtual-time-budget=240000', '--dump-dom', `file://${page}`],
       { encoding: 'utf8', timeout: 240_000 },
     );
-    expectAllPassed(parseResult(r.stdout.replace(/.*?(ADAPOOL_RESULT )/s, '\n$1').replace(/<\/body>.*/s, '')));
+    expectAllPassed(parseRuntimeResult(r.stdout.replace(/.*?(ADAPOOL_RESULT )/s, '\n$1').replace(/<\/body>.*/s, '')));
   }, 300_000);
 
-  itWhenAvailable('Cloudflare workerd (export condition `workerd`, adapool.wasm as an imported WebAssembly.Module)', missing('workerd'), async () => {
+  itWhenAvailable('Cloudflare workerd (export condition `workerd`, adapool.wasm as an imported WebAssembly.Module)', missingRuntime('workerd'), async () => {
     const file = await bundle('wasm-worker', WORKER, ['workerd', 'worker']);
     // the workerd entry: modules imported, no inlined bytes
     const code = readFileSync(file, 'utf8');
@@ -143,8 +103,8 @@ const w :Workerd.Worker = (
 );
 `,
     );
-    const r = spawnSync(bin('workerd'), ['test', config], { encoding: 'utf8', timeout: 240_000 });
-    expectAllPassed(parseResult(r.stdout + r.stderr));
+    const r = spawnSync(runtimeBin('workerd'), ['test', config], { encoding: 'utf8', timeout: 240_000 });
+    expectAllPassed(parseRuntimeResult(r.stdout + r.stderr));
     expect(r.status, r.stderr).toBe(0);
   }, 300_000);
 
@@ -162,7 +122,7 @@ const w :Workerd.Worker = (
     });
     try {
       const res = await mf.dispatchFetch('http://localhost/');
-      expectAllPassed(parseResult(await res.text()));
+      expectAllPassed(parseRuntimeResult(await res.text()));
     } finally {
       await mf.dispose();
     }
