@@ -53,6 +53,17 @@ function adjointAvg(g, shape, z, out, prefix, nodes, inits) {
  * Builds the model bytes for `op` ('softPool' | 'maxPool' | 'avgPool') and `dir` ('forward' |
  * 'backward'). Inputs: `x` (and `dy` for backward); output `y` (or `dx`).
  */
+/** The naive SoftPool composition y = AveragePool(x·eˣ) / AveragePool(eˣ), keeping e and den. */
+function softPoolNodes(g) {
+  return [
+    node('Exp', ['x'], ['e']),
+    node('Mul', ['x', 'e'], ['xe']),
+    node('AveragePool', ['xe'], ['num'], avgAttrs(g)),
+    node('AveragePool', ['e'], ['den'], avgAttrs(g)),
+    node('Div', ['num', 'den'], ['y']),
+  ];
+}
+
 export function poolModel(op, dir, shape, kernel, stride) {
   const g = geometry(shape, kernel, stride);
   const nodes = [];
@@ -64,13 +75,7 @@ export function poolModel(op, dir, shape, kernel, stride) {
     if (op === 'maxPool') nodes.push(node('MaxPool', ['x'], ['y'], poolAttrs(g)));
     else if (op === 'avgPool') nodes.push(node('AveragePool', ['x'], ['y'], avgAttrs(g)));
     else if (op === 'softPool') {
-      nodes.push(
-        node('Exp', ['x'], ['e']),
-        node('Mul', ['x', 'e'], ['xe']),
-        node('AveragePool', ['xe'], ['num'], avgAttrs(g)),
-        node('AveragePool', ['e'], ['den'], avgAttrs(g)),
-        node('Div', ['num', 'den'], ['y']),
-      );
+      nodes.push(...softPoolNodes(g));
     } else throw new Error(`poolModel: op must be softPool, maxPool or avgPool, got ${op}`);
   } else if (dir === 'backward') {
     inputs.push(valueInfo('dy', g.outShape));
@@ -91,11 +96,7 @@ export function poolModel(op, dir, shape, kernel, stride) {
     else if (op === 'softPool') {
       inits.push(tensorProto('one', [], new Float32Array([1])));
       nodes.push(
-        node('Exp', ['x'], ['e']),
-        node('Mul', ['x', 'e'], ['xe']),
-        node('AveragePool', ['xe'], ['num'], avgAttrs(g)),
-        node('AveragePool', ['e'], ['den'], avgAttrs(g)),
-        node('Div', ['num', 'den'], ['y']),
+        ...softPoolNodes(g),
         node('Div', ['dy', 'den'], ['a']),
         node('Mul', ['a', 'y'], ['b']),
       );
