@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { AdaPoolError, defaultUnpoolLength, tensor as coreTensor, checkOptionKeys, perDimOption, boolOption, splitShape, layoutShape, fail, Raw, type Tensor as CoreTensor } from '@adapool/core';
+import { AdaPoolError, getBackend, defaultUnpoolLength, tensor as coreTensor, checkOptionKeys, perDimOption, boolOption, splitShape, layoutShape, fail, Raw, type Tensor as CoreTensor } from '@adapool/core';
 import {
   METHODS,
   RANKS,
@@ -84,7 +84,8 @@ const GEOMETRY_KEYS = ['poolSize', 'strides', 'padding', 'dilationRate', 'ceilMo
 const LAYER_ARGS_KEYS = ['inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name', 'trainable', 'weights', 'inputDType', 'customObjects', 'fastWeightInit'];
 const EXTRA_KEYS: Record<string, readonly string[]> = { countIncludePad: ['countIncludePad'], idwEps: ['idwEps'] };
 
-const warned = new Set<string>();
+/** Core backends found without synchronous reads: later calls that name them go to `js` at once. */
+const noSyncRead = new Set<string>();
 
 const TF_NAMES: GeometryNames = { kernelSize: 'poolSize', stride: 'strides', padding: 'padding', dilation: 'dilationRate', ceilMode: 'ceilMode', outputSize: 'outputSize' };
 
@@ -127,17 +128,19 @@ function toCore(op: string, what: string, t: tf.Tensor): CoreTensor {
 
 /**
  * Runs `compute` (core ops) and reads its results synchronously, disposing every core tensor.
- * A result on a backend without synchronous reads (WebGPU) is recomputed on `js` (warned once).
+ * A result on a backend without synchronous reads (WebGPU) is recomputed on `js` (warned once);
+ * later calls that name that backend go to `js` directly instead of computing twice.
  */
 function readResults(op: string, opts: CoreOptions, compute: (opts: CoreOptions) => CoreTensor[]): { data: Float32Array; shape: number[] }[] {
+  if (noSyncRead.has(opts.backend ?? getBackend())) opts = { ...opts, backend: 'js' };
   const outs = compute(opts);
   try {
     return outs.map((t) => ({ data: t.readSync() as Float32Array, shape: t.shape.slice() }));
   } catch (e) {
     if (!(e instanceof AdaPoolError) || e.code !== 'UNSUPPORTED' || opts.backend === 'js') throw e;
     const key = outs[0]?.backend ?? '?';
-    if (!warned.has(key)) {
-      warned.add(key);
+    if (!noSyncRead.has(key)) {
+      noSyncRead.add(key);
       console.warn(`adapool: ${op}: the tfjs adapter reads results synchronously; backend '${key}' cannot, computing on 'js' instead (warned once)`);
     }
     return readResults(op, { ...opts, backend: 'js' }, compute);
