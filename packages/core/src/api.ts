@@ -43,16 +43,16 @@ export type AdaPoolGradFn = (x: Tensor, beta: Tensor | number, dy: Tensor, opts?
 export type UnpoolFn = (v: Tensor, mask: Tensor, opts?: UnpoolOptions) => Tensor;
 export type UnpoolGradFn = (v: Tensor, mask: Tensor, dU: Tensor, opts?: UnpoolOptions) => { dv: Tensor; dmask: Tensor };
 
-/** β given as a number becomes a scalar tensor for the duration of the call. */
-function betaTensor(op: string, beta: unknown): { t: Tensor; owned: boolean } {
-  if (typeof beta === 'number') return { t: tensor([beta], []), owned: true };
+/** β given as a number becomes a scalar tensor beside `x` for the duration of the call. */
+function betaTensor(op: string, beta: unknown, x: Tensor): { t: Tensor; owned: boolean } {
+  if (typeof beta === 'number') return { t: tensor([beta], [], { backend: x.backend }), owned: true };
   checkTensor(op, 'beta', beta);
   return { t: beta as Tensor, owned: false };
 }
 
 function runPool(def: PoolOpDef, op: string, rank: number | undefined, x: Tensor, betaArg: unknown, opts: unknown): Tensor | PoolWithMask {
   let { plan, options } = planPool(op, def.method, x, opts, def.options, rank);
-  const beta = def.method === 'ada' ? betaTensor(op, betaArg) : undefined;
+  const beta = def.method === 'ada' ? betaTensor(op, betaArg, x) : undefined;
   try {
     if (beta) plan = withBeta(plan, planBeta(op, beta.t, plan));
     const kernel: PoolKernelName = `${def.method}Pool`;
@@ -76,7 +76,7 @@ function runPoolGrad(def: PoolOpDef, op: string, rank: number | undefined, x: Te
   let { plan, options } = planPool(op, def.method, x, opts, def.options, rank);
   plan = { ...plan, returnMask: false };
   checkShapeEquals(op, 'dy', dy, plan.outputShape, 'the output shape');
-  const beta = def.method === 'ada' ? betaTensor(op, betaArg) : undefined;
+  const beta = def.method === 'ada' ? betaTensor(op, betaArg, x) : undefined;
   try {
     if (beta) plan = withBeta(plan, planBeta(op, beta.t, plan));
     const kernel = `${def.method}PoolGrad` as const;

@@ -1,6 +1,9 @@
 import type { PoolPlan, PoolMethod } from './plan.js';
 
 export type TypedArray = Float32Array | Int32Array;
+export type DType = 'float32' | 'int32';
+/** What `tensor()` accepts as data: typed arrays or any array-like of numbers (already validated). */
+export type TensorData = Float32Array | Int32Array | ArrayLike<number>;
 
 /** Kernel names: the registry key of every op a backend can implement. */
 export type PoolKernelName = `${PoolMethod}Pool`;
@@ -39,6 +42,19 @@ export interface Backend<H = any> {
   readonly name: string;
   /** Takes ownership of `data` (the caller never touches it again) and returns a handle. */
   upload(data: TypedArray): H;
+  /**
+   * Optional: a new handle holding a copy of `data` as `dtype`, written straight into the backend's
+   * memory (one copy; `data` stays the caller's and is not kept). `op` names the call in errors.
+   * Without it, core copies `data` into a typed array and calls `upload`.
+   */
+  write?(data: TensorData, dtype: DType, op: string): H;
+  /**
+   * Optional, for CPU-visible memory: a view of the data behind `h` (no copy), valid only until the
+   * next call into this backend. Core reads it at once to move a tensor to another backend.
+   */
+  view?(h: H): TypedArray;
+  /** The dtypes this backend can hold (default both). */
+  readonly dtypes?: readonly DType[];
   /** A fresh copy of the data behind `h`. */
   read(h: H): Promise<TypedArray> | TypedArray;
   /** Present on backends whose memory is CPU-visible; lets ops move tensors synchronously. */

@@ -8,6 +8,7 @@ import { AdaPoolError } from './errors.js';
 import type { PoolPlan } from './plan.js';
 import { autoCandidates, backendByName, getBackend, jsBackendInstance } from './registry.js';
 import { Tensor, tensorSlot, type DType } from './tensor.js';
+import { moveSync } from './transfer.js';
 
 const warned = new Set<string>();
 function warnOnce(key: string, message: string): void {
@@ -61,14 +62,14 @@ export function execute<R>(
       if (!t) return undefined;
       const s = tensorSlot(t, op);
       if (s.backend === backend) return s.handle;
-      if (!s.backend.readSync) {
+      const h = moveSync(op, s.backend, s.handle, backend, t.dtype);
+      if (h === undefined) {
         throw new AdaPoolError(
           'BACKEND',
           op,
-          `${op}: inputs must be movable to backend '${backend.name}' synchronously (read() them, or run on '${s.backend.name}'), got a tensor on '${s.backend.name}'`,
+          `${op}: inputs must be movable to backend '${backend.name}' synchronously (move them with await x.to('${backend.name}'), or run on '${s.backend.name}'), got a tensor on '${s.backend.name}'`,
         );
       }
-      const h = backend.upload(s.backend.readSync(s.handle));
       temps.push(h);
       return h;
     });

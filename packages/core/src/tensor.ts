@@ -1,8 +1,9 @@
-import type { Backend, TypedArray } from './backend.js';
+import type { Backend, DType, TensorData, TypedArray } from './backend.js';
 import { AdaPoolError, Raw, fail } from './errors.js';
-import { jsBackendInstance } from './registry.js';
+import { assertBackendName, backendByName, placementBackend } from './registry.js';
+import { move, writeData } from './transfer.js';
 
-export type DType = 'float32' | 'int32';
+export type { DType, TensorData } from './backend.js';
 
 interface Slot {
   backend: Backend;
@@ -58,6 +59,19 @@ export class Tensor {
     return s.backend.readSync(s.handle);
   }
 
+  /**
+   * A copy of this tensor on backend `name` (a registered name, or `'auto'` for where `tensor()`
+   * would put it); this tensor stays valid. Works for every pair of backends.
+   */
+  async to(name: string): Promise<Tensor> {
+    const op = 'Tensor.to';
+    const s = slot(this, op);
+    assertBackendName(op, name);
+    const target = name === 'auto' ? placementBackend() : backendByName(op, name);
+    const handle = await move(op, s.backend, s.handle, target, this.dtype);
+    return new Tensor(target, handle, this.shape, this.dtype);
+  }
+
   /** Frees the backend memory. Any later use (including a second dispose) throws `DISPOSED`. */
   dispose(): void {
     const s = slot(this, 'Tensor.dispose');
@@ -107,14 +121,37 @@ export function checkShape(op: string, shape: unknown, what = 'shape'): number[]
   return shape.map((d: number) => d + 0); // normalises -0
 }
 
-export type TensorData = Float32Array | Int32Array | ArrayLike<number>;
+export interface TensorOptions {
+  dtype?: DType;
+  /** A registered backend name, or `'auto'`; default: the active backend (`setBackend`). */
+  backend?: string;
+}
+
+/** `tensor()`'s third argument read once into plain data. */
+function tensorOptions(op: string, arg: unknown): { dtype?: DType; backend?: string } {
+  if (arg === undefined || typeof arg === 'string') return { dtype: arg as DType | undefined };
+  if (arg === null || typeof arg !== 'object') fail('DTYPE', op, "dtype must be 'float32' or 'int32' (or options { dtype?, backend? })", arg);
+  if (Array.isArray(arg)) {
+    fail('OPTION', op, "the third argument must be a dtype ('float32' or 'int32') or an options object { dtype?, backend? }", arg);
+  }
+  for (const key of Object.keys(arg)) {
+    if (key !== 'dtype' && key !== 'backend') fail('OPTION', op, 'options must be among dtype, backend', new Raw(`unknown option ${JSON.stringify(key)}`));
+  }
+  const { dtype, backend } = arg as Record<string, unknown>;
+  if (dtype !== undefined && typeof dtype !== 'string') fail('DTYPE', op, "dtype must be 'float32' or 'int32'", dtype);
+  if (backend !== undefined) assertBackendName(op, backend);
+  return { dtype: dtype as DType | undefined, backend: backend as string | undefined };
+}
 
 /**
- * Creates a tensor on the reference (`js`) backend from a copy of `data`.
- * `dtype` defaults to the typed array's type (`float32` for plain arrays).
+ * Creates a tensor from a copy of `data`, written straight into the memory of the backend named by
+ * `options.backend`, or else of the active backend (`setBackend`; under `'auto'`, the backend
+ * `'auto'` would run a large op on). `dtype` defaults to the typed array's type (`float32` for
+ * plain arrays); `tensor(data, shape, 'int32')` is short for `{ dtype: 'int32' }`.
  */
-export function tensor(data: TensorData, shape: readonly number[], dtype?: DType): Tensor {
+export function tensor(data: TensorData, shape: readonly number[], options?: DType | TensorOptions): Tensor {
   const op = 'tensor';
+  const { dtype, backend: name } = tensorOptions(op, options);
   const dims = checkShape(op, shape);
   if (data === null || typeof data !== 'object' || typeof (data as ArrayLike<number>).length !== 'number') {
     fail('DTYPE', op, 'data must be a Float32Array, Int32Array or array of numbers', data);
@@ -138,7 +175,6 @@ export function tensor(data: TensorData, shape: readonly number[], dtype?: DType
       }
     }
   }
-  const copy = dt === 'float32' ? Float32Array.from(data) : Int32Array.from(data);
-  const js = jsBackendInstance();
-  return new Tensor(js, js.upload(copy), dims, dt);
+  const backend = name === undefined || name === 'auto' ? placementBackend() : backendByName(op, name);
+  return new Tensor(backend, writeData(op, backend, data, dt), dims, dt);
 }

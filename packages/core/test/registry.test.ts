@@ -290,8 +290,9 @@ describe('(c) fallback when supports() declines', () => {
 
 describe("(d) 'auto'", () => {
   // x [1,1,4,4], kernel 2: 16 inputs × 4 taps = 64; x [1,4,64,64]: 16384 × 4 = 65536
-  const small = () => tensor(xData(16), [1, 1, 4, 4]);
-  const large = () => tensor(xData(4 * 64 * 64), [1, 4, 64, 64]);
+  // on 'js' explicitly: under 'auto', tensor() would place them on the highest-ranked backend
+  const small = () => tensor(xData(16), [1, 1, 4, 4], { backend: 'js' });
+  const large = () => tensor(xData(4 * 64 * 64), [1, 4, 64, 64], { backend: 'js' });
 
   it("picks 'js' when no other backend ranks itself", () => {
     registerBackend(makeFake('plain').backend);
@@ -481,19 +482,22 @@ describe('(h) default backend vs per-call override', () => {
     registerBackend(f.backend);
     setBackend('fakeH');
     const x = x4();
+    expect(x.backend).toBe('fakeH'); // tensor() places on the active backend
     const outs: Tensor[] = [];
     for (let i = 0; i < 3; i++) outs.push(softPool2d(x));
     expect(outs.map((t) => t.backend)).toEqual(['fakeH', 'fakeH', 'fakeH']);
     expect(f.calls.emPool).toBe(3);
     expect(softPool2d(x, { backend: 'js' }).backend).toBe('js');
-    expect(softPool2d(x, { backend: 'auto' }).backend).toBe('js'); // x on js, fakeH is not ranked
-    expect(f.calls.emPool).toBe(3);
+    const xj = tensor(xData(16), [1, 1, 4, 4], { backend: 'js' });
+    expect(softPool2d(xj, { backend: 'auto' }).backend).toBe('js'); // xj on js, fakeH is not ranked
+    expect(softPool2d(x, { backend: 'auto' }).backend).toBe('fakeH'); // 'auto' keeps work where x lives
+    expect(f.calls.emPool).toBe(4);
     expect(getBackend()).toBe('fakeH');
     expect(softPool2d(x).backend).toBe('fakeH');
-    expect(f.calls.emPool).toBe(4);
+    expect(f.calls.emPool).toBe(5);
     setBackend('js');
     expect(softPool2d(x, { backend: 'fakeH' }).backend).toBe('fakeH');
     expect(softPool2d(x).backend).toBe('js');
-    expect(f.calls.emPool).toBe(5);
+    expect(f.calls.emPool).toBe(6);
   });
 });

@@ -38,6 +38,8 @@ export interface WasmBackend extends Backend<WasmTensor> {
   readonly simd: boolean;
   /** Current linear memory size in bytes (for memory-use checks). */
   memoryBytes(): number;
+  /** Blocks of linear memory in use: live tensors and cached geometry tables (for leak checks). */
+  liveBlocks(): number;
   /** The module's raw exports (tests and benchmarks). */
   readonly exports: KernelExports;
 }
@@ -297,6 +299,10 @@ class Arena {
     return at;
   }
 
+  get liveBlocks(): number {
+    return this.live.size;
+  }
+
   release(at: number): void {
     const size = this.live.get(at);
     if (size === undefined) return;
@@ -495,23 +501,29 @@ export function createBackendFromInstance(instance: WebAssembly.Instance): WasmB
     return { dv: at.get(S.DY)!, dmask: at.get(S.DBETA)! };
   };
 
-  const readSync = (h: WasmTensor): TypedArray =>
-    h.dtype === 'int32' ? new Int32Array(memory.buffer, h.ptr, h.length).slice() : new Float32Array(memory.buffer, h.ptr, h.length).slice();
+  const view = (h: WasmTensor): TypedArray =>
+    h.dtype === 'int32' ? new Int32Array(memory.buffer, h.ptr, h.length) : new Float32Array(memory.buffer, h.ptr, h.length);
+  const readSync = (h: WasmTensor): TypedArray => view(h).slice();
+  /** One copy of `data` (any array-like of numbers) straight into a new block of linear memory. */
+  const write = (data: ArrayLike<number>, dtype: 'float32' | 'int32', op: string): WasmTensor => {
+    const ptr = arena.alloc(4 * data.length);
+    if (typeof ptr === 'string') throw new AdaPoolError('UNSUPPORTED', op, `${op}: a tensor must fit a 32-bit Wasm memory (4 GiB) next to the live ones, got ${ptr} needed`);
+    const h: WasmTensor = { ptr, length: data.length, dtype };
+    view(h).set(data);
+    return h;
+  };
 
   return {
     name: 'wasm',
     simd: lanes > 1,
     exports: ex,
     memoryBytes: () => memory.buffer.byteLength,
-    upload: (data) => {
-      const dtype = data instanceof Int32Array ? 'int32' : 'float32';
-      const ptr = arena.alloc(data.byteLength);
-      if (typeof ptr === 'string') throw new AdaPoolError('UNSUPPORTED', 'wasm', `wasm: a tensor must fit a 32-bit Wasm memory (4 GiB) next to the live ones, got ${ptr} needed`);
-      new Uint8Array(memory.buffer, ptr, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-      return { ptr, length: data.length, dtype };
-    },
+    liveBlocks: () => arena.liveBlocks,
+    upload: (data) => write(data, data instanceof Int32Array ? 'int32' : 'float32', 'wasm'),
+    write,
     read: readSync,
     readSync,
+    view,
     dispose: (h) => arena.release(h.ptr),
     kernels,
     auto: { priority: 10, minWork: 0 },

@@ -465,6 +465,16 @@ function makeBackend(device: GPUDevice, owned: boolean, options: WebGPUBackendOp
     kernels[`${m}PoolGrad`] = gradKernel(m);
   }
 
+  /** One writeBuffer from the caller's data (converted first only when it is not already `dtype`'s typed array). */
+  function write(data: ArrayLike<number>, dtype: 'float32' | 'int32', op: string): GpuTensor {
+    alive(op);
+    fits(op, 'the tensor', data.length);
+    const typed = dtype === 'int32' ? (data instanceof Int32Array ? data : Int32Array.from(data)) : data instanceof Float32Array ? data : Float32Array.from(data);
+    const t = alloc(typed.length, dtype, 'tensor');
+    if (typed.length) device.queue.writeBuffer(t.buffer, 0, typed.buffer as ArrayBuffer, typed.byteOffset, typed.byteLength);
+    return t;
+  }
+
   const backend: WebGPUBackend = {
     name,
     device,
@@ -476,14 +486,8 @@ function makeBackend(device: GPUDevice, owned: boolean, options: WebGPUBackendOp
     software,
     auto: { priority: AUTO_PRIORITY, minWork },
     supports: (_kernel: KernelName, _plan: PoolPlan) => true,
-    upload(data: TypedArray): GpuTensor {
-      const op = 'webgpu.upload';
-      alive(op);
-      fits(op, 'the tensor', data.length);
-      const t = alloc(data.length, data instanceof Int32Array ? 'int32' : 'float32', 'tensor');
-      if (data.length) device.queue.writeBuffer(t.buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
-      return t;
-    },
+    upload: (data: TypedArray): GpuTensor => write(data, data instanceof Int32Array ? 'int32' : 'float32', 'webgpu.upload'),
+    write,
     async read(h: GpuTensor): Promise<TypedArray> {
       const op = 'Tensor.read';
       alive(op);

@@ -34,6 +34,7 @@ export function createJsBackend(): Backend<TypedArray> {
     upload: (data) => data,
     read: (h) => h.slice(),
     readSync: (h) => h.slice(),
+    view: (h) => h,
     dispose: () => {},
     kernels,
     auto: { priority: 0 },

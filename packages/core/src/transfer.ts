@@ -1,0 +1,45 @@
+/**
+ * Moving data into and between backends, with as few copies as each pair allows:
+ * caller data → backend (`write`: one copy straight into its memory), and backend → backend
+ * (`view` of CPU-visible memory → `write`: one copy; otherwise a read then `upload`).
+ */
+import type { Backend, DType, TensorData, TypedArray } from './backend.js';
+import { AdaPoolError } from './errors.js';
+
+/** Throws `DTYPE` unless `backend` can hold `dtype`. */
+export function checkHolds(op: string, backend: Backend, dtype: DType): void {
+  if (backend.dtypes && !backend.dtypes.includes(dtype)) {
+    throw new AdaPoolError('DTYPE', op, `${op}: dtype must be one backend '${backend.name}' can hold (${backend.dtypes.join(', ')}), got '${dtype}'`);
+  }
+}
+
+/** A new handle on `backend` holding a copy of `data` (already validated) as `dtype`. */
+export function writeData(op: string, backend: Backend, data: TensorData, dtype: DType): unknown {
+  checkHolds(op, backend, dtype);
+  if (backend.write) return backend.write(data, dtype, op);
+  return backend.upload(dtype === 'int32' ? Int32Array.from(data) : Float32Array.from(data));
+}
+
+const sameType = (data: TypedArray, dtype: DType) => (dtype === 'int32' ? data instanceof Int32Array : data instanceof Float32Array);
+
+/**
+ * A copy of `handle` (on `from`) on another backend `to`, synchronously; `undefined` when `from`
+ * cannot be read synchronously (GPU memory).
+ */
+export function moveSync(op: string, from: Backend, handle: unknown, to: Backend, dtype: DType): unknown {
+  checkHolds(op, to, dtype);
+  if (from !== to && from.view) {
+    const v = from.view(handle);
+    if (to.write) return to.write(v, dtype, op);
+    return to.upload(sameType(v, dtype) ? v.slice() : dtype === 'int32' ? Int32Array.from(v) : Float32Array.from(v));
+  }
+  if (!from.readSync) return undefined;
+  return to.upload(from.readSync(handle));
+}
+
+/** A copy of `handle` (on `from`) on `to`, from any backend. */
+export async function move(op: string, from: Backend, handle: unknown, to: Backend, dtype: DType): Promise<unknown> {
+  const h = moveSync(op, from, handle, to, dtype);
+  if (h !== undefined) return h;
+  return to.upload(await from.read(handle));
+}
