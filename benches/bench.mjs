@@ -24,7 +24,7 @@ const USAGE = `usage: node bench.mjs [--quick | --dry-run] [--json FILE] [--md F
   --json FILE also write every result (medians, min, n, checks, targets) as JSON
   --md FILE   also write the printed report (markdown) to FILE
   --reps N    timed runs per measurement (default 15, quick 7)
-  --backends wasm,js,tfjs-wasm,ort-web,ort-node   only these (default: all)
+  --backends wasm,wasm-user,wasm-tensor,wasm-from-js,js,tfjs-wasm,ort-web,ort-node   only these (default: all)
   --ops avgPool,maxPool,softPool,edscwPool,idwPool,adaPool   only these ops (default: all)
   --no-spawn  Node only (skip the Deno and Bun processes)`;
 {
@@ -90,7 +90,7 @@ if (arg('--reps')) {
 }
 
 /** Which adapters run in which runtime. */
-const BACKENDS = ['wasm', 'js', 'tfjs-wasm', 'ort-web', 'ort-node'];
+const BACKENDS = ['wasm', 'wasm-user', 'wasm-tensor', 'wasm-from-js', 'js', 'tfjs-wasm', 'ort-web', 'ort-node'];
 const listArg = (f, known) => {
   const v = arg(f)?.split(',').filter(Boolean);
   const bad = v?.filter((x) => !known.includes(x)) ?? [];
@@ -105,7 +105,7 @@ const onlyOps = listArg('--ops', OPS);
 const opsHere = onlyOps ?? OPS;
 
 function adapters() {
-  const list = [ours('wasm'), ours('js'), tfjsWasm(), ortWeb()];
+  const list = [ours('wasm'), ours('wasm', 'user'), ours('wasm', 'tensor'), ours('wasm', 'from-js'), ours('js'), tfjsWasm(), ortWeb()];
   if (RUNTIME === 'node') list.push(ortNode());
   return list.filter((a) => !onlyBackends || onlyBackends.includes(a.name));
 }
@@ -282,7 +282,9 @@ async function runHere() {
             const entry = { a, base, prep, samples: [], cfg: isJs ? JS_REPS : { ...REPS, warmup: Math.max(0, REPS.warmup - 1) } };
             entries.push(entry);
             entry.before = prep.leakCheck?.();
+            const tFirst = performance.now();
             const first = prep.toChannelsFirst(await prep.run());
+            entry.first = performance.now() - tFirst;
             entry.check = isJs ? { ok: true, reference: true } : compare(first, await reference(), dir);
             entry.ranOn = prep.ranOn?.();
           } catch (e) {
@@ -304,9 +306,9 @@ async function runHere() {
             }
             const { a, check } = e;
             const leaked = e.before === undefined ? 0 : e.prep.leakCheck() - e.before;
-            const r = { ...e.base, median: median(e.samples), min: Math.min(...e.samples), n: e.samples.length, check };
+            const r = { ...e.base, median: median(e.samples), min: Math.min(...e.samples), n: e.samples.length, first: e.first, check };
             if (!check.ok && a.name === 'tfjs-wasm' && op === 'maxPool') r.note = TFJS_MAX_DEFECT[dir];
-            if (e.ranOn && e.ranOn !== a.name) r.note = `computed on '${e.ranOn}' (core fell back: the backend lacks this kernel)`;
+            if (e.ranOn && e.ranOn !== (a.backend ?? a.name)) r.note = `computed on '${e.ranOn}' (core fell back: the backend lacks this kernel)`;
             if (leaked) r.note = `${r.note ? `${r.note}; ` : ''}${leaked} tensors leaked per run`;
             results.push(r);
             const verdict = check.reference ? 'reference' : check.ok ? `ok max|Δ| ${check.maxAbs.toExponential(1)}` : `OFF: ${check.bad}/${check.total} beyond tolerance, max|Δ| ${check.maxAbs.toExponential(1)}`;
@@ -406,7 +408,7 @@ function report(all) {
     const col = `${r.runtime}:${r.backend}`;
     if (r.median !== undefined && !cols.includes(col)) cols.push(col);
   }
-  const order = ['wasm', 'js', 'tfjs-wasm', 'ort-web', 'ort-node'];
+  const order = BACKENDS;
   const rtOrder = ['node', 'deno', 'bun'];
   cols.sort((a, b) => {
     const [ra, ba] = a.split(':');
@@ -463,7 +465,7 @@ function report(all) {
   const rank = (k) => {
     const [col, op, dir] = k.split('|');
     const [rt, b] = col.split(':');
-    return [['node', 'deno', 'bun'].indexOf(rt), ['wasm', 'tfjs-wasm', 'ort-web', 'ort-node'].indexOf(b), OPS.indexOf(op), DIRS.indexOf(dir)];
+    return [['node', 'deno', 'bun'].indexOf(rt), BACKENDS.indexOf(b), OPS.indexOf(op), DIRS.indexOf(dir)];
   };
   const byRank = (a, b) => {
     const [ra, rb] = [rank(a[0]), rank(b[0])];
@@ -512,6 +514,37 @@ function report(all) {
     }
   }
 
+  // How the inputs reach the op (benches/lib/ours.mjs PATHS), and the first call beside the steady median.
+  const paths = ['wasm', 'wasm-user', 'wasm-tensor', 'wasm-from-js'];
+  const pathCols = cols.filter((c) => paths.includes(c.split(':')[1]));
+  if (pathCols.length > 1) {
+    out();
+    out('## Our paths: steady median / first call (ms), and each path over resident');
+    out();
+    for (const p of paths) {
+      const timed = Object.values(all.info ?? {}).find((i) => i.backends?.[p])?.backends[p].timed;
+      if (timed) out(`- ${p}: ${timed}`);
+    }
+    out();
+    out(`| shape | op | dir | ${pathCols.join(' | ')} |`);
+    out(`|---|---|---|${pathCols.map(() => '---:').join('|')}|`);
+    for (const c of CASES) {
+      for (const op of OPS) {
+        for (const dir of DIRS) {
+          const cells = pathCols.map((col) => {
+            const r = get(col, c.name, op, dir);
+            const res = get(`${col.split(':')[0]}:wasm`, c.name, op, dir);
+            if (!r?.median) return '';
+            const over = res?.median && !col.endsWith(':wasm') ? ` (${(r.median / res.median).toFixed(2)}x)` : '';
+            return `${fmt(r.median)} / ${r.first === undefined ? '?' : fmt(r.first)}${over}`;
+          });
+          if (cells.every((x) => x === '')) continue;
+          out(`| ${c.name} | ${op} | ${dir === 'forward' ? 'fwd' : 'bwd'} | ${cells.join(' | ')} |`);
+        }
+      }
+    }
+  }
+
   // The issue's targets, per runtime where both sides ran there.
   const RTS = ['node', 'deno', 'bun'];
   const haveWasm = cols.some((c) => c.endsWith(':wasm'));
@@ -526,9 +559,11 @@ function report(all) {
   for (const c of two) for (const op of ['maxPool', 'avgPool']) spec(`${op}2d fwd ${c.name}: tfjs-wasm / ours`, 1, '>=', ['tfjs-wasm', c, op, 'forward'], [oursName, c, op, 'forward']);
   for (const c of two) spec(`adaPool2d fwd ${c.name}: adaPool / softPool`, 2, '<=', [oursName, c, 'adaPool', 'forward'], [oursName, c, 'softPool', 'forward']);
   for (const c of CASES) for (const op of OPS) spec(`${op} ${c.name}: backward / forward`, 2.5, '<=', [oursName, c, op, 'backward'], [oursName, c, op, 'forward']);
+  // issue 10: the README's path (setBackend, tensor(), op → read()) costs what the resident path does
+  if (haveWasm) for (const c of CASES) for (const op of ['softPool', 'maxPool']) spec(`${op} fwd ${c.name}: user path / resident`, 1.1, '<=', ['wasm-user', c, op, 'forward'], ['wasm', c, op, 'forward']);
   const targets = [];
   out();
-  out(`## Targets (issue 3), single thread, ratios from this run, ours = ${oursName}${haveWasm ? '' : ' (INFORMATIONAL: the targets are for wasm)'}`);
+  out(`## Targets (issues 3 and 10), single thread, ratios from this run, ours = ${oursName}${haveWasm ? '' : ' (INFORMATIONAL: the targets are for wasm)'}`);
   out();
   out(`| target | goal | ${RTS.join(' | ')} |`);
   out(`|---|---|${RTS.map(() => '---').join('|')}|`);
@@ -602,7 +637,7 @@ if (jsonOut) {
 }
 // A dry run fails when one of our backends errs or disagrees with the reference (anchors' own
 // defects are reported above, not failed on).
-const ourNames = new Set(['wasm', 'js']);
+const ourNames = new Set(['wasm', 'wasm-user', 'wasm-tensor', 'wasm-from-js', 'js']);
 const broken = all.results.filter((r) => ourNames.has(r.backend) && (r.error || r.note || (r.check && !r.check.ok)));
 if (broken.length) console.log(`${broken.length} of our measurements failed: ${broken.map((r) => `${r.runtime}:${r.backend} ${key(r)}`).join(', ')}`);
 process.exit(dryRun && broken.length ? 1 : 0);

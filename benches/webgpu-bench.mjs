@@ -118,9 +118,7 @@ function opCalls(op, x, shape) {
   const n = shape.length - 2;
   const o = { kernelSize: 2, stride: 2 };
   const outShape = [shape[0], shape[1], ...shape.slice(2).map((s) => Math.floor(s / 2))];
-  const dy = ap.tensor(fill(size(outShape), 3), outShape);
-  const dyG = ap.emPool(dy, { kernelSize: 1, backend: 'webgpu' }); // dy on the GPU
-  dy.dispose();
+  const dyG = ap.tensor(fill(size(outShape), 3), outShape, { backend: 'webgpu' });
   const beta = 0.5;
   const pool = { avgPool: ap.avgPool, maxPool: ap.maxPool, softPool: ap.softPool, edscwPool: ap.edscwPool, idwPool: ap.idwPool };
   const grad = { avgPool: ap.avgPoolGrad, maxPool: ap.maxPoolGrad, softPool: ap.softPoolGrad, edscwPool: ap.edscwPoolGrad, idwPool: ap.idwPoolGrad };
@@ -171,7 +169,7 @@ for (const shape of SHAPES) {
   result.copy.push({ shape, ...copy });
   console.log(`\n${shape.join('x')}: buffer copy ${copy.GBps.toFixed(1)} GB/s (${(copy.bytes / 2 ** 20).toFixed(2)} MiB, ${copy.ms.toFixed(3)} ms)`);
   console.log('op          fwd ms   GB/s  %copy | bwd ms   GB/s  %copy');
-  const x = ap.emPool(ap.tensor(fill(size(shape)), shape), { kernelSize: 1, backend: 'webgpu' });
+  const x = ap.tensor(fill(size(shape)), shape, { backend: 'webgpu' });
   for (const op of OPS) {
     const c = opCalls(op, x, shape);
     const f = await timeOp(c.fwd);

@@ -31,7 +31,8 @@ describe('benches/bench.mjs', () => {
     const out: Out = JSON.parse(readFileSync(file, 'utf8'));
     expect(out.mode).toBe('dry-run');
     expect(r.stdout).toMatch(/## Medians/);
-    expect(r.stdout).toMatch(/## Targets \(issue 3\)/);
+    expect(r.stdout).toMatch(/## Targets \(issues 3 and 10\)/);
+    expect(r.stdout).toMatch(/## Our paths: steady median \/ first call/);
 
     for (const runtime of ['node', 'deno', 'bun']) {
       expect(out.unavailable.filter((u) => u.runtime === runtime && u.backend === '*'), runtime).toEqual([]);
@@ -39,7 +40,7 @@ describe('benches/bench.mjs', () => {
       expect(js.length, runtime).toBe(3 * 6 * 2);
       for (const x of js) expect(x.median, `${runtime} ${x.case} ${x.op} ${x.dir}`).toBeGreaterThanOrEqual(0);
 
-      const wasm = out.results.filter((x) => x.runtime === runtime && x.backend === 'wasm');
+      const wasm = out.results.filter((x) => x.runtime === runtime && x.backend.startsWith('wasm'));
       if (wasm.length) {
         for (const x of wasm) expect({ ok: x.check?.ok, note: x.note, error: x.error }, `${runtime} wasm ${x.case} ${x.op} ${x.dir}`).toEqual({ ok: true, note: undefined, error: undefined });
       } else {

@@ -23,10 +23,28 @@ export function betaData(shape) {
   return { data: Float32Array.from({ length: C }, (_, c) => 0.2 + (0.6 * c) / Math.max(1, C - 1)), shape: [C, ...new Array(shape.length - 2).fill(1)] };
 }
 
-export function ours(backend) {
+/**
+ * How the inputs reach the op (API.md, Tensors), one adapter each:
+ * - resident: `tensor(data, shape, { backend })` once, then op → read() per run;
+ * - user: as the README writes it: `setBackend(backend)`, `tensor(data, shape)` once, then op → read();
+ * - tensor: `tensor()` → op → read() → dispose per run (the copy in counted every time);
+ * - from-js: inputs on 'js', the op names the backend, so core moves them in on every call
+ *   (what every call paid before tensors were placed on the active backend).
+ */
+export const PATHS = {
+  resident: 'op call + await read() of the result (dx and dbeta for adaPool); inputs made once with tensor(data, shape, { backend })',
+  user: "setBackend(backend); inputs made once with tensor(data, shape); op call + await read()",
+  tensor: 'tensor(data, shape) → op → await read() → dispose, every run (the copy in is timed)',
+  'from-js': "inputs on 'js'; op with { backend } (core copies them in on every call) + await read()",
+};
+
+export function ours(backend, path = 'resident') {
+  const user = path !== 'resident' && path !== 'from-js';
   return {
-    name: backend,
-    timed: 'op call + await read() of the result (dx and dbeta for adaPool), input already on the backend',
+    name: path === 'resident' ? backend : `${backend}-${path}`,
+    /** The core backend that computes (the name says how the inputs reach it). */
+    backend,
+    timed: PATHS[path],
     info: '',
     async load() {
       if (backend === 'js') {
@@ -50,34 +68,42 @@ export function ours(backend) {
     },
     prepare(op, dir, c, data) {
       const n = c.shape.length - 2;
-      const opts = { kernelSize: c.kernel, stride: c.stride, backend };
-      // Inputs live on the backend before timing; a kernelSize-1 avgPool is the public way to
-      // move a tensor there (an exact copy).
-      const onBackend = (arr, shape) => {
-        const t = ap.tensor(arr, shape);
-        if (backend === 'js') return t;
-        const moved = ap.avgPool(t, { kernelSize: 1, backend });
-        t.dispose();
-        return moved;
-      };
-      const x = onBackend(data.x, c.shape);
-      const dy = onBackend(data.dy, c.outShape);
-      const beta = onBackend(data.beta.data, data.beta.shape);
+      const geometry = { kernelSize: c.kernel, stride: c.stride };
+      // user paths name no backend: setBackend() picks it (set again before each run, since the
+      // adapters' runs interleave with the other backends' in one process)
+      const opts = user ? geometry : { ...geometry, backend };
+      const home = path === 'from-js' ? 'js' : backend;
       const ada = op === 'adaPool';
+      const make = (arr, shape) => (user ? ap.tensor(arr, shape) : ap.tensor(arr, shape, { backend: home }));
+      // only what the call takes: x, dy for backward, β for adaPool
+      const inputs = () => [make(data.x, c.shape), dir === 'backward' ? make(data.dy, c.outShape) : undefined, ada ? make(data.beta.data, data.beta.shape) : undefined];
+      const onBackend = (fn) => {
+        if (user) ap.setBackend(backend);
+        try {
+          return fn();
+        } finally {
+          if (user) ap.setBackend('auto');
+        }
+      };
+      let held = path === 'tensor' ? undefined : onBackend(inputs);
       const f = fn(op, n, dir === 'backward');
-      const call =
-        dir === 'forward' ? (ada ? () => f(x, beta, opts) : () => f(x, opts)) : ada ? () => f(x, beta, dy, opts) : () => f(x, dy, opts);
+      const call = ([x, dy, beta]) =>
+        dir === 'forward' ? (ada ? f(x, beta, opts) : f(x, opts)) : ada ? f(x, beta, dy, opts) : f(x, dy, opts);
       let where;
       return {
         async run() {
-          const r = call();
-          const parts = r instanceof ap.Tensor ? [r] : [r.dx, r.dbeta];
+          const { ins, parts } = onBackend(() => {
+            const ins = held ?? inputs();
+            const r = call(ins);
+            return { ins, parts: r instanceof ap.Tensor ? [r] : [r.dx, r.dbeta] };
+          });
           where ??= parts[0].backend;
           const values = [];
           for (const t of parts) {
             values.push(await t.read());
             t.dispose();
           }
+          if (!held) for (const t of ins) t?.dispose();
           if (values.length === 1) return values[0];
           const all = new Float32Array(values[0].length + values[1].length);
           all.set(values[0]);
@@ -88,7 +114,8 @@ export function ours(backend) {
         ranOn: () => where,
         toChannelsFirst: (v) => v,
         dispose() {
-          for (const t of [x, dy, beta]) t.dispose();
+          for (const t of held ?? []) t?.dispose();
+          held = undefined;
         },
       };
     },

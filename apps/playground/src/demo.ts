@@ -69,8 +69,8 @@ interface Row {
 async function main(): Promise<void> {
   const notes = await tryRegister();
   const data = image();
-  const x = ap.tensor(data, [1, C, H, W]);
-  const beta = ap.tensor([0.25, 0.5, 0.75], [C, 1, 1]);
+  const x0 = ap.tensor(data, [1, C, H, W], { backend: 'js' });
+  const beta0 = ap.tensor([0.25, 0.5, 0.75], [C, 1, 1], { backend: 'js' });
   const ops: { label: string; method: PoolMethod; opts: ap.PoolOptions }[] = [];
   for (const method of ['avg', 'max', 'em', 'edscw', 'idw', 'ada'] as const) {
     ops.push({ label: `${method}Pool k2`, method, opts: { kernelSize: 2 } });
@@ -86,6 +86,9 @@ async function main(): Promise<void> {
   };
   const rows: Row[] = [];
   for (const backend of ap.listBackends()) {
+    // the inputs live on the backend that is timed (x.to() copies them there once)
+    const x = await x0.to(backend);
+    const beta = await beta0.to(backend);
     for (const { label, method, opts } of ops) {
       try {
         const run = (): Tensor =>
@@ -99,7 +102,7 @@ async function main(): Promise<void> {
           await y.read();
           times.push(performance.now() - t0);
         }
-        const dummy = ap.tensor(new Float32Array(data.length), x.shape);
+        const dummy = ap.tensor(new Float32Array(data.length), x.shape, { backend: 'js' });
         let { plan } = ap.planPool(label, method, dummy, opts, ap.poolOpDefs[method].options, undefined);
         if (method === 'ada') plan = ap.withBeta(plan, ap.planBeta(label, beta, plan));
         dummy.dispose();
@@ -126,6 +129,8 @@ async function main(): Promise<void> {
     } catch (e) {
       rows.push({ op: 'adaUnpool', backend, shape: '-', ms: '-', parity: `error: ${(e as Error).message}` });
     }
+    x.dispose();
+    beta.dispose();
   }
   const cols: (keyof Row)[] = ['op', 'backend', 'shape', 'ms', 'parity'];
   const header: Row = { op: 'op', backend: 'backend', shape: 'output', ms: 'median ms', parity: 'parity vs float64 reference' };
@@ -136,8 +141,8 @@ async function main(): Promise<void> {
   console.log(line(header as unknown as Record<string, string>));
   console.log(width.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r as unknown as Record<string, string>));
-  x.dispose();
-  beta.dispose();
+  x0.dispose();
+  beta0.dispose();
 }
 
 main().catch((e) => {

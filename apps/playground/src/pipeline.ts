@@ -90,15 +90,16 @@ class Scope {
   }
 }
 
-const ones = (shape: readonly number[]): Tensor => ap.tensor(new Float32Array(shape.reduce((p, d) => p * d, 1)).fill(1), shape);
+/** dy = ones shaped like `y`, on `y`'s backend (nothing to move). */
+const onesLike = (y: Tensor): Tensor => ap.tensor(new Float32Array(y.size).fill(1), y.shape, { backend: y.backend });
 
-/** Planar RGB → the tensor layout: [1, C, H, W], or [1, H, W, C] with channelsLast. */
-function toTensor(img: Img, channelsLast: boolean): Tensor {
+/** Planar RGB → the tensor layout ([1, C, H, W], or [1, H, W, C] with channelsLast), on `backend`. */
+function toTensor(img: Img, channelsLast: boolean, backend: string): Tensor {
   const { data, H, W } = img;
-  if (!channelsLast) return ap.tensor(data, [1, C, H, W]);
+  if (!channelsLast) return ap.tensor(data, [1, C, H, W], { backend });
   const nhwc = new Float32Array(data.length);
   for (let c = 0; c < C; c++) for (let p = 0; p < H * W; p++) nhwc[p * C + c] = data[c * H * W + p];
-  return ap.tensor(nhwc, [1, H, W, C]);
+  return ap.tensor(nhwc, [1, H, W, C], { backend });
 }
 
 /** A [1, C, H, W] or [1, H, W, C] result → planar RGB, optionally |values|. */
@@ -114,10 +115,10 @@ function toImg(values: ArrayLike<number>, shape: readonly number[], channelsLast
   return { data, H, W };
 }
 
-function betaArg(s: Settings): Tensor | number {
+function betaArg(s: Settings, backend: string): Tensor | number {
   if (typeof s.beta === 'number') return s.beta;
   // per-channel: [C,1,1] channels-first, [C] channels-last (OPERATORS.md §4.6)
-  return ap.tensor(s.beta, s.channelsLast ? [C] : [C, 1, 1]);
+  return ap.tensor(s.beta, s.channelsLast ? [C] : [C, 1, 1], { backend });
 }
 
 /** One forward computation (and a closure for its gradient) on `backend`. */
@@ -127,14 +128,14 @@ function forward(s: Settings, img: Img, x: Tensor, beta: Tensor | number, backen
     const def = pools[s.op];
     const o = { ...geometry, ...def.extra(s) };
     const y = scope.add(def.forward(x, beta, o) as Tensor);
-    return { y, grad: () => scope.add(def.grad(x, beta, scope.add(ones(y.shape)), o)) };
+    return { y, grad: () => scope.add(def.grad(x, beta, scope.add(onesLike(y)), o)) };
   }
   const def = pools[s.maskFrom];
   const { output, mask, indices } = def.forward(x, beta, { ...geometry, ...def.extra(s), returnMask: true }) as PoolWithMask;
   [output, mask, indices].forEach((t) => scope.add(t));
   const o = { ...geometry, inputSize: [img.H, img.W] };
   const y = scope.add(ap.adaUnpool(output, mask, o));
-  return { y, grad: () => scope.add(ap.adaUnpoolGrad(output, mask, scope.add(ones(y.shape)), o).dv) };
+  return { y, grad: () => scope.add(ap.adaUnpoolGrad(output, mask, scope.add(onesLike(y)), o).dv) };
 }
 
 function median(v: number[]): number {
@@ -157,9 +158,12 @@ function compare(got: ArrayLike<number>, ref: ArrayLike<number>, tol: { atol: nu
 export async function run(img: Img, s: Settings): Promise<Result> {
   const outer = new Scope();
   try {
-    const x = outer.add(toTensor(img, s.channelsLast));
-    const beta = betaArg(s);
+    // the inputs live where the timed op runs (as after setBackend), and on 'js' for the reference
+    const x = outer.add(toTensor(img, s.channelsLast, s.backend));
+    const beta = betaArg(s, s.backend);
     if (typeof beta !== 'number') outer.add(beta);
+    const xRef = outer.add(await x.to('js'));
+    const betaRef = typeof beta === 'number' ? beta : outer.add(await beta.to('js'));
     const fwdTimes: number[] = [];
     const bwdTimes: number[] = [];
     let ran = '';
@@ -193,7 +197,7 @@ export async function run(img: Img, s: Settings): Promise<Result> {
     }
     const ref = new Scope();
     try {
-      const f = forward(s, img, x, beta, 'js', ref);
+      const f = forward(s, img, xRef, betaRef, 'js', ref);
       const parity = compare(values, (await f.y.read()) as Float32Array, TOLERANCE.forward);
       const gradParity = dValues && compare(dValues, (await f.grad().read()) as Float32Array, TOLERANCE.grad);
       return {
@@ -227,7 +231,8 @@ function fmt(o: Opts): string {
 /** The calls `run` makes, as a user would write them. */
 export function code(s: Settings, img: Img): string {
   const x = s.channelsLast ? `[1, ${img.H}, ${img.W}, ${C}]` : `[1, ${C}, ${img.H}, ${img.W}]`;
-  const lines = [`const x = tensor(pixels, ${x});`];
+  // as a user writes it: choose the backend once; tensors are created on it, ops run there
+  const lines = [...(s.backend === 'auto' ? [] : [`setBackend('${s.backend}');`]), `const x = tensor(pixels, ${x});`];
   const geometry = { ...s.geometry, channelsLast: s.channelsLast };
   const method = s.op === 'unpool' ? s.maskFrom : s.op;
   if (method === 'ada') {
@@ -235,17 +240,16 @@ export function code(s: Settings, img: Img): string {
   }
   const def = pools[method];
   const args = method === 'ada' ? 'x, beta' : 'x';
-  const backend = { backend: s.backend };
   if (s.op !== 'unpool') {
-    const o = fmt({ ...geometry, ...def.extra(s), ...backend });
+    const o = fmt({ ...geometry, ...def.extra(s) });
     lines.push(`const y = ${def.fn}(${args}, ${o});`);
     if (s.gradient) {
       lines.push('const dy = tensor(new Float32Array(y.size).fill(1), y.shape);');
       lines.push(method === 'ada' ? `const { dx } = adaPoolGrad(x, beta, dy, ${o});` : `const dx = ${def.fn}Grad(x, dy, ${o});`);
     }
   } else {
-    lines.push(`const { output, mask } = ${def.fn}(${args}, ${fmt({ ...geometry, ...def.extra(s), returnMask: true, ...backend })});`);
-    const o = fmt({ ...geometry, inputSize: [img.H, img.W], ...backend });
+    lines.push(`const { output, mask } = ${def.fn}(${args}, ${fmt({ ...geometry, ...def.extra(s), returnMask: true })});`);
+    const o = fmt({ ...geometry, inputSize: [img.H, img.W] });
     lines.push(`const y = adaUnpool(output, mask, ${o});`);
     if (s.gradient) {
       lines.push('const dU = tensor(new Float32Array(y.size).fill(1), y.shape);');
@@ -258,7 +262,7 @@ export function code(s: Settings, img: Img): string {
     ['wasm', 'createWasmBackend', '@adapool/wasm'],
     ['webgpu', 'createWebGPUBackend', '@adapool/webgpu'],
   ].filter(([name]) => s.backend === name || s.backend === 'auto');
-  const head = [`import { ${[...used, ...(factories.length ? ['registerBackend'] : [])].join(', ')} } from '@adapool/core';`];
+  const head = [`import { ${[...used, ...(factories.length ? ['registerBackend'] : []), ...(s.backend === 'auto' ? [] : ['setBackend'])].join(', ')} } from '@adapool/core';`];
   for (const [, fn, pkg] of factories) head.push(`import { ${fn} } from '${pkg}';`);
   for (const [, fn] of factories) head.push(`registerBackend(await ${fn}());`);
   return [...head, '', ...lines].join('\n');

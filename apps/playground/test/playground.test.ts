@@ -172,12 +172,13 @@ describe('apps/playground in headless Chromium', async () => {
         expect(await after(page, () => page.fill('#idw-eps', 'abc'))).toBe('error');
         expect(await text(page, 'error')).toBe('AdaPoolError OPTION\nidwPool: idwEps must be a finite number > 0, got "abc"');
         expect(await after(page, () => page.fill('#idw-eps', '1e-3'))).toBe('idle');
-        expect(await text(page, 'code')).toContain("idwPool(x, { kernelSize: 2, idwEps: 0.001, backend: 'wasm' })");
+        expect(await text(page, 'code')).toContain("setBackend('wasm');");
+        expect(await text(page, 'code')).toContain('idwPool(x, { kernelSize: 2, idwEps: 0.001 })');
         await after(page, () => page.selectOption('#op', 'avg'));
         await after(page, () => page.fill('#kernel-size', '3'));
         await after(page, () => page.fill('#padding', '1'));
         expect(await after(page, () => page.check('#count-include-pad'))).toBe('idle');
-        expect(await text(page, 'code')).toContain("avgPool(x, { kernelSize: 3, padding: 1, countIncludePad: true, backend: 'wasm' })");
+        expect(await text(page, 'code')).toContain('avgPool(x, { kernelSize: 3, padding: 1, countIncludePad: true })');
         expect(Number(await page.locator('#parity').getAttribute('data-outside'))).toBe(0);
         await after(page, () => page.fill('#padding', ''));
         await after(page, () => page.fill('#kernel-size', '2'));

@@ -38,6 +38,7 @@ interface FakeOptions {
   noReadSync?: boolean;
   /** emPool throws. */
   throwing?: boolean;
+  dtypes?: readonly ('float32' | 'int32')[];
 }
 
 function makeFake(name: string, o: FakeOptions = {}) {
@@ -85,6 +86,7 @@ function makeFake(name: string, o: FakeOptions = {}) {
     },
     ...(o.supports ? { supports: o.supports } : {}),
     ...(o.auto ? { auto: o.auto } : {}),
+    ...(o.dtypes ? { dtypes: o.dtypes } : {}),
   };
   return { backend, calls, live, plans };
 }
@@ -499,5 +501,58 @@ describe('(h) default backend vs per-call override', () => {
     expect(softPool2d(x, { backend: 'fakeH' }).backend).toBe('fakeH');
     expect(softPool2d(x).backend).toBe('js');
     expect(f.calls.emPool).toBe(6);
+  });
+});
+
+describe('(i) tensor placement and x.to() through the Backend interface', () => {
+  it('a backend without write gets one upload of a fresh copy; tensor() on it moves nothing per op', () => {
+    const f = makeFake('fakeP');
+    registerBackend(f.backend);
+    setBackend('fakeP');
+    const data = xData(16);
+    const x = tensor(data, [1, 1, 4, 4]);
+    expect(x.backend).toBe('fakeP');
+    expect(f.calls.upload).toBe(1);
+    emPool2d(x);
+    emPool2d(x);
+    expect(f.calls.upload).toBe(1);
+    expect(f.calls.readSync).toBe(0);
+  });
+
+  it("a dtype the backend cannot hold is DTYPE, in tensor() and in to(); nothing is uploaded", async () => {
+    const f = makeFake('fakeF32', { dtypes: ['float32'] });
+    registerBackend(f.backend);
+    expect(expectCode(() => tensor([1, 2], [2], { backend: 'fakeF32', dtype: 'int32' }), 'DTYPE').message).toMatch(/^tensor: dtype must be one backend 'fakeF32' can hold \(float32\), got 'int32'$/);
+    const i = tensor([1, 2], [2], { backend: 'js', dtype: 'int32' });
+    await expect(i.to('fakeF32')).rejects.toMatchObject({ code: 'DTYPE', message: expect.stringMatching(/^Tensor\.to: dtype must be one backend 'fakeF32'/) });
+    expect(f.calls.upload).toBe(0);
+    expect(tensor([1, 2], [2], { backend: 'fakeF32' }).backend).toBe('fakeF32');
+  });
+
+  it('to() from a backend without synchronous reads goes through read(); to a backend without write through upload', async () => {
+    const gpu = makeFake('fakeGpu', { noReadSync: true });
+    const cpu = makeFake('fakeCpu');
+    registerBackend(gpu.backend);
+    registerBackend(cpu.backend);
+    const x = tensor([1, 2, 3], [3], { backend: 'fakeGpu' });
+    const y = await x.to('fakeCpu');
+    expect(gpu.calls.read).toBe(1);
+    expect(cpu.calls.upload).toBe(1);
+    expect(Array.from(await y.read())).toEqual([1, 2, 3]);
+    const z = await y.to('js');
+    expect(z.backend).toBe('js');
+    expect(Array.from(await z.read())).toEqual([1, 2, 3]);
+    // an op cannot move a tensor off a backend without synchronous reads: BACKEND, pointing at to()
+    expect(expectCode(() => emPool2d(tensor(xData(16), [1, 1, 4, 4], { backend: 'fakeGpu' }), { backend: 'js' }), 'BACKEND').message).toMatch(/await x\.to\('js'\)/);
+  });
+
+  it('bad options: unknown keys → OPTION, unknown backend → BACKEND, bad dtype → DTYPE', () => {
+    expect(expectCode(() => tensor([1], [1], { dtype: 'float32', device: 'gpu' } as never), 'OPTION').message).toMatch(/^tensor: options must be among dtype, backend, got unknown option "device"$/);
+    expect(expectCode(() => tensor([1], [1], { backend: 'nope' }), 'BACKEND').message).toMatch(/^tensor: backend must be 'auto' or a registered backend \(.*\), got "nope"$/);
+    expectCode(() => tensor([1], [1], { backend: 7 } as never), 'BACKEND');
+    expectCode(() => tensor([1], [1], { dtype: null } as never), 'DTYPE');
+    expectCode(() => tensor([1], [1], { dtype: 'float64' } as never), 'DTYPE');
+    expectCode(() => tensor([1], [1], null as never), 'DTYPE');
+    expectCode(() => tensor([1], [1], [] as never), 'OPTION');
   });
 });

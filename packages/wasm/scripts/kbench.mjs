@@ -11,11 +11,11 @@ const ops = (process.env.OPS ?? 'softPool,adaPool,maxPool,avgPool').split(',');
 const { readFileSync } = await import('node:fs');
 ap.registerBackend(await createWasmBackend(process.env.WASM ? { module: readFileSync(process.env.WASM) } : { simd: process.env.SCALAR !== '1' }));
 const size = shape.reduce((a, b) => a * b);
-const x = ap.avgPool(ap.tensor(Float32Array.from({ length: size }, () => Math.random() * 4 - 2), shape), { kernelSize: 1, backend: 'wasm' });
-const beta = ap.avgPool(ap.tensor(Float32Array.from({ length: shape[1] }, () => 0.2 + 0.6 * Math.random()), [shape[1], 1, 1]), { kernelSize: 1, backend: 'wasm' });
+const x = ap.tensor(Float32Array.from({ length: size }, () => Math.random() * 4 - 2), shape, { backend: 'wasm' });
+const beta = ap.tensor(Float32Array.from({ length: shape[1] }, () => 0.2 + 0.6 * Math.random()), [shape[1], 1, 1], { backend: 'wasm' });
 const opts = { kernelSize: k, stride: 2, backend: 'wasm' };
 const y0 = ap.avgPool(x, opts);
-const dy = ap.avgPool(ap.tensor(Float32Array.from({ length: y0.size }, () => Math.random()), y0.shape), { kernelSize: 1, backend: 'wasm' });
+const dy = ap.tensor(Float32Array.from({ length: y0.size }, () => Math.random()), y0.shape, { backend: 'wasm' });
 const F = {
   softPool: [() => ap.softPool(x, opts), () => ap.softPoolGrad(x, dy, opts)],
   adaPool: [() => ap.adaPool(x, beta, opts), () => ap.adaPoolGrad(x, beta, dy, opts)],
