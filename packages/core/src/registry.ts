@@ -80,11 +80,11 @@ export function backendByName(op: string, name: string): Backend {
 /**
  * @internal Where `tensor()` puts a tensor when no backend is named: the active backend, or under
  * `'auto'` the backend `'auto'` would run a large op on (the highest-priority registered backend
- * with an `auto` ranking, whatever its `minWork`; `js` when there is none).
+ * with an `auto` ranking and a finite `minWork`; `js` when there is none).
  */
 export function placementBackend(): Backend {
   if (current !== 'auto') return backendByName('tensor', current);
-  return autoCandidates()[0] ?? jsBackendInstance();
+  return autoCandidates().find((b) => Number.isFinite(b.auto!.minWork ?? 0)) ?? jsBackendInstance();
 }
 
 /** @internal Registered backends in `'auto'` order (highest priority first). */

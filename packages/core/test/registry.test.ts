@@ -519,6 +519,16 @@ describe('(i) tensor placement and x.to() through the Backend interface', () => 
     expect(f.calls.readSync).toBe(0);
   });
 
+  it("under 'auto', tensor() goes to the highest-ranked backend that 'auto' can run ops on (finite minWork), else js", () => {
+    registerBackend(makeFake('fakeNever', { auto: { priority: 50, minWork: Infinity } }).backend);
+    expect(tensor([1], [1]).backend).toBe('js');
+    registerBackend(makeFake('fakeBig', { auto: { priority: 20, minWork: 1e6 } }).backend);
+    registerBackend(makeFake('fakeSmall', { auto: { priority: 10 } }).backend);
+    expect(tensor([1], [1]).backend).toBe('fakeBig');
+    setBackend('fakeSmall');
+    expect(tensor([1], [1]).backend).toBe('fakeSmall');
+  });
+
   it("a dtype the backend cannot hold is DTYPE, in tensor() and in to(); nothing is uploaded", async () => {
     const f = makeFake('fakeF32', { dtypes: ['float32'] });
     registerBackend(f.backend);

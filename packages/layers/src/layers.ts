@@ -7,7 +7,7 @@
  * copy). The layer owns β, `grads.*` and a kept mask; it replaces (and disposes) them on the next
  * forward/backward/`setParameter`, and disposes all of them in `dispose()`.
  */
-import { AdaPoolError, Tensor, tensor, checkOptionKeys, perDimOption, boolOption, splitShape, layoutShape, fail, Raw, type GeometryOptions, type PerDim } from '@adapool/core';
+import { AdaPoolError, Tensor, tensor, getBackend, checkOptionKeys, perDimOption, boolOption, splitShape, layoutShape, fail, Raw, type GeometryOptions, type PerDim } from '@adapool/core';
 import {
   betaShapeFor,
   checkBetaInit,
@@ -22,6 +22,25 @@ import {
   type MethodSpec,
   type Rank,
 } from './methods.js';
+
+/**
+ * `t` itself when it lives on `backend`, else a copy there (and `t` disposed): a parameter the layer
+ * owns moves once to where its ops run instead of being copied in on every call. A tensor that cannot
+ * be read synchronously (GPU memory) stays where it is; the op then says what to do.
+ */
+function placeOn(t: Tensor, backend: string): Tensor {
+  if (t.backend === backend) return t;
+  let data;
+  try {
+    data = t.readSync();
+  } catch (e) {
+    if (e instanceof AdaPoolError && e.code === 'UNSUPPORTED') return t;
+    throw e;
+  }
+  const moved = tensor(data, t.shape, { backend, dtype: t.dtype });
+  t.dispose();
+  return moved;
+}
 
 /**
  * Geometry and layout of a layer: core's options (`kernelSize`, `stride`, `padding`, `dilation`,
@@ -185,9 +204,11 @@ export class PoolLayer extends BaseLayer {
   forward(x: Tensor): Tensor {
     const op = this.live('forward');
     this.checkInput(op, 'x', x);
+    const where = this.#runsOn(x);
     if (this.#spec.beta && !this.#beta) {
-      this.#beta = this.#initialBeta(betaShapeFor(this.betaShape!, this.outputShape(x.shape), this.channelsLast) as number[]);
+      this.#beta = this.#initialBeta(betaShapeFor(this.betaShape!, this.outputShape(x.shape), this.channelsLast) as number[], where);
     }
+    if (this.#beta) this.#beta = placeOn(this.#beta, where);
     const r = this.#op.forward(x, this.#beta, this.options, this.keepMask);
     r.indices?.dispose();
     this.#mask?.dispose();
@@ -234,7 +255,7 @@ export class PoolLayer extends BaseLayer {
       if (!shape) fail('UNSUPPORTED', op, `beta's shape is known after the first forward (betaShape '${this.betaShape}'); run forward first or give a Tensor`, new Raw('an array'));
       const n = shape.reduce((p, d) => p * d, 1);
       if (value?.length !== n) fail('SHAPE', op, `beta must keep its shape [${shape.join(',')}] (${n} values)`, new Raw(`${value?.length} values`));
-      next = tensor(Array.from(value, (v) => Math.min(Math.max(v, 0), 1)), shape);
+      next = tensor(Array.from(value, (v) => Math.min(Math.max(v, 0), 1)), shape, old ? { backend: old.backend } : undefined);
     }
     if (shape && (next.shape.length !== shape.length || next.shape.some((d, i) => d !== shape[i]))) {
       if (!(value instanceof Tensor)) next.dispose();
@@ -263,9 +284,15 @@ export class PoolLayer extends BaseLayer {
     if (t.isDisposed) fail('DISPOSED', op, 'value must not be disposed', new Raw('a disposed tensor'));
   }
 
-  #initialBeta(shape: readonly number[]): Tensor {
+  #initialBeta(shape: readonly number[], backend?: string): Tensor {
     const size = shape.reduce((p, d) => p * d, 1);
-    return tensor(new Float32Array(size).fill(this.betaInit ?? 0.5), shape);
+    return tensor(new Float32Array(size).fill(this.betaInit ?? 0.5), shape, backend ? { backend } : undefined);
+  }
+
+  /** The backend this layer's ops on `x` run on: its `backend` option, else the active one, else (under 'auto') where `x` lives. */
+  #runsOn(x: Tensor): string {
+    const b = this.options.backend ?? getBackend();
+    return b === 'auto' ? x.backend : b;
   }
 }
 

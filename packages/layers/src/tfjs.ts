@@ -121,45 +121,47 @@ function tfGeometry(g: Geometry, channelsLast: boolean): tf.serialization.Config
   return c;
 }
 
-function toCore(op: string, what: string, t: tf.Tensor): CoreTensor {
+/** One copy of a tfjs tensor's values into core, on `backend` (a name, or 'auto' for where tensor() would put it). */
+function toCore(op: string, what: string, t: tf.Tensor, backend: string): CoreTensor {
   if (t.dtype !== 'float32') fail('DTYPE', op, `${what} must be a float32 tensor`, t.dtype);
-  return coreTensor(t.dataSync() as Float32Array, t.shape);
+  return coreTensor(t.dataSync() as Float32Array, t.shape, { backend });
 }
 
 /**
- * Runs `compute` (core ops) and reads its results synchronously, disposing every core tensor.
- * A result on a backend without synchronous reads (WebGPU) is recomputed on `js` (warned once);
- * later calls that name that backend go to `js` directly instead of computing twice.
+ * Copies `inputs` into core on the backend the op will run on (so the op moves nothing), runs
+ * `compute` (core ops) and reads its results synchronously, disposing every core tensor. A result
+ * on a backend without synchronous reads (WebGPU) is recomputed on `js` (warned once); later calls
+ * that name that backend go to `js` directly instead of computing twice.
  */
-function readResults(op: string, opts: CoreOptions, compute: (opts: CoreOptions) => CoreTensor[]): { data: Float32Array; shape: number[] }[] {
+function runCore(
+  op: string,
+  opts: CoreOptions,
+  inputs: readonly [string, tf.Tensor | undefined][],
+  compute: (c: (CoreTensor | undefined)[], opts: CoreOptions) => CoreTensor[],
+): { data: Float32Array; shape: number[] }[] {
   if (noSyncRead.has(opts.backend ?? getBackend())) opts = { ...opts, backend: 'js' };
-  const outs = compute(opts);
+  const where = opts.backend ?? getBackend();
+  const made: CoreTensor[] = [];
+  let outs: CoreTensor[] = [];
   try {
+    const c = inputs.map(([what, t]) => {
+      if (!t) return undefined;
+      const ct = toCore(op, what, t, where);
+      made.push(ct);
+      return ct;
+    });
+    outs = compute(c, opts);
     return outs.map((t) => ({ data: t.readSync() as Float32Array, shape: t.shape.slice() }));
   } catch (e) {
-    if (!(e instanceof AdaPoolError) || e.code !== 'UNSUPPORTED' || opts.backend === 'js') throw e;
-    const key = outs[0]?.backend ?? '?';
+    if (!(e instanceof AdaPoolError) || e.code !== 'UNSUPPORTED' || opts.backend === 'js' || !outs.length) throw e;
+    const key = outs[0].backend;
     if (!noSyncRead.has(key)) {
       noSyncRead.add(key);
       console.warn(`adapool: ${op}: the tfjs adapter reads results synchronously; backend '${key}' cannot, computing on 'js' instead (warned once)`);
     }
-    return readResults(op, { ...opts, backend: 'js' }, compute);
+    return runCore(op, { ...opts, backend: 'js' }, inputs, compute);
   } finally {
     for (const t of outs) t.dispose();
-  }
-}
-
-function withCoreInputs<R>(op: string, inputs: readonly [string, tf.Tensor | undefined][], run: (c: (CoreTensor | undefined)[]) => R): R {
-  const made: CoreTensor[] = [];
-  try {
-    const c = inputs.map(([what, t]) => {
-      if (!t) return undefined;
-      const ct = toCore(op, what, t);
-      made.push(ct);
-      return ct;
-    });
-    return run(c);
-  } finally {
     for (const t of made) t.dispose();
   }
 }
@@ -180,24 +182,20 @@ function tfPool(spec: MethodSpec, n: Rank, x: tf.Tensor, beta: tf.Tensor | undef
     const save = args.pop() as tf.GradSaveFunc;
     const [tx, tb] = args as tf.Tensor[];
     save(tb ? [tx, tb] : [tx]);
-    const results = withCoreInputs(pool.name, [['x', tx], ['beta', tb]], ([cx, cb]) =>
-      readResults(pool.name, opts, (o) => {
-        const r = pool.forward(cx!, cb, o, returnMask);
-        r.indices?.dispose();
-        return r.mask ? [r.output, r.mask] : [r.output];
-      }),
-    );
+    const results = runCore(pool.name, opts, [['x', tx], ['beta', tb]], ([cx, cb], o) => {
+      const r = pool.forward(cx!, cb, o, returnMask);
+      r.indices?.dispose();
+      return r.mask ? [r.output, r.mask] : [r.output];
+    });
     mask = results[1];
     return {
       value: fromData(results[0]),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sb] = saved;
-        const grads = withCoreInputs(pool.name, [['x', sx], ['beta', sb], ['dy', dy]], ([cx, cb, cdy]) =>
-          readResults(pool.name, opts, (o) => {
-            const { dx, dbeta } = pool.backward(cx!, cb, cdy!, o);
-            return dbeta ? [dx, dbeta] : [dx];
-          }),
-        );
+        const grads = runCore(pool.name, opts, [['x', sx], ['beta', sb], ['dy', dy]], ([cx, cb, cdy], o) => {
+          const { dx, dbeta } = pool.backward(cx!, cb, cdy!, o);
+          return dbeta ? [dx, dbeta] : [dx];
+        });
         return grads.map(fromData);
       },
     };
@@ -212,18 +210,14 @@ function tfUnpool(n: Rank, v: tf.Tensor, mask: tf.Tensor, opts: CoreOptions & { 
     const save = args.pop() as tf.GradSaveFunc;
     const [tv, tm] = args as tf.Tensor[];
     save([tv, tm]);
-    const [U] = withCoreInputs(unpool.name, [['v', tv], ['mask', tm]], ([cv, cm]) =>
-      readResults(unpool.name, opts, (o) => [unpool.forward(cv!, cm!, o)]),
-    );
+    const [U] = runCore(unpool.name, opts, [['v', tv], ['mask', tm]], ([cv, cm], o) => [unpool.forward(cv!, cm!, o)]);
     return {
       value: fromData(U),
       gradFunc: (dU: tf.Tensor, saved: tf.Tensor[]) => {
-        const grads = withCoreInputs(unpool.name, [['v', saved[0]], ['mask', saved[1]], ['dU', dU]], ([cv, cm, cdU]) =>
-          readResults(unpool.name, opts, (o) => {
-            const { dv, dmask } = unpool.backward(cv!, cm!, cdU!, o);
-            return [dv, dmask];
-          }),
-        );
+        const grads = runCore(unpool.name, opts, [['v', saved[0]], ['mask', saved[1]], ['dU', dU]], ([cv, cm, cdU], o) => {
+          const { dv, dmask } = unpool.backward(cv!, cm!, cdU!, o);
+          return [dv, dmask];
+        });
         return grads.map(fromData);
       },
     };

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { registerBackend, removeBackend, tensor, type Tensor } from '@adapool/core';
+import { listBackends, registerBackend, removeBackend, setBackend, tensor, type Backend, type Tensor } from '@adapool/core';
 import * as L from '@adapool/layers';
 import * as T from '@adapool/layers/tfjs';
 import { itWhenAvailable } from '@adapool/testkit/vitest';
@@ -25,7 +25,9 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
   if (!wasmMissing) {
     const { createWasmBackend } = (await import(/* @vite-ignore */ wasmDist)) as { createWasmBackend: () => Promise<never> };
-    registerBackend(await createWasmBackend());
+    const w = await createWasmBackend();
+    registerBackend(w);
+    backends = new Map([['wasm', w as Backend]]);
   }
   if (gpu) registerBackend(await createWebGPUBackend({ gpu }));
 });
@@ -43,6 +45,12 @@ const close = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   expect(a.length).toBe(b.length);
   for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(b[i]));
 };
+
+/** The registered backend object behind a tensor (to count what core asks of it). */
+let backends: Map<string, Backend> | undefined;
+function backendOf(t: Tensor): Backend {
+  return backends!.get(t.backend)!;
+}
 
 const SHAPE = [2, 3, 6, 6];
 const X = distinctData(SHAPE, 7);
@@ -80,6 +88,54 @@ describe('layers on the wasm backend', () => {
     close(w.y, j.y);
     close(w.dx, j.dx);
     close(w.dbeta, j.dbeta);
+  });
+  itWhenAvailable("setBackend('wasm'): β, results and gradients live on wasm; no tensor is moved per call", wasmMissing, async () => {
+    expect(listBackends()).toContain('wasm');
+    setBackend('wasm');
+    try {
+      const pool = new L.AdaPool2d({ kernelSize: 2, betaShape: [3, 1, 1] });
+      const x = tensor(X.slice(), SHAPE);
+      const dy = tensor(DY.slice(), [2, 3, 3, 3]);
+      expect([pool.beta!.backend, x.backend]).toEqual(['wasm', 'wasm']);
+      const b = backendOf(x);
+      const moves = [vi.spyOn(b, 'upload'), ...(b.write ? [vi.spyOn(b, 'write')] : [])];
+      for (let i = 0; i < 3; i++) {
+        const y = pool.forward(x);
+        const dx = pool.backward(dy);
+        expect([y.backend, dx.backend, pool.grads.beta!.backend]).toEqual(['wasm', 'wasm', 'wasm']);
+        y.dispose();
+        dx.dispose();
+      }
+      for (const m of moves) expect(m).not.toHaveBeenCalled();
+      // a β made elsewhere moves once, at the next forward, then stays
+      pool.setParameter('beta', tensor([0.1, 0.2, 0.3], [3, 1, 1], { backend: 'js' }));
+      pool.forward(x).dispose();
+      expect(pool.beta!.backend).toBe('wasm');
+      const calls = moves.reduce((n, m) => n + m.mock.calls.length, 0);
+      pool.forward(x).dispose();
+      expect(moves.reduce((n, m) => n + m.mock.calls.length, 0)).toBe(calls);
+      for (const t of [x, dy]) t.dispose();
+      pool.dispose();
+      vi.restoreAllMocks();
+    } finally {
+      setBackend('auto');
+    }
+  });
+  itWhenAvailable("tfjs adapter with setBackend('wasm'): one copy of each input into wasm, the op moves nothing", wasmMissing, () => {
+    setBackend('wasm');
+    try {
+      const b = backendOf(tensor([0], [1]));
+      const upload = vi.spyOn(b, 'upload');
+      const write = vi.spyOn(b, 'write');
+      const x = tf.tensor(X, [2, 6, 6, 3]);
+      const y = T.ops.adaPool2d(x, tf.tensor([0.2, 0.5, 0.9], [3]), { poolSize: 2 });
+      expect(y.shape).toEqual([2, 3, 3, 3]);
+      expect(upload).not.toHaveBeenCalled();
+      expect(write).toHaveBeenCalledTimes(2); // x and β, straight into wasm memory
+      vi.restoreAllMocks();
+    } finally {
+      setBackend('auto');
+    }
   });
   itWhenAvailable('tfjs functional adaPool2d and tf.grads with core ops on wasm equal js', wasmMissing, () => {
     const [w, j] = [tfjsGrad('wasm'), tfjsGrad('js')];
