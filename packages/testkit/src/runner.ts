@@ -172,11 +172,11 @@ function randomArray(n: number, rnd: () => number, scale = 1): Float32Array {
 
 /** The reference plan of a case (returnMask on, β attached). */
 export function casePlan(c: ParityCase, betaShapeOverride?: number[]): PoolPlan {
-  const dummy = ap.tensor(new Float32Array(c.shape.reduce((p, d) => p * d, 1)), c.shape);
+  const dummy = ap.tensor(new Float32Array(c.shape.reduce((p, d) => p * d, 1)), c.shape, { backend: 'js' });
   try {
     let { plan } = ap.planPool(c.id, c.method, dummy, { ...c.opts, returnMask: true }, ap.poolOpDefs[c.method].options, undefined);
     if (betaShapeOverride) {
-      const b = ap.tensor(new Float32Array(betaShapeOverride.reduce((p, d) => p * d, 1)), betaShapeOverride);
+      const b = ap.tensor(new Float32Array(betaShapeOverride.reduce((p, d) => p * d, 1)), betaShapeOverride, { backend: 'js' });
       plan = ap.withBeta(plan, ap.planBeta(c.id, b, plan));
       b.dispose();
     }
@@ -230,8 +230,9 @@ async function runPoolCase(c: ParityCase, backend: string): Promise<CaseResult> 
   const rnd = rng(c.seed ^ 0x9e3779b9);
   const dyData = randomArray(plan.outputElements, rnd);
   try {
-    const x = keep(ap.tensor(inputs.x, c.shape));
-    const beta = inputs.beta ? keep(ap.tensor(inputs.beta, inputs.betaShape!)) : undefined;
+    // inputs live on the backend under test (as after setBackend), so the op moves nothing
+    const x = keep(ap.tensor(inputs.x, c.shape, { backend }));
+    const beta = inputs.beta ? keep(ap.tensor(inputs.beta, inputs.betaShape!, { backend })) : undefined;
     const opts = { ...c.opts, backend, returnMask: true as const };
     const res = c.method === 'ada' ? ap.adaPool(x, beta!, opts) : FORWARD[c.method as Exclude<PoolMethod, 'ada'>](x, opts);
     keep(res.output);
@@ -244,7 +245,7 @@ async function runPoolCase(c: ParityCase, backend: string): Promise<CaseResult> 
     check('mask', compare('mask', mask!, ref.mask!, TOLERANCE.forward));
     if (c.method === 'max') check('indices', idx ? exact('indices', idx, ref.indices!) : 'indices: missing');
     if (c.grad) {
-      const dy = keep(ap.tensor(dyData, plan.outputShape));
+      const dy = keep(ap.tensor(dyData, plan.outputShape, { backend }));
       const gradOpts = { ...c.opts, backend };
       const refg = ap.referencePoolGrad(plan, inputs.x, dyData, inputs.beta);
       if (c.method === 'ada') {
@@ -297,15 +298,15 @@ async function runUnpoolCase(c: ParityCase, backend: string): Promise<CaseResult
   delete (opts as { countIncludePad?: boolean }).countIncludePad;
   delete (opts as { idwEps?: number }).idwEps;
   try {
-    const v = keep(ap.tensor(vData, plan.outputShape));
-    const mask = keep(ap.tensor(maskData, plan.maskShape));
+    const v = keep(ap.tensor(vData, plan.outputShape, { backend }));
+    const mask = keep(ap.tensor(maskData, plan.maskShape, { backend }));
     const U = keep(ap.adaUnpool(v, mask, opts));
     check('backend', U.backend === backend ? undefined : `U computed on '${U.backend}', expected '${backend}'`);
     const uplan = { ...plan, returnMask: false };
     const [u] = await readAll([U]);
     check('U', compare('U', u!, ap.referenceUnpool(uplan, vData, maskData), TOLERANCE.forward));
     if (c.grad) {
-      const dU = keep(ap.tensor(dUData, plan.inputShape));
+      const dU = keep(ap.tensor(dUData, plan.inputShape, { backend }));
       const g = ap.adaUnpoolGrad(v, mask, dU, opts);
       keep(g.dv);
       keep(g.dmask);
