@@ -159,6 +159,7 @@ function runCore(
       noSyncRead.add(key);
       console.warn(`adapool: ${op}: the tfjs adapter reads results synchronously; backend '${key}' cannot, computing on 'js' instead (warned once)`);
     }
+    noSyncRead.add(where); // also 'auto' when it placed the inputs there: later calls go to js at once
     return runCore(op, { ...opts, backend: 'js' }, inputs, compute);
   } finally {
     for (const t of outs) t.dispose();
