@@ -37,13 +37,18 @@ export type Kernels<H> = { [K in PoolKernelName]: PoolKernel<H> } & {
  */
 export interface Backend<H = any> {
   readonly name: string;
-  /** Takes ownership of `data` (the caller never touches it again) and returns a handle. */
-  upload(data: TypedArray): H;
+  /**
+   * Takes ownership of `data` (the caller never touches it again) and returns a handle. `op`: the
+   * op the user called (for error messages), when the upload moves an input of that op.
+   */
+  upload(data: TypedArray, op?: string): H;
   /** A fresh copy of the data behind `h`. */
   read(h: H): Promise<TypedArray> | TypedArray;
   /** Present on backends whose memory is CPU-visible; lets ops move tensors synchronously. */
   readSync?(h: H): TypedArray;
   dispose(h: H): void;
+  /** Why this backend's tensors can no longer be read or moved (device lost, …); undefined while they can. */
+  unusable?(): string | undefined;
   readonly kernels: Partial<Kernels<H>>;
   /** `true`, or the reason this backend cannot run `kernel` for `plan` (it then falls back to `js`). */
   supports?(kernel: KernelName, plan: PoolPlan): true | string;

@@ -61,14 +61,17 @@ export function execute<R>(
       if (!t) return undefined;
       const s = tensorSlot(t, op);
       if (s.backend === backend) return s.handle;
+      const gone = s.backend.unusable?.();
+      if (gone) throw new AdaPoolError('DEVICE', op, `${op}: inputs must live on a usable backend, got a tensor of backend '${s.backend.name}' ${gone}`);
       if (!s.backend.readSync) {
+        const where = s.backend.name === backend.name ? `an earlier backend also named '${s.backend.name}'` : `'${s.backend.name}'`;
         throw new AdaPoolError(
           'BACKEND',
           op,
-          `${op}: inputs must be movable to backend '${backend.name}' synchronously (read() them, or run on '${s.backend.name}'), got a tensor on '${s.backend.name}'`,
+          `${op}: inputs must be movable to backend '${backend.name}' synchronously (read() them, or run on the backend they live on), got a tensor on ${where}`,
         );
       }
-      const h = backend.upload(s.backend.readSync(s.handle));
+      const h = backend.upload(s.backend.readSync(s.handle), op);
       temps.push(h);
       return h;
     });
