@@ -16,7 +16,14 @@ export type DataKind =
   /** x = ±1000 + u, one sign per (n, c) plane (regions of all-large values of one sign). */
   | 'offset1000'
   /** safe data with NaNs planted. */
-  | 'nan';
+  | 'nan'
+  /** Finite extremes mixed with safe values: ±1e3, ±1e30, ±3e38, ±FLT_MAX, denormals, zeros. */
+  | 'huge'
+  /** 'huge' with NaN and ±∞ mixed in. */
+  | 'nonfinite';
+
+/** Data kinds checked for finiteness and NaN/±∞ placement instead of §6 tolerances. */
+export const isExtremeData = (d: DataKind): boolean => d === 'huge' || d === 'nonfinite';
 
 /** β broadcast forms of OPERATORS.md 4.6. */
 export type BetaForm = 'scalar' | 'scalar1' | 'scalarN' | 'position' | 'channel' | 'sampleChannel' | 'full';
