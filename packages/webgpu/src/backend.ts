@@ -194,6 +194,16 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
   }
 }
 
+/** x = m·2^e with m in [0.5, 1), for any positive finite float64 x (idwEps reaches the shader so). */
+export function frexp(x: number): [number, number] {
+  if (!(x > 0) || !Number.isFinite(x)) return [0, 0];
+  let e = Math.min(Math.floor(Math.log2(x)) + 1, 1024);
+  let m = x / 2 ** (e - 1) / 2;
+  for (; m >= 1; e++) m /= 2;
+  for (; m < 0.5; e--) m *= 2;
+  return [m, e];
+}
+
 /** Whether the device's adapter is a software implementation (never chosen by 'auto'). */
 function isSoftware(device: GPUDevice): boolean {
   const info = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
@@ -309,6 +319,7 @@ function makeBackend(device: GPUDevice, owned: boolean, options: Settings, fmaFu
   const baseParams = (plan: PoolPlan, table: ReturnType<typeof geometryTable>): Record<string, number | number[]> => {
     const { n } = plan;
     const bstr = plan.beta?.strides;
+    const [epsM, epsE] = frexp(plan.idwEps);
     return {
       cInner: plan.channelsLast ? 1 : 0,
       N: plan.N,
@@ -316,7 +327,8 @@ function makeBackend(device: GPUDevice, owned: boolean, options: Settings, fmaFu
       outputs: plan.outSize.reduce((p, d) => p * d, 1),
       inputs: plan.inSize.reduce((p, d) => p * d, 1),
       countIncludePad: plan.countIncludePad ? 1 : 0,
-      idwEps: plan.idwEps,
+      idwEpsM: epsM,
+      idwEpsE: epsE,
       nanBits: 0x7fc00000,
       fmaFused: fmaFused ? 1 : 0,
       L: padFront(plan.inSize, 1),
