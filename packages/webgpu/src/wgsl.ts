@@ -79,15 +79,15 @@ const HALVES: Partial<Record<PoolMethod, Half[]>> = { em: ['em'], edscw: ['dsc']
 export const isScore = (m: PoolMethod): boolean => HALVES[m] !== undefined;
 /**
  * The per-window backward record of a score op (floats): the region's scale exponent kx; the first
- * tap x0 (scaled by 2^−kx, as every value below); m − x0 when a half scores against the mean; β̂
- * (ada); per half σ_max, Z, y − x0 (NaN when the region holds a NaN or ±∞) and A_o (not for em,
+ * reference tap x0 (scaled by 2^−kx, as every value below); the mean m when a half scores against
+ * it (double-f32: m, mlo); β̂ (ada); per half σ_max, Z, y − x0 (NaN when the region holds a NaN or ±∞) and A_o (not for em,
  * whose b = 0). maxPool's record is the argmax tap (int32).
  */
 export function recordFields(m: PoolMethod): string[] {
   if (!isScore(m)) return ['best'];
   const halves = HALVES[m]!;
   const f = ['kxf', 'x0'];
-  if (halves.some((h) => h !== 'em')) f.push('mrel');
+  if (halves.some((h) => h !== 'em')) f.push('m', 'mlo');
   if (m === 'ada') f.push('bhat');
   halves.forEach((h, i) => f.push(`smax${i}`, `Z${i}`, `yr${i}`, ...(h === 'em' ? [] : [`A${i}`])));
   return f;
@@ -100,10 +100,10 @@ export const recordStride = (m: PoolMethod): number => recordFields(m).length;
  * no sum (of up to 2^31 taps), difference or ds product overflows over the whole float32 range,
  * while taps far below the largest stay normal numbers (GPUs may flush denormals); D is scale-free
  * and idw's weights are ratios (ε scaled alike), only em's score is the raw value xv.
- * xr = xs − x0 (x0-relative), m and mrel scaled too.
+ * xr = xs − x0 (relative to a tap, see halfPasses), the mean m scaled too.
  */
 const SCALE_HEADROOM = 64;
-const SIGMA: Record<Half, string> = { em: 'xv', dsc: 'dsc(xs, m)', idw: 'idwInvDelta(xr - mrel, epsS)' };
+const SIGMA: Record<Half, string> = { em: 'xv', dsc: 'dsc(xs, m)', idw: 'idwInvDelta((xs - m) - mlo, epsS)' };
 /** exp(σ − σ_max) (no inf reaches exp): idw keeps weights as ratios 1/δ over max 1/δ (OPERATORS.md 4.5). */
 const EXP: Record<Half, (s: string, smax: string) => string> = {
   em: (s, mx) => `exp(max(${s} - ${mx}, -150.0))`,
@@ -111,7 +111,7 @@ const EXP: Record<Half, (s: string, smax: string) => string> = {
   idw: (s, mx) => `(${s} / ${mx})`,
 };
 /** (a, b) = (∂φ/∂x, ∂φ/∂m) at the tap, in scaled units (em's a = 1 is applied unscaled, see emTerm). */
-const PARTIALS: Record<Half, string> = { em: 'vec2<f32>(1.0, 0.0)', dsc: 'dscGrad(xs, m)', idw: 'idwGrad(xr - mrel, epsS)' };
+const PARTIALS: Record<Half, string> = { em: 'vec2<f32>(1.0, 0.0)', dsc: 'dscGrad(xs, m)', idw: 'idwGrad((xs - m) - mlo, epsS)' };
 const SMAX_INIT: Record<Half, string> = { em: '-3.4028234663852886e38', dsc: '-1.0', idw: '0.0' };
 
 const PRELUDE = `${Params.wgsl}
@@ -132,6 +132,21 @@ fn nonFinite(v: f32) -> u32 {
 fn order(v: f32) -> u32 {
   let b = select(bitcast<u32>(v), 0u, (bitcast<u32>(v) & 0x7fffffffu) == 0u);
   return select(b | 0x80000000u, ~b, (b >> 31u) == 1u);
+}
+/** The exponent e of v = f·2^e, f in [0.5, 1), from the bits (denormals too); −1000 for 0. */
+fn expOf(v: f32) -> i32 {
+  let b = bitcast<u32>(v) & 0x7fffffffu;
+  let e = i32(b >> 23u);
+  if (e != 0) { return e - 126; }
+  if (b == 0u) { return -1000; }
+  return i32(firstLeadingBit(b)) - 148;
+}
+/** v·2^−k, exact while the result is a normal number, also for a denormal v (rebuilt from its bits). */
+fn scaled(v: f32, k: i32) -> f32 {
+  let b = bitcast<u32>(v);
+  if ((b & 0x7f800000u) != 0u) { return ldexp(ldexp(v, -k / 2), k / 2 - k); }
+  let e = -149 - k;
+  return select(1.0, -1.0, (b >> 31u) == 1u) * ldexp(ldexp(f32(b & 0x7fffffu), e / 2), e - e / 2);
 }
 /** Compensated (Neumaier / two-sum) accumulation: (sum, error); the value is .x + .y. ±∞ and NaN pass through. */
 fn cadd(a: vec2<f32>, v: f32) -> vec2<f32> {
@@ -220,7 +235,7 @@ function forTaps(body: string, invalid?: string, scaled = true): string {
         let mo = k0 * P.mk.x + k1 * P.mk.y + k2 * P.mk.z;
         ${tail}
         let xv = X[xb + p0 * P.xs.x + p1 * P.xs.y + p2 * P.xs.z];
-        ${scaled ? 'let xs = ldexp(xv, -kx); let xr = xs - x0;' : ''}
+        ${scaled ? 'let xs = scaled(xv, kx); let xr = xs - x0;' : ''}
         ${body}
       }
     }
@@ -240,41 +255,43 @@ function forWindows(body: string, withGrad = true): string {
 }
 
 /**
- * Window statistics: |R| = r, the finite taps' count nf, first value, range [xlo, xhi] and scale
- * exponent kx (|x|·2^−kx < 2^SCALE_HEADROOM), the non-finite kinds seen (`nf` bits of nonFinite), argmax for max;
- * then (not max) x0 and the range scaled, and the mean m = x0 + mrel of the finite taps (scaled,
- * compensated: exact enough for 2^24-tap regions); avg also the ds sum of the scaled taps.
+ * Window statistics: |R| = r, the finite taps' count nf, the non-finite kinds seen (bits of
+ * nonFinite), the scale exponent kx from the largest finite |x| (read from the bits, so denormals
+ * count where the GPU flushes them) and the argmax for max; then (not max) the first finite tap x0,
+ * the range [xlo, xhi] and the mean m of the finite taps, all scaled (a compensated sum: exact
+ * enough for 2^24-tap regions and for taps that cancel); avg the ds sum of the scaled taps.
  */
 function statsPass(method: PoolMethod): string {
   if (method === 'max') {
     return `var r = 0; var best = -1; var bestv = 0.0; var bestFlat = -1;
   ${forTaps(`r += 1; if (best < 0 || (!isNan(bestv) && (isNan(xv) || order(xv) > order(bestv)))) { best = j; bestv = xv; bestFlat = (p0 * P.L.y + p1) * P.L.z + p2; }`, undefined, false)}`;
   }
-  const mean = method === 'avg'
-    ? `var sd = vec2<f32>(0.0, 0.0);
-  ${forTaps('if (nonFinite(xv) == 0u) { sd = dsAdd(sd, vec2<f32>(xs, 0.0)); }')}`
-    : `var sr = vec2<f32>(0.0, 0.0);
-  ${forTaps('if (nonFinite(xv) == 0u) { sr = cadd(sr, xr); }')}
-  let mrel = (sr.x + sr.y) / f32(max(nf, 1));
-  let m = x0 + mrel;
-  let epsS = epsScaled(kx);`;
-  return `var r = 0; var nf = 0; var kinds = 0u; var xf = 0.0; var xlo0 = 0.0; var xhi0 = 0.0;
-  ${forTaps(`r += 1; let kind = nonFinite(xv); kinds = kinds | kind; if (kind == 0u) { if (nf == 0) { xf = xv; xlo0 = xv; xhi0 = xv; } nf += 1; xlo0 = min(xlo0, xv); xhi0 = max(xhi0, xv); }`, undefined, false)}
-  let kx = select(0, max(frexp(max(abs(xlo0), abs(xhi0))).exp - ${SCALE_HEADROOM}, 0), nf > 0);
-  let x0 = ldexp(xf, -kx); let xlo = ldexp(xlo0, -kx); let xhi = ldexp(xhi0, -kx);
+  const finite = 'if (nonFinite(xv) != 0u) { continue; }';
+  const sum = method === 'avg' ? 'sd = dsAdd(sd, vec2<f32>(xs, 0.0));' : 'sr = cadd(sr, xs);';
+  return `var r = 0; var nf = 0; var kinds = 0u; var xf = 0.0; var E = -1000;
+  ${forTaps(`r += 1; let kind = nonFinite(xv); kinds = kinds | kind; if (kind == 0u) { if (nf == 0) { xf = xv; } nf += 1; E = max(E, expOf(xv)); }`, undefined, false)}
+  let kx = select(0, select(E, E - ${SCALE_HEADROOM}, E > ${SCALE_HEADROOM}), E > ${SCALE_HEADROOM} || (E < -60 && E >= -149));
+  var x0 = scaled(xf, kx); var xlo = x0; var xhi = x0;
+  var sr = vec2<f32>(0.0, 0.0); var sd = vec2<f32>(0.0, 0.0);
+  ${forTaps(`${finite} xlo = min(xlo, xs); xhi = max(xhi, xs); ${sum}`)}
+  // m + mlo in double-f32: idw's u = x − m must stay exact when taps are close to each other, far from 0
+  let mds = dsDiv(quickTwoSum(sr.x, sr.y), vec2<f32>(f32(max(nf, 1)), 0.0));
+  let m = mds.x; let mlo = mds.y;
+  let epsS = epsScaled(kx);
   /** A NaN or ±∞ in the region: score ops' outputs are NaN there (as the float64 reference's). */
-  let bad = kinds != 0u;
-  ${mean}`;
+  let bad = kinds != 0u;`;
 }
 
 /**
  * σ_max, Z and y of each half (forward passes of OPERATORS.md 6). y is accumulated twice: from
  * the exact tap values (`ya`, the output: no cancellation when taps have mixed signs) and relative
- * to the first tap (`yr` = y − x0, for x − y in the gradient: exact when taps are close).
+ * to the tap x0 of the largest score (`yr` = y − x0, for x − y in the gradient: exact where the
+ * weight is).
  */
 function halfPasses(halves: Half[]): string {
   const decl = halves.map((h, i) => `var smax${i} = ${SMAX_INIT[h]}; var Zc${i} = vec2<f32>(0.0, 0.0); var yrc${i} = vec2<f32>(0.0, 0.0); var yac${i} = vec2<f32>(0.0, 0.0);`).join('\n  ');
-  const p1 = halves.map((h, i) => `smax${i} = max(smax${i}, ${SIGMA[h]});`).join(' ');
+  // x0 becomes the tap of half 0's largest score (where its weight is): x − y = xr − yr exact there
+  const p1 = halves.map((h, i) => (i === 0 ? `{ let sg = ${SIGMA[h]}; if (sg > smax0) { smax0 = sg; x0 = xs; } }` : `smax${i} = max(smax${i}, ${SIGMA[h]});`)).join(' ');
   const p2 = halves.map((h, i) => `{ let e = ${EXP[h](SIGMA[h], `smax${i}`)}; Zc${i} = cadd(Zc${i}, e); yrc${i} = cadd(yrc${i}, e * xr); yac${i} = cadd(yac${i}, e * xs); }`).join(' ');
   // a convex combination stays within [xlo, xhi] (so it cannot round past ±FLT_MAX when scaled back)
   const norm = halves
@@ -303,7 +320,7 @@ function refine(halves: Half[]): string {
     .map((h, i) => {
       const w = DS_WEIGHT[h];
       if (!w) return '';
-      return `if (!bad && xhi - xlo > ldexp(10.0, -kx) + 100.0 * abs(ya${i})) {
+      return `if (!bad && xhi - xlo > ldexp(10.0, clamp(-kx, -126, 126)) + 100.0 * abs(ya${i})) {
     var sq = vec2<f32>(0.0, 0.0);
     ${forTaps('sq = dsAdd(sq, vec2<f32>(xs, 0.0));')}
     let md = dsDiv(sq, vec2<f32>(f32(r), 0.0));
@@ -414,7 +431,7 @@ ${MAIN(s.wg)}
   const store = recordFields(method)
     .map((f, k) => `REC[rb + ${k}] = ${f === 'yr0' ? 'select(yr0, nan(), bad)' : f};`)
     .join(' ');
-  const code = `${PRELUDE}${SCORE_FNS}
+  const code = `${PRELUDE}${SCORE_FNS}${DS_WGSL}
 ${storage(bufs)}
 ${MAIN(s.wg)}
   ${OUTPUT_CELL}
@@ -460,8 +477,8 @@ function gatherShader(s: Extract<KernelSpec, { kind: 'gather' }>): Shader {
     const d = halves.length === 1 ? 'd0' : 'bhat * d0 + (1.0 - bhat) * d1';
     body = `let rb = win * P.recStride;
       ${fields.map((f, k) => `let ${f} = REC[rb + ${k}];`).join(' ')}
-      let kx = i32(kxf); let xs = ldexp(xv, -kx); let xr = xs - x0;
-      ${fields.includes('mrel') ? 'let m = x0 + mrel;' : ''} ${halves.includes('idw') ? 'let epsS = epsScaled(kx);' : ''}
+      let kx = i32(kxf); let xs = scaled(xv, kx); let xr = xs - x0;
+      ${halves.includes('idw') ? 'let epsS = epsScaled(kx);' : ''}
       ${per}
       acc = cadd(acc, select(gs * (${d}), nan(), isNan(yr0)));`;
   }
