@@ -31,7 +31,7 @@ async function run(method: PoolMethod, backend: string, x: Tensor, opts: Opts, b
   const keep = <T extends Tensor>(t: T): T => (made.push(t), t);
   try {
     if (method === 'ada') {
-      const f = ap.adaPool(x, beta!, o);
+      const f = ap.adaPool(x, beta!, o) as unknown as { output: Tensor; mask: Tensor };
       const g = ap.adaPoolGrad(x, beta!, dy ?? keep(tensor(new Float32Array(f.output.size).fill(1), f.output.shape)), { ...opts, backend });
       for (const t of [f.output, f.mask, g.dx, g.dbeta]) keep(t);
       return { output: await f.output.read(), mask: await f.mask.read(), dx: await g.dx.read(), dbeta: await g.dbeta.read() };
