@@ -9,7 +9,7 @@
  * resident too (cached per geometry). A call that cannot fit a 32-bit Wasm memory (4 GiB) throws
  * `AdaPoolError` code `UNSUPPORTED` before allocating anything; a failing call frees what it took.
  */
-import { AdaPoolError, regionTable, type Backend, type Kernels, type PoolMethod, type PoolPlan, type TypedArray } from '@adapool/core';
+import { AdaPoolError, referenceUnpool, regionTable, type Backend, type Kernels, type PoolMethod, type PoolPlan, type TypedArray } from '@adapool/core';
 
 /** The raw exports of adapool.wasm / adapool-scalar.wasm. */
 export interface KernelExports {
@@ -18,7 +18,8 @@ export interface KernelExports {
   heapBase(): number;
   poolForward(params: number): void;
   poolBackward(params: number): void;
-  unpool(params: number): void;
+  /** 1 when U holds a ±∞ or NaN (then the float64 reference gives U). */
+  unpool(params: number): number;
   unpoolGrad(params: number): void;
   /** float32 exp (the SIMD/scalar polynomial) of n floats at ptr, in place. */
   expInPlace(ptr: number, n: number): void;
@@ -477,12 +478,20 @@ export function createBackendFromInstance(instance: WebAssembly.Instance): WasmB
     };
   }
   kernels.adaUnpool = (plan, v, mask) => {
+    let nonFinite = false;
     const at = call(plan, 'avg', [
       { slot: S.Y, bytes: f32(plan.outputElements), input: v },
       { slot: S.MASK, bytes: f32(plan.maskElements), input: mask },
       { slot: S.X, bytes: f32(plan.inputElements) },
-    ], ex.unpool);
-    return at.get(S.X)!;
+    ], (p) => (nonFinite = ex.unpool(p) !== 0));
+    const U = at.get(S.X)!;
+    if (nonFinite) {
+      // float32 partial sums of overlapping windows overflowed, or NaN/±∞ inputs: the float64
+      // reference decides which elements are ±∞ or NaN (OPERATORS.md 5)
+      const view = (h: WasmTensor) => new Float32Array(memory.buffer, h.ptr, h.length);
+      view(U).set(referenceUnpool(plan, view(v), view(mask)));
+    }
+    return U;
   };
   kernels.adaUnpoolGrad = (plan, v, mask, dU) => {
     const at = call(plan, 'avg', [
