@@ -127,12 +127,19 @@ export function caseInputs(c: ParityCase, plan: PoolPlan): { x: Float32Array; be
       case 'huge':
       case 'nonfinite':
         return extremeValue(rnd, c.data === 'nonfinite');
+      case 'literal':
+        return c.values![i];
+      case 'constant':
+        return 1.1;
+      case 'ramp':
+        return 1 + 0.5 * ((i * 0.6180339887498949) % 1);
       default:
         return sign * u;
     }
   };
   for (let i = 0; i < x.length; i++) x[i] = draw(i);
-  if (!isExtremeData(c.data)) repairKinks(plan, x, draw, rnd);
+  if (c.data === 'literal' && c.values!.length !== x.length) throw new Error(`testkit: ${c.id}: ${c.values!.length} values for ${x.length} elements`);
+  if (c.data === 'safe' || c.data === 'nan' || c.data === 'pm1000' || c.data === 'offset1000') repairKinks(plan, x, draw, rnd);
   if (c.data === 'nan' && x.length) {
     x[Math.floor(rnd() * x.length)] = NaN;
     if (x.length > 8) x[Math.floor(rnd() * x.length)] = NaN;
@@ -146,6 +153,10 @@ export function caseInputs(c: ParityCase, plan: PoolPlan): { x: Float32Array; be
   const values = c.data === 'nonfinite' ? [...VALUES, NaN, Infinity, -Infinity, 3e38] : VALUES;
   const scalars = c.data === 'nonfinite' ? [...SCALARS, NaN, Infinity] : SCALARS;
   for (let i = 0; i < size; i++) beta[i] = size === 1 ? scalars[c.seed % scalars.length] : values[Math.floor(rnd() * values.length)];
+  if (c.betaValues) {
+    if (c.betaValues.length !== size) throw new Error(`testkit: ${c.id}: ${c.betaValues.length} β values for ${size}`);
+    beta.set(c.betaValues);
+  }
   return { x, beta, betaShape: shape };
 }
 
