@@ -1735,7 +1735,8 @@ function run(job: i32): void {
   const taps: i32 = gW > 0 ? gW : 1;
   const row: usize = <usize>taps * VBYTES;
   SV = ptr(SCRATCH); ST = SV + row; SW1 = ST + row; SW2 = SW1 + row; SA = SW2 + row; SB = SA + row; ST2 = SB + row; SD = ST2 + row;
-  const wrow: usize = <usize>taps * <usize>WIDE_PARTS * WBYTES;
+  // float64 rows: edscw/idw's value path and the careful path; avg, max and unpool (method 0) have none
+  const wrow: usize = method <= 1 ? 0 : <usize>taps * <usize>WIDE_PARTS * WBYTES;
   WW = SD + row; WA = WW + wrow; WB = WA + wrow;
   SE = WB + wrow;
   const xsN = param(XS_N); const xsC = param(XS_C);

@@ -384,9 +384,10 @@ export function createBackendFromInstance(instance: WebAssembly.Instance): WasmB
   function call(plan: PoolPlan, method: PoolMethod, slots: Slot[], kernel: (p: number) => void): Map<number, WasmTensor> {
     const outputs = plan.outSize.reduce((p, d) => p * d, 1);
     const tableBound = 4 * (outputs * (3 * plan.windowSize + 13) + 64);
-    // per tap: 8 float32 rows (16 B) and 3 float64 rows (32 B); per lane-group row (at most one
-    // per output): its tap entries (8 B a tap) and a 32 B record
-    const scratchFor = (W: number, rows: number) => 256 * Math.max(W, 1) + rows * (8 * Math.max(W, 1) + 32);
+    // per tap: 8 float32 rows (16 B) and, but for avg, max and unpool, 3 float64 rows (32 B); per
+    // lane-group row (at most one per output): its tap entries (8 B a tap) and a 32 B record
+    const tapBytes = method === 'avg' || method === 'max' ? 128 : 256;
+    const scratchFor = (W: number, rows: number) => tapBytes * Math.max(W, 1) + rows * (8 * Math.max(W, 1) + 32);
     const scratchBound = scratchFor(plan.windowSize, outputs);
     const need = slots.reduce((sum, s) => sum + reserve(s.bytes), base + PARAM_BYTES + reserve(tableBound) + reserve(scratchBound));
     if (need > MAX_BYTES) throw unsupported(plan.op, `${(need / 2 ** 30).toFixed(2)} GiB`);
