@@ -141,12 +141,21 @@ fn expOf(v: f32) -> i32 {
   if (b == 0u) { return -1000; }
   return i32(firstLeadingBit(b)) - 148;
 }
-/** v·2^−k, exact while the result is a normal number, also for a denormal v (rebuilt from its bits). */
+/**
+ * v·2^−k, exact while the result is a normal number, also for a denormal v (rebuilt from its bits);
+ * a nonzero v never becomes 0 (at least ±2^−126): the sign of a tiny tap still counts (D's ς).
+ */
 fn scaled(v: f32, k: i32) -> f32 {
   let b = bitcast<u32>(v);
-  if ((b & 0x7f800000u) != 0u) { return ldexp(ldexp(v, -k / 2), k / 2 - k); }
-  let e = -149 - k;
-  return select(1.0, -1.0, (b >> 31u) == 1u) * ldexp(ldexp(f32(b & 0x7fffffu), e / 2), e - e / 2);
+  let neg = (b >> 31u) == 1u;
+  var r: f32;
+  if ((b & 0x7f800000u) != 0u) { r = ldexp(ldexp(v, -k / 2), k / 2 - k); }
+  else {
+    let e = -149 - k;
+    r = select(1.0, -1.0, neg) * ldexp(ldexp(f32(b & 0x7fffffu), e / 2), e - e / 2);
+  }
+  if ((b & 0x7fffffffu) != 0u && nonFinite(v) == 0u && !(abs(r) >= 1.17549435e-38)) { r = select(1.17549435e-38, -1.17549435e-38, neg); }
+  return r;
 }
 /** Compensated (Neumaier / two-sum) accumulation: (sum, error); the value is .x + .y. ±∞ and NaN pass through. */
 fn cadd(a: vec2<f32>, v: f32) -> vec2<f32> {
