@@ -40,8 +40,11 @@ export type Kernels<H> = { [K in PoolKernelName]: PoolKernel<H> } & {
  */
 export interface Backend<H = any> {
   readonly name: string;
-  /** Takes ownership of `data` (the caller never touches it again) and returns a handle. */
-  upload(data: TypedArray): H;
+  /**
+   * Takes ownership of `data` (the caller never touches it again) and returns a handle. `op`: the
+   * op the user called (for error messages), when the upload moves an input of that op.
+   */
+  upload(data: TypedArray, op?: string): H;
   /**
    * Optional: a new handle holding a copy of `data` as `dtype`, written straight into the backend's
    * memory (one copy; `data` stays the caller's and is not kept). `op` names the call in errors.
@@ -60,6 +63,8 @@ export interface Backend<H = any> {
   /** Present on backends whose memory is CPU-visible; lets ops move tensors synchronously. */
   readSync?(h: H): TypedArray;
   dispose(h: H): void;
+  /** Why this backend's tensors can no longer be read or moved (device lost, …); undefined while they can. */
+  unusable?(): string | undefined;
   readonly kernels: Partial<Kernels<H>>;
   /** `true`, or the reason this backend cannot run `kernel` for `plan` (it then falls back to `js`). */
   supports?(kernel: KernelName, plan: PoolPlan): true | string;

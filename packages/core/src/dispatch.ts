@@ -62,12 +62,15 @@ export function execute<R>(
       if (!t) return undefined;
       const s = tensorSlot(t, op);
       if (s.backend === backend) return s.handle;
+      const gone = s.backend.unusable?.();
+      if (gone) throw new AdaPoolError('DEVICE', op, `${op}: inputs must live on a usable backend, got a tensor of backend '${s.backend.name}' ${gone}`);
       const h = moveSync(op, s.backend, s.handle, backend, t.dtype);
       if (h === undefined) {
+        const where = s.backend.name === backend.name ? `an earlier backend also named '${s.backend.name}'` : `'${s.backend.name}'`;
         throw new AdaPoolError(
           'BACKEND',
           op,
-          `${op}: inputs must be movable to backend '${backend.name}' synchronously (move them with await x.to('${backend.name}'), or run on '${s.backend.name}'), got a tensor on '${s.backend.name}'`,
+          `${op}: inputs must be movable to backend '${backend.name}' synchronously (move them with await x.to('${backend.name}'), or run on the backend they live on), got a tensor on ${where}`,
         );
       }
       temps.push(h);

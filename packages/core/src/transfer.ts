@@ -17,7 +17,7 @@ export function checkHolds(op: string, backend: Backend, dtype: DType): void {
 export function writeData(op: string, backend: Backend, data: TensorData, dtype: DType): unknown {
   checkHolds(op, backend, dtype);
   if (backend.write) return backend.write(data, dtype, op);
-  return backend.upload(dtype === 'int32' ? Int32Array.from(data) : Float32Array.from(data));
+  return backend.upload(dtype === 'int32' ? Int32Array.from(data) : Float32Array.from(data), op);
 }
 
 const sameType = (data: TypedArray, dtype: DType) => (dtype === 'int32' ? data instanceof Int32Array : data instanceof Float32Array);
@@ -31,15 +31,15 @@ export function moveSync(op: string, from: Backend, handle: unknown, to: Backend
   if (from !== to && from.view) {
     const v = from.view(handle);
     if (to.write) return to.write(v, dtype, op);
-    return to.upload(sameType(v, dtype) ? v.slice() : dtype === 'int32' ? Int32Array.from(v) : Float32Array.from(v));
+    return to.upload(sameType(v, dtype) ? v.slice() : dtype === 'int32' ? Int32Array.from(v) : Float32Array.from(v), op);
   }
   if (!from.readSync) return undefined;
-  return to.upload(from.readSync(handle));
+  return to.upload(from.readSync(handle), op);
 }
 
 /** A copy of `handle` (on `from`) on `to`, from any backend. */
 export async function move(op: string, from: Backend, handle: unknown, to: Backend, dtype: DType): Promise<unknown> {
   const h = moveSync(op, from, handle, to, dtype);
   if (h !== undefined) return h;
-  return to.upload(await from.read(handle));
+  return to.upload(await from.read(handle), op);
 }

@@ -3,7 +3,9 @@
  * against the float64 reference (runner.ts). Coverage: ranks 1-3, stride ≠ kernel, padding,
  * dilation (incl. empty regions), ceil mode, adaptive sizes that do and do not divide (and O > L),
  * both layouts, every β broadcast form with β inside and outside [0,1], masks, maxPool indices,
- * gradients, values near ±1000, NaN inputs, and adaUnpool on masks of every op.
+ * gradients, values near ±1000, NaN inputs, and adaUnpool on masks of every op; and (issue 9)
+ * finite extremes (±3e38, FLT_MAX, denormals) next to ±∞ and NaN, idwEps at the ends of the float
+ * range, NaN/±∞ β, and global pooling of 256×256 planes (65 536-tap regions).
  */
 import type { PoolMethod, PoolOptions } from '@adapool/core';
 import { hashString } from './rng.js';
@@ -16,7 +18,20 @@ export type DataKind =
   /** x = ±1000 + u, one sign per (n, c) plane (regions of all-large values of one sign). */
   | 'offset1000'
   /** safe data with NaNs planted. */
-  | 'nan';
+  | 'nan'
+  /** Finite extremes mixed with safe values: ±1e3, ±1e30, ±3e38, ±FLT_MAX, denormals, zeros. */
+  | 'huge'
+  /** 'huge' with NaN and ±∞ mixed in. */
+  | 'nonfinite'
+  /** The case's own `values` (issue regressions: extremes, denormals, ±∞), compared within §6. */
+  | 'literal'
+  /** x = 1.1 everywhere (a global average of 1.1 must be 1.1). */
+  | 'constant'
+  /** x = 1 + 0.5·frac(i·φ): distinct positive values (kink-free for every op but idw). */
+  | 'ramp';
+
+/** Data kinds checked for finiteness and NaN/±∞ placement instead of §6 tolerances. */
+export const isExtremeData = (d: DataKind): boolean => d === 'huge' || d === 'nonfinite';
 
 /** β broadcast forms of OPERATORS.md 4.6. */
 export type BetaForm = 'scalar' | 'scalar1' | 'scalarN' | 'position' | 'channel' | 'sampleChannel' | 'full';
@@ -42,6 +57,10 @@ export interface ParityCase {
   readonly data: DataKind;
   readonly grad: boolean;
   readonly seed: number;
+  /** x as laid out, for data 'literal'. */
+  readonly values?: readonly number[];
+  /** β values (of the case's β form), instead of drawn ones. */
+  readonly betaValues?: readonly number[];
   readonly tags: readonly string[];
 }
 
@@ -96,7 +115,7 @@ function makeCase(
   method: PoolMethod,
   g: Geometry,
   channelsLast: boolean,
-  extra: { data?: DataKind; beta?: BetaForm; opts?: CaseOptions; grad?: boolean; label?: string } = {},
+  extra: { data?: DataKind; beta?: BetaForm; opts?: CaseOptions; grad?: boolean; label?: string; values?: number[]; betaValues?: number[] } = {},
 ): ParityCase {
   const data = extra.data ?? 'safe';
   const shape = shapeOf(g, channelsLast);
@@ -107,7 +126,7 @@ function makeCase(
   if (extra.label) parts.push(extra.label);
   const id = parts.join(' ');
   const tags = [...(g.tags ?? []), channelsLast ? 'channelsLast' : 'channelsFirst', `rank${g.S.length}`, data, kind];
-  return { id, kind, method, n: g.S.length, shape, opts, beta, data, grad: extra.grad ?? true, seed: hashString(id), tags };
+  return { id, kind, method, n: g.S.length, shape, opts, beta, data, grad: extra.grad ?? true, seed: hashString(id), tags, values: extra.values, betaValues: extra.betaValues };
 }
 
 function buildCases(): ParityCase[] {
@@ -136,6 +155,24 @@ function buildCases(): ParityCase[] {
   }
   // NaN propagation
   for (const gi of [2, 10, 22]) for (const m of METHODS) cases.push(makeCase('pool', m, GEOMETRIES[gi], gi === 10, { data: 'nan' }));
+  // issue 9: finite extremes must give finite, correct results (OPERATORS.md 5), ±∞/NaN placed as
+  // the reference does; the windows of k2 s1 pair every neighbour of this row
+  const EXTREMES = [-3e38, -3e38, 1, -3e38, 3e38, 1e-40, 0, -1e-45, 3.4028234663852886e38, 2, Infinity, 1, -Infinity, 3, NaN, 0.5, 1e30, -1e30, 0, 0];
+  const pairs: Geometry = { name: 'k2 s1', N: 1, C: 2, S: [10], opts: { kernelSize: 2, stride: 1 }, tags: ['issue9'] };
+  for (const m of METHODS) cases.push(makeCase('pool', m, pairs, false, { data: 'literal', values: EXTREMES, beta: 'full', label: 'extremes' }));
+  const issue: [PoolMethod, number[]][] = [['avg', [-3e38, -3e38]], ['em', [-3e38, 1]], ['edscw', [1e-40, 0]], ['ada', [-3e38, 1]], ['idw', [3e38, -3e38]]];
+  for (const [m, values] of issue) {
+    cases.push(makeCase('pool', m, { name: `k2 [${values}]`, N: 1, C: 1, S: [2], opts: {}, tags: ['issue9'] }, false, { data: 'literal', values, beta: 'scalar', label: 'issue' }));
+  }
+  // idwEps at the ends of the float range; NaN and ±∞ β
+  for (const idwEps of [1e-38, 1e-30, 1e38, 1e155, 1e300]) cases.push(makeCase('pool', 'idw', GEOMETRIES[11], false, { opts: { idwEps }, label: `eps${idwEps}` }));
+  for (const b of [NaN, Infinity, -Infinity]) cases.push(makeCase('pool', 'ada', GEOMETRIES[0], false, { beta: 'scalar', betaValues: [b], label: `β=${b}` }));
+  cases.push(makeCase('pool', 'ada', GEOMETRIES[0], true, { beta: 'full', betaValues: [NaN, 0.5, Infinity, -Infinity, 0.2, NaN, 1, 0, 0.7, 2, -1, 0.5, 0.3, NaN, 0.1, 0.9, 0.4, 0.6, NaN, 0.5, 0.5, 0.5, 0.5, 0.5], label: 'β with NaN/±∞' }));
+  // large regions (global pooling, 65 536 taps): sums must stay within §6
+  const plane: Geometry = { name: 'O1 of 256²', N: 1, C: 1, S: [256, 256], opts: { outputSize: 1 }, tags: ['adaptive', 'large'] };
+  for (const m of METHODS) cases.push(makeCase('pool', m, plane, false, { data: 'constant', beta: 'scalar' }));
+  for (const m of ['avg', 'max', 'em', 'edscw', 'ada'] as const) cases.push(makeCase('pool', m, { ...plane, C: 2 }, m === 'em', { data: 'ramp', beta: 'channel' }));
+  cases.push(makeCase('pool', 'avg', { name: 'k64 s32 of 256²', N: 1, C: 2, S: [256, 256], opts: { kernelSize: 64, stride: 32 }, tags: ['large'] }, false, { data: 'ramp' }));
   // adaUnpool with masks of every op
   for (const gi of [1, 3, 5, 11, 13, 16, 20, 23]) {
     for (const cl of [false, true]) for (const m of METHODS) cases.push(makeCase('unpool', m, GEOMETRIES[gi], cl));

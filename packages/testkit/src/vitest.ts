@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parityCases, type ParityCase } from './cases.js';
 import { runParityCase } from './runner.js';
+import { fuzzSettings, runFuzz, type FuzzSet } from './fuzz.js';
 
 export interface ParitySuiteOptions {
   /** The registered backend name to test. */
@@ -66,4 +67,48 @@ export function itWhenAvailable(title: string, missing: string | undefined, fn: 
     console.warn(`\n********** SKIP ${title}: ${missing} **********\n`);
     it.skip(`${title} [SKIP: ${missing}]`, fn);
   }
+}
+
+export interface FuzzSuiteOptions {
+  /** The registered backend name to fuzz. */
+  backend: string;
+  /** Runs before the cases (e.g. `registerBackend(await createWasmBackend())`). */
+  setup?: () => Promise<void> | void;
+  /** Cases per set in the bounded slice of the normal suite (default 150); ×20 with ADAPOOL_FUZZ_LONG=1. */
+  slice?: number;
+  /** Per-test timeout in ms for one batch of cases (default 60 000). */
+  timeout?: number;
+}
+
+/**
+ * Registers the random-valid-case fuzzer (fuzz.ts) for one backend: the normal and extreme sets,
+ * in batches of 25 cases, and a last test that prints the figures (cases tried, agreeing).
+ */
+export function defineFuzzSuite(opts: FuzzSuiteOptions): void {
+  const { seed, count, long } = fuzzSettings(opts.slice ?? 150);
+  const BATCH = 25;
+  describe(`fuzz: ${opts.backend} vs float64 reference (seed ${seed}, ${count} cases per set${long ? ', long run' : ''})`, () => {
+    if (opts.setup) {
+      it('setup', async () => {
+        await opts.setup!();
+      });
+    }
+    const totals: Record<FuzzSet, { tried: number; agreeing: number }> = { normal: { tried: 0, agreeing: 0 }, extreme: { tried: 0, agreeing: 0 } };
+    for (const set of ['normal', 'extreme'] as const) {
+      for (let start = 0; start < count; start += BATCH) {
+        const n = Math.min(BATCH, count - start);
+        it(`${set} cases ${start}..${start + n - 1}`, async () => {
+          const r = await runFuzz(opts.backend, set, seed, n, start);
+          totals[set].tried += r.tried;
+          totals[set].agreeing += r.agreeing;
+          const msg = r.failures.map((f) => `${f.id}\n  ${f.failures.join('\n  ')}`).join('\n');
+          expect(r.agreeing, msg).toBe(r.tried);
+        }, opts.timeout ?? 60_000);
+      }
+    }
+    it('reports the figures', () => {
+      const line = (s: FuzzSet) => `${s} ${totals[s].agreeing}/${totals[s].tried} agreeing`;
+      console.log(`fuzz ${opts.backend} (seed ${seed}): ${line('normal')}, ${line('extreme')}`);
+    });
+  });
 }

@@ -307,8 +307,9 @@ function dscWeights32(r: i32, grad: bool): Vec {
 function idwWeights(r: i32, grad: bool): Vec {
   const epsV = load<f64>(P + (<usize>IDW_EPS << 2));
   const eps = wsplat(epsV);
-  const eps2 = wsplat(epsV * epsV);
-  const scaled = epsV * epsV == 0; // ε below ~1e-162: hypot by scaling
+  const eps2v = epsV * epsV;
+  const eps2 = wsplat(eps2v);
+  const scaled = eps2v == 0 || eps2v == Infinity; // ε below ~1e-162 or above ~1e154: hypot by scaling
   for (let part = 0; part < WIDE_PARTS; part++) {
     const m = wideMean(r, part);
     let dmin = wsplat(Infinity);
@@ -352,9 +353,10 @@ function regionMax(r: i32): Vec {
 
 /**
  * em (SoftPool): w = softmax(x) = e^{x − x_max}/Z into `w`, τ = x − x_max into `tau`.
- * Returns ỹ = Σ w τ (y = x_max + ỹ).
+ * Returns ỹ = Σ w τ (y = x_max + ỹ). Uses SD as scratch for regions of more than WIDE_TAPS taps.
  */
 function emWeights(r: i32, w: usize, tau: usize, xmax: Vec): Vec {
+  const wide = r > WIDE_TAPS; // Z and ỹ summed in float64 (see WIDE_TAPS)
   let Z = splat(0);
   for (let j = 0; j < r; j++) {
     const t = sub(sload(at(SV, j)), xmax);
@@ -363,14 +365,17 @@ function emWeights(r: i32, w: usize, tau: usize, xmax: Vec): Vec {
     sstore(at(w, j), e);
     Z = add(Z, e);
   }
+  if (wide) Z = wideRowSum(w, r, 1);
   const iz = div(splat(1), Z);
   let yt = splat(0);
   for (let j = 0; j < r; j++) {
     const wj = mul(sload(at(w, j)), iz);
     sstore(at(w, j), wj);
-    yt = add(yt, mul(wj, sload(at(tau, j))));
+    const p = mul(wj, sload(at(tau, j)));
+    yt = add(yt, p);
+    if (wide) sstore(at(SD, j), p);
   }
-  return yt;
+  return wide ? wideRowSum(SD, r, 1) : yt;
 }
 
 /** Wide (y^D − y^M) or β̂ y^D + (1 − β̂) y^M for adaPool, from yLo/yHi (D) and x_max + ỹ^M. */
@@ -395,6 +400,190 @@ function adaCombine(bhat: Vec, xmax: Vec, ytM: Vec, difference: bool): Vec {
 }
 // @ts-ignore: decorator
 @inline function clamp01(b: Vec): Vec { return min(max(b, splat(0)), splat(1)); }
+
+// ---- large regions -------------------------------------------------------------------------
+// A float32 sum of r terms can be off by ≈ r·2⁻²⁴ of Σ|terms| (r = 65 536: 0.4%, far past the
+// §6 tolerance). Regions of more than WIDE_TAPS taps therefore accumulate their sums (avg's Σx,
+// em's Z and Σ w τ, unpool's dv) in float64 and weigh edscw in float64 (dscWeights); idw always
+// does. Smaller regions, every dense run among them, keep their float32 sums (error ≤ 64·2⁻²⁴).
+const WIDE_TAPS = 64;
+
+/** scale · Σ_j row[j] over r taps, summed in float64, rounded once. */
+function wideRowSum(row: usize, r: i32, scale: f64): Vec {
+  let lo = wsplat(0);
+  let hi = wsplat(0);
+  for (let j = 0; j < r; j++) {
+    const v = sload(at(row, j));
+    lo = wadd(lo, widen(v, 0));
+    if (WIDE_PARTS > 1) hi = wadd(hi, widen(v, WIDE_PARTS - 1));
+  }
+  const k = wsplat(scale);
+  return narrow(wmul(lo, k), wmul(WIDE_PARTS > 1 ? hi : lo, k));
+}
+
+/** Whether a lane of v is ±∞ or NaN (v − v is 0 exactly for finite v). */
+// @ts-ignore: decorator
+@inline function nonFinite(v: Vec): bool { return anyTrue(ne(sub(v, v), splat(0))); }
+
+// ---- careful path: the reference's formulas in float64, lane by lane -------------------------
+// A group whose float32 result is not finite (an intermediate overflowed: x − x₀, x − y or a sum
+// beyond 3.4e38, a reciprocal of a denormal; or NaN/±∞ inputs) is redone here, with the formulas
+// of the float64 reference (packages/core/src/ops) in their order: finite inputs then give finite
+// results over the whole float32 range, and NaN/±∞ land where the reference puts them
+// (OPERATORS.md 5). Rare, so plain scalar code: per-tap doubles in WW and WA.
+
+// @ts-ignore: decorator
+@inline function tapX(j: i32, l: i32): f64 { return <f64>load<f32>(at(SV, j) + (<usize>l << 2)); }
+// @ts-ignore: decorator
+@inline function setLane(row: usize, l: i32, v: f64): void { store<f32>(row + (<usize>l << 2), <f32>v); }
+// @ts-ignore: decorator
+@inline function dAt(arr: usize, j: i32): usize { return arr + (<usize>j << 3); }
+
+/** Partials a = ∂φ/∂x, b = ∂φ/∂m of the last exactScore call with `grad`. */
+let exactA: f64 = 0;
+let exactB: f64 = 0;
+
+/** φ(x, m) of em (2), edscw (3) or idw (4), as the reference computes it. */
+function exactScore(method: i32, x: f64, m: f64, grad: bool): f64 {
+  if (method == 2) {
+    exactA = 1;
+    exactB = 0;
+    return x;
+  }
+  if (method == 3) {
+    const M = Math.max(Math.abs(x), Math.abs(m));
+    if (M == 0) {
+      exactA = 0;
+      exactB = 0;
+      return 1;
+    }
+    const xh = x / M;
+    const mh = m / M;
+    const q = xh * xh + mh * mh;
+    if (grad) {
+      const sg = Math.sign(x) * Math.sign(m);
+      const den = q * q * M;
+      exactA = (2 * sg * mh * (mh * mh - xh * xh)) / den;
+      exactB = (2 * sg * xh * (xh * xh - mh * mh)) / den;
+    }
+    return (2 * Math.abs(xh * mh)) / q;
+  }
+  const u = x - m;
+  const delta = Math.hypot(u, load<f64>(P + (<usize>IDW_EPS << 2)));
+  if (grad) {
+    exactA = -(u / delta) / delta;
+    exactB = -exactA;
+  }
+  return -Math.log(delta);
+}
+
+/** Region mean of lane l. */
+function exactMean(r: i32, l: i32): f64 {
+  let s: f64 = 0;
+  for (let j = 0; j < r; j++) s += tapX(j, l);
+  return s / <f64>r;
+}
+
+/** Weights of a score op for lane l into arr (softmax shifted by the NaN-propagating max); returns y. */
+function exactWeights(method: i32, r: i32, l: i32, arr: usize): f64 {
+  const m = exactMean(r, l);
+  let mx: f64 = -Infinity;
+  for (let j = 0; j < r; j++) {
+    const sj = exactScore(method, tapX(j, l), m, false);
+    store<f64>(dAt(arr, j), sj);
+    if (sj > mx || sj != sj) mx = sj;
+  }
+  let Z: f64 = 0;
+  for (let j = 0; j < r; j++) {
+    const e = Math.exp(load<f64>(dAt(arr, j)) - mx);
+    store<f64>(dAt(arr, j), e);
+    Z += e;
+  }
+  let y: f64 = 0;
+  for (let j = 0; j < r; j++) {
+    const w = load<f64>(dAt(arr, j)) / Z;
+    store<f64>(dAt(arr, j), w);
+    y += w * tapX(j, l);
+  }
+  return y;
+}
+
+/** ∂y/∂x_k of a score op for lane l into arr (OPERATORS.md 3, the reference's order); returns y. */
+function exactGrad(method: i32, r: i32, l: i32, arr: usize): f64 {
+  const y = exactWeights(method, r, l, arr);
+  const m = exactMean(r, l);
+  let A: f64 = 0;
+  for (let j = 0; j < r; j++) {
+    const x = tapX(j, l);
+    exactScore(method, x, m, true);
+    A += load<f64>(dAt(arr, j)) * (x - y) * exactB;
+  }
+  A /= <f64>r;
+  for (let k = 0; k < r; k++) {
+    const x = tapX(k, l);
+    exactScore(method, x, m, true);
+    const w = load<f64>(dAt(arr, k));
+    store<f64>(dAt(arr, k), w + w * (x - y) * exactA + A);
+  }
+  return y;
+}
+
+// @ts-ignore: decorator
+@inline function exactClamp(b: f64): f64 { return Math.min(Math.max(b, 0), 1); }
+
+/** Forward of the current group at output oi (r taps in SV), lane by lane: weights into SW1; returns y. */
+function carefulForward(method: i32, oi: i32, r: i32): Vec {
+  const beta = method == 5 ? betaAt(oi) : splat(0);
+  const yRow = SD; // free during a forward
+  for (let l = 0; l < nLanes; l++) {
+    let y: f64;
+    if (method == 0) {
+      const Pd: f64 = countIncludePad ? <f64>i32At(tPadded, oi) : <f64>r;
+      let s: f64 = 0;
+      for (let j = 0; j < r; j++) {
+        s += tapX(j, l);
+        setLane(at(SW1, j), l, 1 / Pd);
+      }
+      y = s / Pd;
+    } else if (method == 5) {
+      const b = exactClamp(<f64>lane(beta, l));
+      const yD = exactWeights(3, r, l, WW);
+      const yM = exactWeights(2, r, l, WA);
+      for (let j = 0; j < r; j++) setLane(at(SW1, j), l, b * load<f64>(dAt(WW, j)) + (1 - b) * load<f64>(dAt(WA, j)));
+      y = b * yD + (1 - b) * yM;
+    } else {
+      y = exactWeights(method, r, l, WW);
+      for (let j = 0; j < r; j++) setLane(at(SW1, j), l, load<f64>(dAt(WW, j)));
+    }
+    setLane(yRow, l, y);
+  }
+  return sload(yRow);
+}
+
+/** Input gradient of the current group (SD ← g·∂y/∂x_k), lane by lane; adaPool also adds dβ. */
+function carefulBackward(method: i32, oi: i32, r: i32, g: Vec): void {
+  const beta = method == 5 ? betaAt(oi) : splat(0);
+  const bOff = i32At(tBeta, oi);
+  for (let l = 0; l < nLanes; l++) {
+    const gl = <f64>lane(g, l);
+    if (l < skipLanes) {
+      for (let k = 0; k < r; k++) setLane(at(SD, k), l, 0); // done by the previous group
+      continue;
+    }
+    if (method == 5) {
+      const bl = <f64>lane(beta, l);
+      const b = exactClamp(bl);
+      const yD = exactGrad(3, r, l, WW);
+      const yM = exactGrad(2, r, l, WA);
+      for (let k = 0; k < r; k++) setLane(at(SD, k), l, gl * (b * load<f64>(dAt(WW, k)) + (1 - b) * load<f64>(dAt(WA, k))));
+      const p = pDbeta + (<usize>(bb + l * sb + bOff) << 3);
+      store<f64>(p, load<f64>(p) + gl * ((yD - yM) * (bl >= 0 && bl <= 1 ? 1 : 0)));
+    } else {
+      exactGrad(method, r, l, WW);
+      for (let k = 0; k < r; k++) setLane(at(SD, k), l, gl * load<f64>(dAt(WW, k)));
+    }
+  }
+}
 
 /** Writes the mask row of output oi from weights `w` (row of r taps). */
 function storeMask(w: usize, oi: i32, t0: i32, r: i32): void {
@@ -424,17 +613,22 @@ function forwardRegion(method: i32, oi: i32): void {
   const t0 = oi * gW;
   loadTaps(pX, t0, r, SV);
   const yOff = i32At(tOut, oi);
+  const wide = r > WIDE_TAPS;
   let y: Vec;
   if (method == 0) {
     // avg: y = Σ x / P, P = |R| or the countIncludePad divisor
-    const P = splat(countIncludePad ? <f32>i32At(tPadded, oi) : <f32>r);
-    let sum = splat(0);
-    for (let j = 0; j < r; j++) sum = add(sum, sload(at(SV, j)));
-    y = div(sum, P);
+    const Pi = countIncludePad ? i32At(tPadded, oi) : r;
+    const P = splat(<f32>Pi);
+    if (wide) {
+      y = wideRowSum(SV, r, 1 / <f64>Pi);
+    } else {
+      let sum = splat(0);
+      for (let j = 0; j < r; j++) sum = add(sum, sload(at(SV, j)));
+      y = div(sum, P);
+    }
     if (withMask) {
       const w = div(splat(1), P);
       for (let j = 0; j < r; j++) sstore(at(SW1, j), w);
-      storeMask(SW1, oi, t0, r);
     }
   } else if (method == 1) {
     const bi = argmax(r);
@@ -451,53 +645,55 @@ function forwardRegion(method: i32, oi: i32): void {
         store<i32>(pIndices + (<usize>(by + l * sy + yOff) << 2), i32At(tFlat, t0 + k) + l * sf + fShift);
       }
     }
+    scatter(pY, by, sy, yOff, y);
+    return;
   } else if (method == 2) {
-    // em in one pass: y = x_max + Σ e^τ τ / Σ e^τ, τ = x − x_max; weights only for the mask
     const xmax = regionMax(r);
-    let Z = splat(0);
-    let S = splat(0);
-    for (let j = 0; j < r; j++) {
-      const t = sub(sload(at(SV, j)), xmax);
-      const e = expNeg(t);
-      Z = add(Z, e);
-      S = add(S, mul(e, t));
-      if (withMask) sstore(at(SW1, j), e);
-    }
-    const iz = div(splat(1), Z);
-    y = add(xmax, mul(S, iz));
-    if (withMask) {
-      for (let j = 0; j < r; j++) sstore(at(SW1, j), mul(sload(at(SW1, j)), iz));
-      storeMask(SW1, oi, t0, r);
+    if (wide) {
+      y = add(xmax, emWeights(r, SW1, ST2, xmax));
+    } else {
+      // em in one pass: y = x_max + Σ e^τ τ / Σ e^τ, τ = x − x_max; weights only for the mask
+      let Z = splat(0);
+      let S = splat(0);
+      for (let j = 0; j < r; j++) {
+        const t = sub(sload(at(SV, j)), xmax);
+        const e = expNeg(t);
+        Z = add(Z, e);
+        S = add(S, mul(e, t));
+        if (withMask) sstore(at(SW1, j), e);
+      }
+      const iz = div(splat(1), Z);
+      y = add(xmax, mul(S, iz));
+      if (withMask) for (let j = 0; j < r; j++) sstore(at(SW1, j), mul(sload(at(SW1, j)), iz));
     }
   } else if (method == 3) {
-    dscWeights32(r, false);
+    if (!wide) dscWeights32(r, false);
+    if (wide || needsWide(splat(1), narrow(yLo, yHi))) dscWeights(r, false);
     y = narrow(yLo, yHi);
-    if (needsWide(splat(1), y)) {
-      dscWeights(r, false);
-      y = narrow(yLo, yHi);
-    }
-    if (withMask) storeMask(SW1, oi, t0, r);
   } else if (method == 4) {
     idwWeights(r, false);
     y = narrow(yLo, yHi);
-    if (withMask) storeMask(SW1, oi, t0, r);
   } else {
     // ada: y = β̂ y^D + (1 − β̂) y^M, mask likewise
     const b = clamp01(betaAt(oi));
     const b1 = sub(splat(1), b);
     const xmax = regionMax(r);
     const ytM = emWeights(r, SW2, ST2, xmax);
-    dscWeights32(r, false);
-    y = adaCombine(b, xmax, ytM, false);
-    if (needsWide(b, y)) {
+    if (wide) {
       dscWeights(r, false);
       y = adaCombine(b, xmax, ytM, false);
+    } else {
+      dscWeights32(r, false);
+      y = adaCombine(b, xmax, ytM, false);
+      if (needsWide(b, y)) {
+        dscWeights(r, false);
+        y = adaCombine(b, xmax, ytM, false);
+      }
     }
-    if (withMask) {
-      for (let j = 0; j < r; j++) sstore(at(SW1, j), add(mul(b, sload(at(SW1, j))), mul(b1, sload(at(SW2, j)))));
-      storeMask(SW1, oi, t0, r);
-    }
+    if (withMask) for (let j = 0; j < r; j++) sstore(at(SW1, j), add(mul(b, sload(at(SW1, j))), mul(b1, sload(at(SW2, j)))));
   }
+  if (nonFinite(y)) y = carefulForward(method, oi, r);
+  if (withMask) storeMask(SW1, oi, t0, r);
   scatter(pY, by, sy, yOff, y);
 }
 
@@ -527,6 +723,8 @@ function backwardRegion(method: i32, oi: i32): void {
   loadTaps(pX, t0, r, SV);
   const g = dropLanes(gather(pDy, by, sy, i32At(tOut, oi)), skipLanes);
   const one = splat(1);
+  const wide = r > WIDE_TAPS;
+  let db = splat(0); // adaPool: g (y^D − y^M) 1[0 ≤ β ≤ 1]
   if (method == 0) {
     const gd = div(g, splat(countIncludePad ? <f32>i32At(tPadded, oi) : <f32>r));
     for (let k = 0; k < r; k++) sstore(at(SD, k), gd);
@@ -541,8 +739,13 @@ function backwardRegion(method: i32, oi: i32): void {
     }
   } else if (method == 3 || method == 4) {
     // the gradient formulas need the weights to float32 accuracy only (unless x̂² + m̂² underflowed)
-    let yt = method == 3 ? dscWeights32(r, true) : idwWeights(r, true);
-    if (method == 3 && dscTiny) yt = dscWeights(r, true);
+    let yt: Vec;
+    if (method == 4) yt = idwWeights(r, true);
+    else if (wide) yt = dscWeights(r, true);
+    else {
+      yt = dscWeights32(r, true);
+      if (dscTiny) yt = dscWeights(r, true);
+    }
     shiftTaps(r);
     const A = meanTerm(r, yt, method == 4);
     for (let k = 0; k < r; k++) {
@@ -557,9 +760,9 @@ function backwardRegion(method: i32, oi: i32): void {
     const b1 = sub(one, b);
     const xmax = regionMax(r);
     const ytM = emWeights(r, SW2, ST2, xmax);
-    let ytD = dscWeights32(r, true);
+    let ytD = wide ? dscWeights(r, true) : dscWeights32(r, true);
     // dβ needs y^D − y^M to the gradient tolerance: float64 weights where float32 could miss it
-    if (needsWide(splat(1), adaCombine(b, xmax, ytM, true))) ytD = dscWeights(r, true);
+    if (!wide && needsWide(splat(1), adaCombine(b, xmax, ytM, true))) ytD = dscWeights(r, true);
     shiftTaps(r);
     const A = meanTerm(r, ytD, false);
     for (let k = 0; k < r; k++) {
@@ -569,11 +772,23 @@ function backwardRegion(method: i32, oi: i32): void {
       sstore(at(SD, k), mul(g, add(mul(b, dD), mul(b1, dM))));
     }
     const inRange = ones(and(ge(beta, splat(0)), le(beta, splat(1))));
-    const db = mul(mul(g, adaCombine(b, xmax, ytM, true)), inRange);
-    const bOff = i32At(tBeta, oi);
-    for (let l = 0; l < nLanes; l++) {
-      const p = pDbeta + (<usize>(bb + l * sb + bOff) << 3);
-      store<f64>(p, load<f64>(p) + <f64>lane(db, l));
+    db = mul(mul(g, adaCombine(b, xmax, ytM, true)), inRange);
+  }
+  if (method >= 2) {
+    // a contribution that is not finite: the careful path (which also does dβ)
+    let bad = ne(splat(0), splat(0));
+    for (let k = 0; k < r; k++) {
+      const d = sload(at(SD, k));
+      bad = or(bad, ne(sub(d, d), splat(0)));
+    }
+    if (anyTrue(bad)) {
+      carefulBackward(method, oi, r, g);
+    } else if (method == 5) {
+      const bOff = i32At(tBeta, oi);
+      for (let l = 0; l < nLanes; l++) {
+        const p = pDbeta + (<usize>(bb + l * sb + bOff) << 3);
+        store<f64>(p, load<f64>(p) + <f64>lane(db, l));
+      }
     }
   }
   scatterAdd(pDx, t0, r);
@@ -605,13 +820,23 @@ function unpoolGradRegion(oi: i32): void {
   const m0 = i32At(tMaskOff, oi);
   const tapMask = tMask;
   const tapInput = tInput;
+  const wide = r > WIDE_TAPS; // dv summed in float64 (see WIDE_TAPS)
   let dv = splat(0);
+  let lo = wsplat(0);
+  let hi = wsplat(0);
   for (let j = 0; j < r; j++) {
     const G = gather(pDx, bx, sx, i32At(tapInput, t0 + j));
     const mo = m0 + i32At(tapMask, t0 + j);
-    dv = add(dv, mul(gather(pMask, bm, sm, mo), G));
+    const p = mul(gather(pMask, bm, sm, mo), G);
+    if (wide) {
+      lo = wadd(lo, widen(p, 0));
+      if (WIDE_PARTS > 1) hi = wadd(hi, widen(p, WIDE_PARTS - 1));
+    } else {
+      dv = add(dv, p);
+    }
     scatter(pDbeta, bm, sm, mo, mul(v, G));
   }
+  if (wide) dv = narrow(lo, WIDE_PARTS > 1 ? hi : lo);
   scatter(pDy, by, sy, yOff, dv);
 }
 
@@ -643,11 +868,24 @@ function unpoolGradRegion(oi: i32): void {
 @inline function withNaN(y: Vec, nan: Mask): Vec { return select(splat(NaN), y, nan); }
 
 /**
+ * Group k of row rr of the prepared run, redone by forwardRegion (which takes the careful path
+ * where needed) or backwardRegion; bx, by, bb are the plane's bases (the fast run functions
+ * leave them so).
+ */
+function redoGroup(job: i32, method: i32, oi: i32, rr: i32, k: i32): void {
+  const sbx = bx; const sby = by; const sbb = bb;
+  bx += rr * runDxr + k * nLanes * sx; by += rr * runDyr + k * nLanes; bb += rr * runDbr + k * nLanes * sb;
+  if (job == FORWARD) forwardRegion(method, oi);
+  else backwardRegion(method, oi);
+  bx = sbx; by = sby; bb = sbb;
+}
+
+/**
  * denseRun where every tap is half of a pair (windows of width 2 along the last axis, stride 2):
  * the taps stay interleaved as loaded (a = outputs 0, 1; b = outputs 2, 3, two taps each) and
  * each pass reduces them in that form; one deinterleave per reduction, none per tap.
  */
-function pairedRun(method: i32, reps: i32, nE: i32, step: i32, yp0: usize, P: Vec): void {
+function pairedRun(method: i32, oi: i32, reps: i32, nE: i32, step: i32, yp0: usize, P: Vec): void {
   for (let rr = 0; rr < runRows; rr++) {
   const xr = bx + rr * runDxr;
   const yp = yp0 + (<usize>(rr * runDyr) << 2);
@@ -692,6 +930,10 @@ function pairedRun(method: i32, reps: i32, nE: i32, step: i32, yp0: usize, P: Ve
       const S = add(evens(SA_, SB_), odds(SA_, SB_));
       y = add(xmax, div(S, Z));
     }
+    if (method != 1 && nonFinite(y)) {
+      redoGroup(FORWARD, method, oi, rr, k); // a sum that overflowed, or NaN/±∞ inputs
+      continue;
+    }
     sstore(yp + (<usize>k * VBYTES), y);
   }
   }
@@ -701,7 +943,7 @@ function pairedRun(method: i32, reps: i32, nE: i32, step: i32, yp0: usize, P: Ve
  * avg or max of a run whose entries mix pairs and single taps (e.g. width-3 windows at stride 2):
  * pairs reduce interleaved (A, B), singles deinterleaved (D), one combine per group.
  */
-function mixedRun(isMax: bool, reps: i32, nE: i32, step: i32, yp0: usize, P: Vec): void {
+function mixedRun(isMax: bool, oi: i32, reps: i32, nE: i32, step: i32, yp0: usize, P: Vec): void {
   const zero = splat(0);
   for (let rr = 0; rr < runRows; rr++) {
   const xr = bx + rr * runDxr;
@@ -751,6 +993,10 @@ function mixedRun(isMax: bool, reps: i32, nE: i32, step: i32, yp0: usize, P: Vec
       y = withNaN(pmax(pmax(evens(A, B), odds(A, B)), D), nan);
     } else {
       y = div(add(add(evens(A, B), odds(A, B)), D), P);
+      if (nonFinite(y)) {
+        redoGroup(FORWARD, 0, oi, rr, k); // a sum that overflowed, or NaN/±∞ inputs
+        continue;
+      }
     }
     sstore(yp + (<usize>k * VBYTES), y);
   }
@@ -765,7 +1011,7 @@ function mixedRun(isMax: bool, reps: i32, nE: i32, step: i32, yp0: usize, P: Vec
  * with pmax and sums the loaded values (F) to spot a NaN (or ∞ − ∞): such a group is redone with
  * the NaN-propagating max.
  */
-function tripleRun(isMax: bool, reps: i32, nE: i32, step: i32, yp0: usize, P: Vec): void {
+function tripleRun(isMax: bool, oi: i32, reps: i32, nE: i32, step: i32, yp0: usize, P: Vec): void {
   for (let rr = 0; rr < runRows; rr++) {
   const xr = bx + rr * runDxr;
   const yp = yp0 + (<usize>(rr * runDyr) << 2);
@@ -803,6 +1049,10 @@ function tripleRun(isMax: bool, reps: i32, nE: i32, step: i32, yp0: usize, P: Ve
       }
     } else {
       y = div(add(add(ev, odds(A, B)), shiftIn(ev, C)), P);
+      if (nonFinite(y)) {
+        redoGroup(FORWARD, 0, oi, rr, k); // a sum that overflowed, or NaN/±∞ inputs
+        continue;
+      }
     }
     sstore(yp + (<usize>k * VBYTES), y);
   }
@@ -813,7 +1063,7 @@ function tripleRun(isMax: bool, reps: i32, nE: i32, step: i32, yp0: usize, P: Ve
  * em (SoftPool) of a run of triples (see tripleRun): x_max from the lines' pmax (a dropped NaN
  * still makes its τ and Z NaN), then per line the even, odd and single taps deinterleaved.
  */
-function tripleRunEm(reps: i32, nE: i32, step: i32, yp0: usize): void {
+function tripleRunEm(oi: i32, reps: i32, nE: i32, step: i32, yp0: usize): void {
   const zero = splat(0);
   for (let rr = 0; rr < runRows; rr++) {
   const xr = bx + rr * runDxr;
@@ -845,7 +1095,12 @@ function tripleRunEm(reps: i32, nE: i32, step: i32, yp0: usize): void {
       Z = add(Z, add(add(e0, e1), e2));
       S = add(S, add(add(mul(e0, t0), mul(e1, t1)), mul(e2, t2)));
     }
-    sstore(yp + (<usize>k * VBYTES), add(xmax, div(S, Z)));
+    const y = add(xmax, div(S, Z));
+    if (nonFinite(y)) {
+      redoGroup(FORWARD, 2, oi, rr, k); // x − x_max overflowed, or NaN/±∞ inputs
+      continue;
+    }
+    sstore(yp + (<usize>k * VBYTES), y);
   }
   }
 }
@@ -986,16 +1241,16 @@ function denseRun(method: i32, oi: i32, reps: i32): void {
   const yp = pY + (<usize>(by + runYOff) << 2);
   const P = splat(runP);
   if (allPairs && method <= 2) {
-    pairedRun(method, reps, nE, step, yp, P);
+    pairedRun(method, oi, reps, nE, step, yp, P);
     return;
   }
   if (entriesTriple && method <= 2) {
-    if (method == 2) tripleRunEm(reps, nE, step, yp);
-    else tripleRun(method == 1, reps, nE, step, yp, P);
+    if (method == 2) tripleRunEm(oi, reps, nE, step, yp);
+    else tripleRun(method == 1, oi, reps, nE, step, yp, P);
     return;
   }
   if (method <= 1) {
-    mixedRun(method == 1, reps, nE, step, yp, P);
+    mixedRun(method == 1, oi, reps, nE, step, yp, P);
     return;
   }
   const bOff = runBOff;
@@ -1050,16 +1305,17 @@ function denseRun(method: i32, oi: i32, reps: i32): void {
       y = add(xmax, div(S, Z));
     } else {
       // edscw (3) / ada (5): fused float32 pass; where it could miss the tolerance (or x̂² + m̂²
-      // underflowed, or the region is all zeros) the group goes through forwardRegion instead
+      // underflowed, or the region is all zeros) the group goes through forwardRegion instead (below)
       const b = method == 5 ? clamp01(gather(pBeta, bb + k * nLanes * sb, sb, bOff)) : splat(1);
       y = fusedDsc(method == 5, r, b);
-      if (fusedRedo) {
-        const sbx = bx; const sby = by; const sbb = bb;
-        bx = base; by += k * nLanes; bb += k * nLanes * sb;
-        forwardRegion(method, oi);
-        bx = sbx; by = sby; bb = sbb;
-        continue;
-      }
+    }
+    // edscw / ada: fusedDsc's error bound; avg / em: a sum that overflowed, or NaN/±∞ inputs
+    if (method >= 3 ? fusedRedo : method != 1 && nonFinite(y)) {
+      const sbx = bx; const sby = by; const sbb = bb;
+      bx = base; by += k * nLanes; bb += k * nLanes * sb;
+      forwardRegion(method, oi);
+      bx = sbx; by = sby; bb = sbb;
+      continue;
     }
     sstore(ypr + (<usize>k * VBYTES), y);
   }
@@ -1075,7 +1331,7 @@ function denseRun(method: i32, oi: i32, reps: i32): void {
  * Input gradient of the prepared run (prepareRun; its taps all pair up, see pairedRun) of `reps`
  * full groups in the current plane, for avg, max and em.
  */
-function pairedRunGrad(method: i32, reps: i32): void {
+function pairedRunGrad(method: i32, oi: i32, reps: i32): void {
   const nE = nEntries;
   const step = nLanes * sx;
   const gp = pDy + (<usize>(by + runYOff) << 2);
@@ -1173,6 +1429,16 @@ function pairedRunGrad(method: i32, reps: i32): void {
       }
       const iz = div(splat(1), add(evens(ZA, ZB), odds(ZA, ZB)));
       const yt = mul(add(evens(SA_, SB_), odds(SA_, SB_)), iz);
+      if (nonFinite(yt)) {
+        // x − x_max overflowed, or NaN/±∞ inputs: dx of these taps from backwardRegion (it adds)
+        for (let e = 0; e < nE; e++) {
+          const q = db + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
+          put(q, zero);
+          put(q + VBYTES, zero);
+        }
+        redoGroup(BACKWARD, 2, oi, rr, k);
+        continue;
+      }
       const gz = mul(g, iz);
       const gA = spreadLo(gz); const gB = spreadHi(gz);
       const c = sub(splat(1), yt);
@@ -1363,7 +1629,7 @@ function tripleRunGrad(isMax: bool, reps: i32): void {
  * em (SoftPool) gradient of a run of triples (see tripleRunGrad): ∂y/∂x_k = w_k (1 + τ_k − ỹ);
  * per line e^τ and τ of the even, odd and single taps are kept in SV (6 rows per line).
  */
-function tripleRunGradEm(reps: i32): void {
+function tripleRunGradEm(oi: i32, reps: i32): void {
   const nE = nEntries;
   const step = nLanes * sx;
   const gp = pDy + (<usize>(by + runYOff) << 2);
@@ -1406,6 +1672,10 @@ function tripleRunGradEm(reps: i32): void {
       sstore(row + 3 * VBYTES, e0); sstore(row + 4 * VBYTES, e1); sstore(row + 5 * VBYTES, e2);
     }
     const iz = div(one, Z);
+    if (nonFinite(mul(S, iz))) {
+      redoGroup(BACKWARD, 2, oi, rr, k); // x − x_max overflowed, or NaN/±∞ inputs (dx is added to)
+      continue;
+    }
     const c = sub(one, mul(S, iz)); // 1 − ỹ
     const gz = mul(g, iz);
     for (let e = 0; e < nE; e += 2) {
@@ -1465,7 +1735,8 @@ function run(job: i32): void {
   const taps: i32 = gW > 0 ? gW : 1;
   const row: usize = <usize>taps * VBYTES;
   SV = ptr(SCRATCH); ST = SV + row; SW1 = ST + row; SW2 = SW1 + row; SA = SW2 + row; SB = SA + row; ST2 = SB + row; SD = ST2 + row;
-  const wrow: usize = <usize>taps * <usize>WIDE_PARTS * WBYTES;
+  // float64 rows: edscw/idw's value path and the careful path; avg, max and unpool (method 0) have none
+  const wrow: usize = method <= 1 ? 0 : <usize>taps * <usize>WIDE_PARTS * WBYTES;
   WW = SD + row; WA = WW + wrow; WB = WA + wrow;
   SE = WB + wrow;
   const xsN = param(XS_N); const xsC = param(XS_C);
@@ -1502,7 +1773,7 @@ function run(job: i32): void {
     SE = entries + <usize>g * <usize>taps * 8;
     setLanes(n);
     let fast = 0; // 1: dense forward, 2: paired gradient, 3: empty regions (nothing to do), 4: mixed gradient
-    if (n == LANES && i32At(gt, e + 3) == 1 && (dense || denseGrad)) {
+    if (n == LANES && i32At(gt, e + 3) == 1 && (dense || denseGrad) && i32At(tCount, oi) <= WIDE_TAPS) {
       if (!prepareRun(oi)) fast = 3;
       else if (dense) fast = 1;
       else if (entriesPaired) fast = 2;
@@ -1542,9 +1813,9 @@ function run(job: i32): void {
           bx = x0; by = y0; bb = b0; bm = m0; fShift = 0;
           runRows = rows; runDxr = dxr; runDyr = dyr; runDbr = dbr;
           if (fast == 1) denseRun(method, oi, reps);
-          else if (fast == 2) pairedRunGrad(method, reps);
+          else if (fast == 2) pairedRunGrad(method, oi, reps);
           else if (fast == 5) {
-            if (method == 2) tripleRunGradEm(reps);
+            if (method == 2) tripleRunGradEm(oi, reps);
             else tripleRunGrad(method == 1, reps);
           }
           else mixedRunGrad(method == 1, reps);
@@ -1571,8 +1842,31 @@ export function heapBase(): usize { return __heap_base; }
 
 export function poolForward(params: usize): void { P = params; run(FORWARD); }
 export function poolBackward(params: usize): void { P = params; run(BACKWARD); }
-/** Unpool reuses the slots: v → Y, mask → MASK, U → X. */
-export function unpool(params: usize): void { P = params; run(UNPOOL); }
+/**
+ * Unpool reuses the slots: v → Y, mask → MASK, U → X. Returns 1 when U holds a ±∞ or NaN (a
+ * float32 partial sum of overlapping windows overflowed, or NaN/±∞ inputs): the host then takes
+ * U from the float64 reference, which decides where those belong (OPERATORS.md 5).
+ */
+export function unpool(params: usize): i32 {
+  P = params;
+  run(UNPOOL);
+  return anyNonFinite(pX, param(NB) * param(XS_N)) ? 1 : 0;
+}
+
+/** Whether any of the n floats at p is ±∞ or NaN. */
+function anyNonFinite(p: usize, n: i32): bool {
+  let bad = ne(splat(0), splat(0));
+  let i = 0;
+  for (; i + LANES <= n; i += LANES) {
+    const v = sload(p + (<usize>i << 2));
+    bad = or(bad, ne(sub(v, v), splat(0)));
+  }
+  for (; i < n; i++) {
+    const v = load<f32>(p + (<usize>i << 2));
+    if (v - v != 0) return true;
+  }
+  return anyTrue(bad);
+}
 /** Unpool backward: v → Y, mask → MASK, dU → DX; writes dv → DY, dmask → DBETA (f32). */
 export function unpoolGrad(params: usize): void { P = params; run(UNPOOL_GRAD); }
 

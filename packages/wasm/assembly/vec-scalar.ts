@@ -112,7 +112,7 @@ export const PAIRS: bool = false;
 // @ts-ignore: decorator
 @inline export function expNeg(t: Vec): Vec {
   if (t != t) return t;
-  t = Mathf.max(t, -87.33);
+  t = Mathf.max(t, -88); // n = −127 below −87.68: the scale's bits are 0 (see vec-simd.ts)
   const k = t * <f32>1.44269504088896341 + <f32>12582912.0;
   const n = k - <f32>12582912.0;
   let r = t - n * <f32>0.693359375;

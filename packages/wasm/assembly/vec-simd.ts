@@ -188,9 +188,10 @@ export const PAIRS: bool = true;
 /**
  * e^t for t ≤ 0 (the softmax's x − x_max, edscw's D − 1), the lean exp: t = n·ln2 + r
  * (Cody–Waite), e^r by a degree-5 minimax polynomial (relative error ≈ 1.1e-7, ≈ 3e-7 after
- * float32 rounding), one scaling by 2^n built from the rounding's integer bits. t below −87.33
- * (results under 2^−126) is clamped there: such taps weigh ≤ 1.2e-38 next to the max's 1.
- * NaN → NaN. For t > 0 use `exp`.
+ * float32 rounding), one scaling by 2^n built from the rounding's integer bits. t is clamped at
+ * −88, where n = −127 makes that scale's bits 0: every t ≤ −87.68 (results under 2^−126.5, −∞
+ * included) gives exactly +0, at no extra instruction, so that a far tap's w·τ is 0 (a clamp at
+ * −87.33 held e^t at 1.2e-38, and τ = −3e38 then made w·τ = −3.6). NaN → NaN. For t > 0 use `exp`.
  */
 // @ts-ignore: decorator
 @inline export function expNeg(t: Vec): Vec {
@@ -206,7 +207,7 @@ export const PAIRS: bool = true;
   const b = f32x4.add(f32x4.mul(v128.load(c, 112), r), v128.load(c, 128));
   const q = f32x4.add(a, f32x4.mul(b, r2));
   const p = f32x4.add(f32x4.add(v128.load(c, 144), r), f32x4.mul(q, r2));
-  // 2^n: n + 127 into the exponent field (n ≥ −126 after the clamp)
+  // 2^n: n + 127 into the exponent field (n ≥ −127 after the clamp; n = −127 gives +0)
   const s = i32x4.add(i32x4.shl(k, 23), i32x4.splat(127 << 23));
   return f32x4.mul(p, s);
 }
@@ -267,7 +268,7 @@ export const PAIRS: bool = true;
 
 // expNeg's constants (see expUnit's)
 const EN: usize = memory.data<f32>([
-  -87.33, -87.33, -87.33, -87.33, 1.44269504088896341, 1.44269504088896341, 1.44269504088896341, 1.44269504088896341,
+  -88.0, -88.0, -88.0, -88.0, 1.44269504088896341, 1.44269504088896341, 1.44269504088896341, 1.44269504088896341,
   12582912.0, 12582912.0, 12582912.0, 12582912.0, 0.693359375, 0.693359375, 0.693359375, 0.693359375,
   -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, 1.6667114198e-1, 1.6667114198e-1, 1.6667114198e-1, 1.6667114198e-1,
   4.9999231100e-1, 4.9999231100e-1, 4.9999231100e-1, 4.9999231100e-1, 8.3125252277e-3, 8.3125252277e-3, 8.3125252277e-3, 8.3125252277e-3,

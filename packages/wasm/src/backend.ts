@@ -9,7 +9,7 @@
  * resident too (cached per geometry). A call that cannot fit a 32-bit Wasm memory (4 GiB) throws
  * `AdaPoolError` code `UNSUPPORTED` before allocating anything; a failing call frees what it took.
  */
-import { AdaPoolError, regionTable, type Backend, type Kernels, type PoolMethod, type PoolPlan, type TypedArray } from '@adapool/core';
+import { AdaPoolError, referenceUnpool, regionTable, type Backend, type Kernels, type PoolMethod, type PoolPlan, type TypedArray } from '@adapool/core';
 
 /** The raw exports of adapool.wasm / adapool-scalar.wasm. */
 export interface KernelExports {
@@ -18,7 +18,8 @@ export interface KernelExports {
   heapBase(): number;
   poolForward(params: number): void;
   poolBackward(params: number): void;
-  unpool(params: number): void;
+  /** 1 when U holds a ±∞ or NaN (then the float64 reference gives U). */
+  unpool(params: number): number;
   unpoolGrad(params: number): void;
   /** float32 exp (the SIMD/scalar polynomial) of n floats at ptr, in place. */
   expInPlace(ptr: number, n: number): void;
@@ -389,9 +390,10 @@ export function createBackendFromInstance(instance: WebAssembly.Instance): WasmB
   function call(plan: PoolPlan, method: PoolMethod, slots: Slot[], kernel: (p: number) => void): Map<number, WasmTensor> {
     const outputs = plan.outSize.reduce((p, d) => p * d, 1);
     const tableBound = 4 * (outputs * (3 * plan.windowSize + 13) + 64);
-    // per tap: 8 float32 rows (16 B) and 3 float64 rows (32 B); per lane-group row (at most one
-    // per output): its tap entries (8 B a tap) and a 32 B record
-    const scratchFor = (W: number, rows: number) => 256 * Math.max(W, 1) + rows * (8 * Math.max(W, 1) + 32);
+    // per tap: 8 float32 rows (16 B) and, but for avg, max and unpool, 3 float64 rows (32 B); per
+    // lane-group row (at most one per output): its tap entries (8 B a tap) and a 32 B record
+    const tapBytes = method === 'avg' || method === 'max' ? 128 : 256;
+    const scratchFor = (W: number, rows: number) => tapBytes * Math.max(W, 1) + rows * (8 * Math.max(W, 1) + 32);
     const scratchBound = scratchFor(plan.windowSize, outputs);
     const need = slots.reduce((sum, s) => sum + reserve(s.bytes), base + PARAM_BYTES + reserve(tableBound) + reserve(scratchBound));
     if (need > MAX_BYTES) throw unsupported(plan.op, `${(need / 2 ** 30).toFixed(2)} GiB`);
@@ -483,12 +485,20 @@ export function createBackendFromInstance(instance: WebAssembly.Instance): WasmB
     };
   }
   kernels.adaUnpool = (plan, v, mask) => {
+    let nonFinite = false;
     const at = call(plan, 'avg', [
       { slot: S.Y, bytes: f32(plan.outputElements), input: v },
       { slot: S.MASK, bytes: f32(plan.maskElements), input: mask },
       { slot: S.X, bytes: f32(plan.inputElements) },
-    ], ex.unpool);
-    return at.get(S.X)!;
+    ], (p) => (nonFinite = ex.unpool(p) !== 0));
+    const U = at.get(S.X)!;
+    if (nonFinite) {
+      // float32 partial sums of overlapping windows overflowed, or NaN/±∞ inputs: the float64
+      // reference decides which elements are ±∞ or NaN (OPERATORS.md 5)
+      const view = (h: WasmTensor) => new Float32Array(memory.buffer, h.ptr, h.length);
+      view(U).set(referenceUnpool(plan, view(v), view(mask)));
+    }
+    return U;
   };
   kernels.adaUnpoolGrad = (plan, v, mask, dU) => {
     const at = call(plan, 'avg', [
@@ -519,7 +529,7 @@ export function createBackendFromInstance(instance: WebAssembly.Instance): WasmB
     exports: ex,
     memoryBytes: () => memory.buffer.byteLength,
     liveBlocks: () => arena.liveBlocks,
-    upload: (data) => write(data, data instanceof Int32Array ? 'int32' : 'float32', 'wasm'),
+    upload: (data, op) => write(data, data instanceof Int32Array ? 'int32' : 'float32', op ?? 'wasm'),
     write,
     read: readSync,
     readSync,

@@ -5,7 +5,7 @@
  * `read()` is the only readback. Every op is one dispatch forward; backward is gather-style
  * (a per-window pass, then a per-input pass, and a reduction for dβ), never atomics.
  */
-import { AdaPoolError, type Backend, type KernelName, type Kernels, type PoolMethod, type PoolPlan, type TypedArray } from '@adapool/core';
+import { AdaPoolError, checkOptionKeys, fail, Raw, type Backend, type KernelName, type Kernels, type PoolMethod, type PoolPlan, type TypedArray } from '@adapool/core';
 import { BufferPool, MAP_READ_MODE, USAGE, type PoolStats } from './buffers.js';
 import { batchChannel, geometryTable, padFront, spatial } from './geometry.js';
 import { generate, isScore, Params, recordStride, specKey, type KernelSpec } from './wgsl.js';
@@ -95,42 +95,113 @@ interface Pass {
 
 const op0 = 'createWebGPUBackend';
 
+/** The options as plain data, read once and checked (nothing GPU-side happens before). */
+interface Settings {
+  gpu?: GPU;
+  device?: GPUDevice;
+  name: string;
+  workgroupSize?: number;
+  minWork?: number;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => (typeof v === 'object' || typeof v === 'function') && v !== null;
+/** The first of `methods` that `v` lacks (undefined when it has them all). */
+const lacking = (v: Record<string, unknown>, methods: string[]): string | undefined => methods.find((m) => typeof v[m] !== 'function');
+
+function readSettings(options: unknown): Settings {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) fail('OPTION', op0, 'options must be an object', options);
+  const o = checkOptionKeys(op0, options, OPTION_KEYS);
+  const [gpu, device, name, workgroupSize, minWork] = OPTION_KEYS.map((k) => o[k]);
+  if (gpu !== undefined && gpu !== null) {
+    if (!isObject(gpu)) fail('OPTION', op0, 'gpu must be a GPU object (navigator.gpu, or create([]) from the \'webgpu\' package)', gpu);
+    if (lacking(gpu, ['requestAdapter'])) fail('OPTION', op0, 'gpu must be a GPU object with requestAdapter()', new Raw('an object without requestAdapter()'));
+  }
+  if (device !== undefined) {
+    if (!isObject(device)) fail('OPTION', op0, 'device must be a GPUDevice', device);
+    const m = lacking(device, ['createBuffer', 'createShaderModule', 'createComputePipeline', 'createBindGroup', 'createCommandEncoder', 'destroy']);
+    const q = device.queue;
+    const what = m ? `${m}()` : !isObject(q) || lacking(q, ['submit', 'writeBuffer']) ? 'queue' : !isObject(device.limits) ? 'limits' : !isObject(device.lost) || typeof (device.lost as { then?: unknown }).then !== 'function' ? 'lost' : undefined;
+    if (what) fail('OPTION', op0, 'device must be a GPUDevice', new Raw(`an object without ${what}`));
+  }
+  if (name !== undefined && (typeof name !== 'string' || name === '')) fail('OPTION', op0, 'name must be a non-empty string', name);
+  if (workgroupSize !== undefined && !Number.isInteger(workgroupSize)) fail('OPTION', op0, 'workgroupSize must be an integer', workgroupSize);
+  if (minWork !== undefined && (typeof minWork !== 'number' || Number.isNaN(minWork) || minWork < 0)) fail('OPTION', op0, 'minWork must be a number ≥ 0', minWork);
+  return {
+    gpu: (gpu ?? undefined) as GPU | undefined,
+    device: device as GPUDevice | undefined,
+    name: (name as string | undefined) ?? 'webgpu',
+    workgroupSize: workgroupSize as number | undefined,
+    minWork: minWork as number | undefined,
+  };
+}
+
+/** Runs a WebGPU call of setup; anything it throws that is not ours becomes `BACKEND`. */
+async function setupStep<T>(what: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (e) {
+    if (e instanceof AdaPoolError) throw e;
+    throw new AdaPoolError('BACKEND', op0, `${op0}: ${what} must succeed, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+  }
+}
+
 export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): Promise<WebGPUBackend> {
-  if (options === null || typeof options !== 'object') {
-    throw new AdaPoolError('OPTION', op0, `${op0}: options must be an object, got ${String(options)}`);
-  }
-  for (const k of Object.keys(options)) {
-    if (!OPTION_KEYS.includes(k)) throw new AdaPoolError('OPTION', op0, `${op0}: options must be among ${OPTION_KEYS.join(', ')}, got unknown option ${JSON.stringify(k)}`);
-  }
-  let device = options.device;
+  const settings = readSettings(options);
+  let device = settings.device;
   const owned = !device;
+  /** What the device depends on and the backend must keep alive (Dawn's GPU object, the adapter). */
+  const retained: unknown[] = [];
   if (!device) {
-    const gpu = options.gpu ?? (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+    const gpu = settings.gpu ?? (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
     if (!gpu) {
       throw new AdaPoolError('UNSUPPORTED', op0, `${op0}: WebGPU must be available (navigator.gpu, or pass { gpu }, e.g. create([]) from the 'webgpu' package in Node), got no GPU object`);
     }
-    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    const adapter = await setupStep('requestAdapter()', () => gpu.requestAdapter({ powerPreference: 'high-performance' }));
     if (!adapter) {
       throw new AdaPoolError('UNSUPPORTED', op0, `${op0}: a WebGPU adapter must be available, got none from requestAdapter() (no GPU or driver; in Node point VK_ICD_FILENAMES at a Vulkan driver, e.g. SwiftShader)`);
     }
+    retained.push(gpu, adapter);
     const L = adapter.limits;
-    device = await adapter.requestDevice({
-      label: 'adapool',
-      requiredFeatures: adapter.features.has('timestamp-query') ? ['timestamp-query'] : [],
-      requiredLimits: {
-        maxStorageBufferBindingSize: L.maxStorageBufferBindingSize,
-        maxBufferSize: L.maxBufferSize,
-        maxComputeInvocationsPerWorkgroup: L.maxComputeInvocationsPerWorkgroup,
-        maxComputeWorkgroupSizeX: L.maxComputeWorkgroupSizeX,
-      },
-    });
+    device = await setupStep('requestDevice()', () =>
+      adapter.requestDevice({
+        label: 'adapool',
+        requiredFeatures: adapter.features.has('timestamp-query') ? ['timestamp-query'] : [],
+        requiredLimits: {
+          maxStorageBufferBindingSize: L.maxStorageBufferBindingSize,
+          maxBufferSize: L.maxBufferSize,
+          maxComputeInvocationsPerWorkgroup: L.maxComputeInvocationsPerWorkgroup,
+          maxComputeWorkgroupSizeX: L.maxComputeWorkgroupSizeX,
+        },
+      }),
+    );
   }
+  const dev = device;
   try {
-    return makeBackend(device, owned, options, await probeFma(device));
+    const fmaFused = await setupStep('a first dispatch on the device', async () => {
+      try {
+        return await probeFma(dev);
+      } catch (e) {
+        // a lost device (e.g. destroyed) fails here: say so
+        const lost = await Promise.race([dev.lost, new Promise<undefined>((r) => setTimeout(r, 50))]);
+        if (lost) throw new AdaPoolError('DEVICE', op0, `${op0}: the WebGPU device must be alive, got a lost device (${lost.reason}: ${lost.message || 'no message'})`);
+        throw e;
+      }
+    });
+    return makeBackend(dev, owned, settings, fmaFused, retained);
   } catch (e) {
-    if (owned) device.destroy(); // nothing leaked on bad options
+    if (owned) dev.destroy(); // nothing leaked on bad options
     throw e;
   }
+}
+
+/** x = m·2^e with m in [0.5, 1), for any positive finite float64 x (idwEps reaches the shader so). */
+export function frexp(x: number): [number, number] {
+  if (!(x > 0) || !Number.isFinite(x)) return [0, 0];
+  let e = Math.min(Math.floor(Math.log2(x)) + 1, 1024);
+  let m = x / 2 ** (e - 1) / 2;
+  for (; m >= 1; e++) m /= 2;
+  for (; m < 0.5; e--) m *= 2;
+  return [m, e];
 }
 
 /** Whether the device's adapter is a software implementation (never chosen by 'auto'). */
@@ -173,7 +244,7 @@ async function probeFma(device: GPUDevice): Promise<boolean> {
   }
 }
 
-function makeBackend(device: GPUDevice, owned: boolean, options: WebGPUBackendOptions, fmaFused: boolean): WebGPUBackend {
+function makeBackend(device: GPUDevice, owned: boolean, options: Settings, fmaFused: boolean, retained: unknown[]): WebGPUBackend {
   const limits = device.limits;
   const maxInvocations = Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
   const wg = options.workgroupSize ?? Math.min(DEFAULT_WORKGROUP, maxInvocations);
@@ -182,12 +253,9 @@ function makeBackend(device: GPUDevice, owned: boolean, options: WebGPUBackendOp
   }
   /** Tree reductions need a power of two. */
   const treeWg = 2 ** Math.floor(Math.log2(wg));
-  const name = options.name ?? 'webgpu';
+  const name = options.name;
   const software = isSoftware(device);
   const minWork = options.minWork ?? (software ? Infinity : DEFAULT_MIN_WORK);
-  if (typeof minWork !== 'number' || Number.isNaN(minWork) || minWork < 0) {
-    throw new AdaPoolError('OPTION', op0, `${op0}: minWork must be a number ≥ 0, got ${String(options.minWork)}`);
-  }
   const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
   const pool = new BufferPool(device, limits.maxBufferSize);
   let cache = pipelineCache.get(device);
@@ -251,6 +319,7 @@ function makeBackend(device: GPUDevice, owned: boolean, options: WebGPUBackendOp
   const baseParams = (plan: PoolPlan, table: ReturnType<typeof geometryTable>): Record<string, number | number[]> => {
     const { n } = plan;
     const bstr = plan.beta?.strides;
+    const [epsM, epsE] = frexp(plan.idwEps);
     return {
       cInner: plan.channelsLast ? 1 : 0,
       N: plan.N,
@@ -258,7 +327,8 @@ function makeBackend(device: GPUDevice, owned: boolean, options: WebGPUBackendOp
       outputs: plan.outSize.reduce((p, d) => p * d, 1),
       inputs: plan.inSize.reduce((p, d) => p * d, 1),
       countIncludePad: plan.countIncludePad ? 1 : 0,
-      idwEps: plan.idwEps,
+      idwEpsM: epsM,
+      idwEpsE: epsE,
       nanBits: 0x7fc00000,
       fmaFused: fmaFused ? 1 : 0,
       L: padFront(plan.inSize, 1),
@@ -486,7 +556,7 @@ function makeBackend(device: GPUDevice, owned: boolean, options: WebGPUBackendOp
     software,
     auto: { priority: AUTO_PRIORITY, minWork },
     supports: (_kernel: KernelName, _plan: PoolPlan) => true,
-    upload: (data: TypedArray): GpuTensor => write(data, data instanceof Int32Array ? 'int32' : 'float32', 'webgpu.upload'),
+    upload: (data: TypedArray, called?: string): GpuTensor => write(data, data instanceof Int32Array ? 'int32' : 'float32', called ?? `${name}.upload`),
     write,
     async read(h: GpuTensor): Promise<TypedArray> {
       const op = 'Tensor.read';
@@ -511,6 +581,8 @@ function makeBackend(device: GPUDevice, owned: boolean, options: WebGPUBackendOp
       pool.release(staging);
       return h.dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
     },
+    unusable: () =>
+      lostInfo ? `whose WebGPU device was lost (${lostInfo.reason}: ${lostInfo.message || 'no message'}); its tensors cannot be read, make new ones` : destroyed ? 'that was destroyed; its tensors cannot be read, make new ones' : undefined,
     dispose(h: GpuTensor): void {
       if (lostInfo || destroyed) return;
       pool.release(h.buffer);
@@ -559,6 +631,7 @@ function makeBackend(device: GPUDevice, owned: boolean, options: WebGPUBackendOp
       geometries.clear();
       pool.clear();
       if (owned) device.destroy();
+      retained.length = 0; // the GPU object and adapter: kept alive (referenced from here) until now
     },
   };
   return backend;

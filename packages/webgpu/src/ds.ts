@@ -78,10 +78,10 @@ fn dscDs(x: f32, m: vec2<f32>) -> vec2<f32> {
   return select(D, -D, D.x < 0.0);
 }
 /** 1/δ, δ = hypot(u, ε), in ds and scale-free. */
-fn idwInvDeltaDs(u: vec2<f32>) -> vec2<f32> {
-  let k = frexp(max(abs(u.x), P.idwEps)).exp;
+fn idwInvDeltaDs(u: vec2<f32>, eps: f32) -> vec2<f32> {
+  let k = frexp(max(abs(u.x), eps)).exp;
   let uh = dsLdexp(u, -k);
-  let eh = vec2<f32>(ldexp(P.idwEps, -k), 0.0);
+  let eh = vec2<f32>(ldexp(eps, -k), 0.0);
   let d = dsSqrt(dsAdd(dsMul(uh, uh), dsMul(eh, eh)));
   return dsLdexp(dsDiv(vec2<f32>(1.0, 0.0), d), -k);
 }

@@ -22,7 +22,9 @@ export const Params = paramBlock('Params', {
   /** Floats per window in the backward record. */
   recStride: 'i32',
   countIncludePad: 'i32',
-  idwEps: 'f32',
+  /** idwEps as mantissa in [0.5, 1] and exponent (any float64 ε; scaled per region in the shader). */
+  idwEpsM: 'f32',
+  idwEpsE: 'i32',
   /** Bits of a quiet NaN (a runtime value: a constant NaN is a WGSL compile error). */
   nanBits: 'i32',
   /** 1 when the device's fma is fused (probed at creation): two-product by fma, else Dekker. */
@@ -76,38 +78,92 @@ type Half = 'em' | 'dsc' | 'idw';
 const HALVES: Partial<Record<PoolMethod, Half[]>> = { em: ['em'], edscw: ['dsc'], idw: ['idw'], ada: ['dsc', 'em'] };
 export const isScore = (m: PoolMethod): boolean => HALVES[m] !== undefined;
 /**
- * The per-window backward record of a score op (floats): the first tap x0; m − x0 when a half
- * scores against the mean; β̂ (ada); per half σ_max, Z, y − x0 (NaN when the region holds a NaN)
- * and A_o (not for em, whose b = 0). maxPool's record is the argmax tap (int32).
+ * The per-window backward record of a score op (floats): the region's scale exponent kx; the first
+ * reference tap x0 (scaled by 2^−kx, as every value below); the mean m when a half scores against
+ * it (double-f32: m, mlo); β̂ (ada); per half σ_max, Z, y − x0 (NaN when the region holds a NaN or ±∞) and A_o (not for em,
+ * whose b = 0). maxPool's record is the argmax tap (int32).
  */
 export function recordFields(m: PoolMethod): string[] {
   if (!isScore(m)) return ['best'];
   const halves = HALVES[m]!;
-  const f = ['x0'];
-  if (halves.some((h) => h !== 'em')) f.push('mrel');
+  const f = ['kxf', 'x0'];
+  if (halves.some((h) => h !== 'em')) f.push('m', 'mlo');
   if (m === 'ada') f.push('bhat');
   halves.forEach((h, i) => f.push(`smax${i}`, `Z${i}`, `yr${i}`, ...(h === 'em' ? [] : [`A${i}`])));
   return f;
 }
 export const recordStride = (m: PoolMethod): number => recordFields(m).length;
 
-/** Score σ of tap value `xv` (x0-relative `xr`) for region mean m (x0-relative `mrel`). */
-const SIGMA: Record<Half, string> = { em: 'xv', dsc: 'dsc(xv, m)', idw: 'idwInvDelta(xr - mrel)' };
-/** exp(σ − σ_max): idw keeps weights as ratios 1/δ over max 1/δ (OPERATORS.md 4.5). */
+/**
+ * Score σ of a tap. Every region is computed on its values scaled by an exact power of two,
+ * xs = x·2^−kx with |xs| < 2^SCALE_HEADROOM (kx ≥ 0 from the region's largest finite |x|), so that
+ * no sum (of up to 2^31 taps), difference or ds product overflows over the whole float32 range,
+ * while taps far below the largest stay normal numbers (GPUs may flush denormals); D is scale-free
+ * and idw's weights are ratios (ε scaled alike), only em's score is the raw value xv.
+ * xr = xs − x0 (relative to a tap, see halfPasses), the mean m scaled too.
+ */
+const SCALE_HEADROOM = 64;
+const SIGMA: Record<Half, string> = { em: 'xv', dsc: 'dsc(xs, m)', idw: 'idwInvDelta((xs - m) - mlo, epsS)' };
+/** exp(σ − σ_max) (no inf reaches exp): idw keeps weights as ratios 1/δ over max 1/δ (OPERATORS.md 4.5). */
 const EXP: Record<Half, (s: string, smax: string) => string> = {
-  em: (s, mx) => `exp(${s} - ${mx})`,
+  em: (s, mx) => `exp(max(${s} - ${mx}, -150.0))`,
   dsc: (s, mx) => `exp(${s} - ${mx})`,
   idw: (s, mx) => `(${s} / ${mx})`,
 };
-/** (a, b) = (∂φ/∂x, ∂φ/∂m) at the tap. */
-const PARTIALS: Record<Half, string> = { em: 'vec2<f32>(1.0, 0.0)', dsc: 'dscGrad(xv, m)', idw: 'idwGrad(xr - mrel)' };
-const SMAX_INIT: Record<Half, string> = { em: '-3.0e38', dsc: '-3.0e38', idw: '0.0' };
+/** (a, b) = (∂φ/∂x, ∂φ/∂m) at the tap, in scaled units (em's a = 1 is applied unscaled, see emTerm). */
+const PARTIALS: Record<Half, string> = { em: 'vec2<f32>(1.0, 0.0)', dsc: 'dscGrad(xs, m)', idw: 'idwGrad((xs - m) - mlo, epsS)' };
+const SMAX_INIT: Record<Half, string> = { em: '-3.4028234663852886e38', dsc: '-1.0', idw: '0.0' };
 
 const PRELUDE = `${Params.wgsl}
 @group(0) @binding(0) var<uniform> P: Params;
 
 fn isNan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }
 fn nan() -> f32 { return bitcast<f32>(P.nanBits); }
+/** +∞ (a runtime value, like nan()). */
+fn inf() -> f32 { return bitcast<f32>(u32(P.nanBits) & 0xff800000u); }
+/** 0 for a finite value, else 1 (NaN), 2 (+∞) or 4 (−∞), by its bits (arithmetic may not see ∞). */
+fn nonFinite(v: f32) -> u32 {
+  let b = bitcast<u32>(v);
+  if ((b & 0x7fffffffu) < 0x7f800000u) { return 0u; }
+  if ((b & 0x7fffffffu) > 0x7f800000u) { return 1u; }
+  return select(2u, 4u, (b >> 31u) == 1u);
+}
+/** A u32 in the order of the (non-NaN) float's value, ±0 equal: denormals compare right where the GPU flushes them. */
+fn order(v: f32) -> u32 {
+  let b = select(bitcast<u32>(v), 0u, (bitcast<u32>(v) & 0x7fffffffu) == 0u);
+  return select(b | 0x80000000u, ~b, (b >> 31u) == 1u);
+}
+/** The exponent e of v = f·2^e, f in [0.5, 1), from the bits (denormals too); −1000 for 0. */
+fn expOf(v: f32) -> i32 {
+  let b = bitcast<u32>(v) & 0x7fffffffu;
+  let e = i32(b >> 23u);
+  if (e != 0) { return e - 126; }
+  if (b == 0u) { return -1000; }
+  return i32(firstLeadingBit(b)) - 148;
+}
+/**
+ * v·2^−k, exact while the result is a normal number, also for a denormal v (rebuilt from its bits);
+ * a nonzero v never becomes 0 (at least ±2^−126): the sign of a tiny tap still counts (D's ς).
+ */
+fn scaled(v: f32, k: i32) -> f32 {
+  let b = bitcast<u32>(v);
+  let neg = (b >> 31u) == 1u;
+  var r: f32;
+  if ((b & 0x7f800000u) != 0u) { r = ldexp(ldexp(v, -k / 2), k / 2 - k); }
+  else {
+    let e = -149 - k;
+    r = select(1.0, -1.0, neg) * ldexp(ldexp(f32(b & 0x7fffffu), e / 2), e - e / 2);
+  }
+  if ((b & 0x7fffffffu) != 0u && nonFinite(v) == 0u && !(abs(r) >= 1.17549435e-38)) { r = select(1.17549435e-38, -1.17549435e-38, neg); }
+  return r;
+}
+/** Compensated (Neumaier / two-sum) accumulation: (sum, error); the value is .x + .y. ±∞ and NaN pass through. */
+fn cadd(a: vec2<f32>, v: f32) -> vec2<f32> {
+  let s = a.x + v; let bb = s - a.x;
+  return select(vec2<f32>(s, a.y + ((a.x - (s - bb)) + (v - bb))), vec2<f32>(s, 0.0), nonFinite(s) != 0u);
+}
+/** idwEps scaled by 2^−k, kept within the normal range (weights are ratios: past it they are uniform / all-or-nothing alike). */
+fn epsScaled(k: i32) -> f32 { return ldexp(P.idwEpsM, clamp(P.idwEpsE - k, -124, 100)); }
 
 struct Cell { n: i32, c: i32, o: vec3<i32>, fi: i32 }
 /** Invocation t → (n, c, spatial index) over a grid of size S (count = Π S). */
@@ -138,15 +194,15 @@ fn dscGrad(x: f32, m: f32) -> vec2<f32> {
   return vec2<f32>(2.0 * sg * mh * (mh * mh - xh * xh) / den, 2.0 * sg * xh * (xh * xh - mh * mh) / den);
 }
 /** δ = hypot(u, ε) without overflow. */
-fn idwDelta(u: f32) -> f32 {
-  let sc = max(abs(u), P.idwEps);
-  let a = u / sc; let b = P.idwEps / sc;
+fn idwDelta(u: f32, eps: f32) -> f32 {
+  let sc = max(abs(u), eps);
+  let a = u / sc; let b = eps / sc;
   return sc * sqrt(a * a + b * b);
 }
-fn idwInvDelta(u: f32) -> f32 { return 1.0 / idwDelta(u); }
+fn idwInvDelta(u: f32, eps: f32) -> f32 { return 1.0 / idwDelta(u, eps); }
 /** a = q = −(u/δ)/δ, b = −q. */
-fn idwGrad(u: f32) -> vec2<f32> {
-  let d = idwDelta(u);
+fn idwGrad(u: f32, eps: f32) -> vec2<f32> {
+  let d = idwDelta(u, eps);
   let q = -(u / d) / d;
   return vec2<f32>(q, -q);
 }
@@ -172,7 +228,7 @@ const storage = (names: [string, 'read' | 'read_write', 'f32' | 'i32'][]): strin
  * and value xv. `invalid` runs for taps outside the input (then skipped); without it, invalid
  * rows are skipped early.
  */
-function forTaps(body: string, invalid?: string): string {
+function forTaps(body: string, invalid?: string, scaled = true): string {
   const skip = (a: number) => (invalid === undefined ? `if (p${a} < 0) { continue; }` : '');
   const tail =
     invalid === undefined
@@ -188,7 +244,7 @@ function forTaps(body: string, invalid?: string): string {
         let mo = k0 * P.mk.x + k1 * P.mk.y + k2 * P.mk.z;
         ${tail}
         let xv = X[xb + p0 * P.xs.x + p1 * P.xs.y + p2 * P.xs.z];
-        let xr = xv - x0;
+        ${scaled ? 'let xs = scaled(xv, kx); let xr = xs - x0;' : ''}
         ${body}
       }
     }
@@ -203,43 +259,64 @@ function forWindows(body: string, withGrad = true): string {
   }`;
   return axis(0, 'x', axis(1, 'y', axis(2, 'z', `let o = vec3<i32>(o0, o1, o2);
       let j = (k0 * P.K.y + k1) * P.K.z + k2;
-      ${withGrad ? 'let win = wb + (o0 * P.O.y + o1) * P.O.z + o2;\n      let g = DY[yb + dot(o, P.ys.xyz)];' : ''}
+      ${withGrad ? `let win = wb + (o0 * P.O.y + o1) * P.O.z + o2;\n      let gs = ldexp(DY[yb + dot(o, P.ys.xyz)], -${SUM_SCALE});` : ''}
       ${body}`)));
 }
 
-/** Window statistics pass: |R| = r, first value x0, Σ(x − x0), NaN flag (+ argmax for max). */
+/**
+ * Window statistics: |R| = r, the finite taps' count nf, the non-finite kinds seen (bits of
+ * nonFinite), the scale exponent kx from the largest finite |x| (read from the bits, so denormals
+ * count where the GPU flushes them) and the argmax for max; then (not max) the first finite tap x0,
+ * the range [xlo, xhi] and the mean m of the finite taps, all scaled (a compensated sum: exact
+ * enough for 2^24-tap regions and for taps that cancel); avg the ds sum of the scaled taps.
+ */
 function statsPass(method: PoolMethod): string {
-  const max = method === 'max'
-    ? `if (best < 0 || (!isNan(bestv) && (isNan(xv) || xv > bestv))) { best = j; bestv = xv; bestFlat = (p0 * P.L.y + p1) * P.L.z + p2; }`
-    : '';
-  const sum = method === 'avg' ? 'sd = dsAdd(sd, vec2<f32>(xv, 0.0));' : '';
-  return `var r = 0; var x0 = 0.0; var srel = 0.0; var bad = false; var xlo = 0.0; var xhi = 0.0;
-  var best = -1; var bestv = 0.0; var bestFlat = -1; var sd = vec2<f32>(0.0, 0.0);
-  ${forTaps(`if (r == 0) { x0 = xv; xlo = xv; xhi = xv; } r += 1; srel += xv - x0; xlo = min(xlo, xv); xhi = max(xhi, xv); if (isNan(xv)) { bad = true; } ${max} ${sum}`)}
-  let mrel = srel / f32(max(r, 1));
-  let m = x0 + mrel;`;
+  if (method === 'max') {
+    return `var r = 0; var best = -1; var bestv = 0.0; var bestFlat = -1;
+  ${forTaps(`r += 1; if (best < 0 || (!isNan(bestv) && (isNan(xv) || order(xv) > order(bestv)))) { best = j; bestv = xv; bestFlat = (p0 * P.L.y + p1) * P.L.z + p2; }`, undefined, false)}`;
+  }
+  const finite = 'if (nonFinite(xv) != 0u) { continue; }';
+  const sum = method === 'avg' ? 'sd = dsAdd(sd, vec2<f32>(xs, 0.0));' : 'sr = cadd(sr, xs);';
+  return `var r = 0; var nf = 0; var kinds = 0u; var xf = 0.0; var E = -1000;
+  ${forTaps(`r += 1; let kind = nonFinite(xv); kinds = kinds | kind; if (kind == 0u) { if (nf == 0) { xf = xv; } nf += 1; E = max(E, expOf(xv)); }`, undefined, false)}
+  let kx = select(0, select(E, E - ${SCALE_HEADROOM}, E > ${SCALE_HEADROOM}), E > ${SCALE_HEADROOM} || (E < -60 && E >= -149));
+  var x0 = scaled(xf, kx); var xlo = x0; var xhi = x0;
+  var sr = vec2<f32>(0.0, 0.0); var sd = vec2<f32>(0.0, 0.0);
+  ${forTaps(`${finite} xlo = min(xlo, xs); xhi = max(xhi, xs); ${sum}`)}
+  // m + mlo in double-f32: idw's u = x − m must stay exact when taps are close to each other, far from 0
+  let mds = dsDiv(quickTwoSum(sr.x, sr.y), vec2<f32>(f32(max(nf, 1)), 0.0));
+  let m = mds.x; let mlo = mds.y;
+  let epsS = epsScaled(kx);
+  /** A NaN or ±∞ in the region: score ops' outputs are NaN there (as the float64 reference's). */
+  let bad = kinds != 0u;`;
 }
 
 /**
  * σ_max, Z and y of each half (forward passes of OPERATORS.md 6). y is accumulated twice: from
  * the exact tap values (`ya`, the output: no cancellation when taps have mixed signs) and relative
- * to the first tap (`yr` = y − x0, for x − y in the gradient: exact when taps are close).
+ * to the tap x0 of the largest score (`yr` = y − x0, for x − y in the gradient: exact where the
+ * weight is).
  */
 function halfPasses(halves: Half[]): string {
-  const decl = halves.map((h, i) => `var smax${i} = ${SMAX_INIT[h]}; var Z${i} = 0.0; var yr${i} = 0.0; var ya${i} = 0.0;`).join('\n  ');
-  const p1 = halves.map((h, i) => `smax${i} = max(smax${i}, ${SIGMA[h]});`).join(' ');
-  const p2 = halves.map((h, i) => `{ let e = ${EXP[h](SIGMA[h], `smax${i}`)}; Z${i} += e; yr${i} += e * xr; ya${i} += e * xv; }`).join(' ');
-  const norm = halves.map((_, i) => `yr${i} = yr${i} / Z${i}; ya${i} = ya${i} / Z${i};`).join(' ');
+  const decl = halves.map((h, i) => `var smax${i} = ${SMAX_INIT[h]}; var Zc${i} = vec2<f32>(0.0, 0.0); var yrc${i} = vec2<f32>(0.0, 0.0); var yac${i} = vec2<f32>(0.0, 0.0);`).join('\n  ');
+  // x0 becomes the tap of half 0's largest score (where its weight is): x − y = xr − yr exact there
+  const p1 = halves.map((h, i) => (i === 0 ? `{ let sg = ${SIGMA[h]}; if (sg > smax0) { smax0 = sg; x0 = xs; } }` : `smax${i} = max(smax${i}, ${SIGMA[h]});`)).join(' ');
+  const p2 = halves.map((h, i) => `{ let e = ${EXP[h](SIGMA[h], `smax${i}`)}; Zc${i} = cadd(Zc${i}, e); yrc${i} = cadd(yrc${i}, e * xr); yac${i} = cadd(yac${i}, e * xs); }`).join(' ');
+  // a convex combination stays within [xlo, xhi] (so it cannot round past ±FLT_MAX when scaled back)
+  const norm = halves
+    .map((_, i) => `let Z${i} = Zc${i}.x + Zc${i}.y; let yr${i} = clamp((yrc${i}.x + yrc${i}.y) / Z${i}, xlo - x0, xhi - x0); var ya${i} = clamp((yac${i}.x + yac${i}.y) / Z${i}, xlo, xhi);`)
+    .join('\n  ');
+  const finite = 'if (nonFinite(xv) != 0u) { continue; }';
   return `${decl}
-  ${forTaps(p1)}
-  ${forTaps(p2)}
+  ${forTaps(`${finite} ${p1}`)}
+  ${forTaps(`${finite} ${p2}`)}
   ${norm}`;
 }
 
 /** The ds weight exp(σ − σ_max) of a tap (idw: 1/δ, unnormalised). */
 const DS_WEIGHT: Partial<Record<Half, (i: number) => string>> = {
-  dsc: (i) => `dsExpSmall(dsAdd(dscDs(xv, md), vec2<f32>(-smax${i}, 0.0)))`,
-  idw: () => 'idwInvDeltaDs(dsAdd(vec2<f32>(xv, 0.0), -md))',
+  dsc: (i) => `dsExpSmall(dsAdd(dscDs(xs, md), vec2<f32>(-smax${i}, 0.0)))`,
+  idw: (i) => `dsMul(idwInvDeltaDs(dsAdd(vec2<f32>(xs, 0.0), -md), epsS), vec2<f32>(1.0 / smax${i}, 0.0))`,
 };
 
 /**
@@ -252,28 +329,30 @@ function refine(halves: Half[]): string {
     .map((h, i) => {
       const w = DS_WEIGHT[h];
       if (!w) return '';
-      return `if (!bad && xhi - xlo > 10.0 + 100.0 * abs(ya${i})) {
-    var sr = vec2<f32>(0.0, 0.0);
-    ${forTaps('sr = dsAdd(sr, vec2<f32>(xv, 0.0));')}
-    let md = dsDiv(sr, vec2<f32>(f32(r), 0.0));
+      return `if (!bad && xhi - xlo > ldexp(10.0, clamp(-kx, -126, 126)) + 100.0 * abs(ya${i})) {
+    var sq = vec2<f32>(0.0, 0.0);
+    ${forTaps('sq = dsAdd(sq, vec2<f32>(xs, 0.0));')}
+    let md = dsDiv(sq, vec2<f32>(f32(r), 0.0));
     var Zd = vec2<f32>(0.0, 0.0); var Yd = vec2<f32>(0.0, 0.0);
-    ${forTaps(`let e = ${w(i)}; Zd = dsAdd(Zd, e); Yd = dsAdd(Yd, dsMul(e, vec2<f32>(xv, 0.0)));`)}
+    ${forTaps(`let e = ${w(i)}; Zd = dsAdd(Zd, e); Yd = dsAdd(Yd, dsMul(e, vec2<f32>(xs, 0.0)));`)}
     let yd = dsDiv(Yd, Zd);
-    ya${i} = yd.x + yd.y;
+    ya${i} = clamp(yd.x + yd.y, xlo, xhi);
   }`;
     })
     .filter(Boolean);
   return parts.join('\n  ');
 }
 
-/** w of the tap in the current loop: a half's weight, or adaPool's β̂-mix. */
+/** w of the tap in the current loop: a half's weight, or adaPool's β̂-mix (0 for a −∞ tap of em). */
 function tapWeight(halves: Half[]): string {
   const w = halves.map((h, i) => `${EXP[h](SIGMA[h], `smax${i}`)} / Z${i}`);
-  return halves.length === 1 ? w[0] : `bhat * (${w[0]}) + (1.0 - bhat) * (${w[1]})`;
+  const mixed = halves.length === 1 ? w[0] : `bhat * (${w[0]}) + (1.0 - bhat) * (${w[1]})`;
+  return `select(0.0, ${mixed}, nonFinite(xv) == 0u)`;
 }
 
+/** β̂ = clamp(β, 0, 1); NaN for a NaN β (then output, mask and dx are NaN, dβ 0, as the reference's). */
 const BETA_READ = `let bv = B[c.n * P.mnc.z + c.c * P.mnc.w + dot(o, P.bs.xyz)];
-  let bhat = clamp(bv, 0.0, 1.0);`;
+  let bhat = select(clamp(bv, 0.0, 1.0), nan(), isNan(bv));`;
 
 const padCount = (o: string) => `G[P.padOff.x + ${o}.x] * G[P.padOff.y + ${o}.y] * G[P.padOff.z + ${o}.z]`;
 const validCount = (o: string) => `G[P.cntOff.x + ${o}.x] * G[P.cntOff.y + ${o}.y] * G[P.cntOff.z + ${o}.z]`;
@@ -286,11 +365,14 @@ function poolShader(s: Extract<KernelSpec, { kind: 'pool' }>): Shader {
   if (s.mask) bufs.push(['M', 'read_write', 'f32']);
   if (s.indices) bufs.push(['I', 'read_write', 'i32']);
   const halves = HALVES[method];
-  const writeMask = (valid: string) => (s.mask ? forTaps(`M[mb + mo] = ${valid};`, 'M[mb + mo] = 0.0;') : '');
+  const writeMask = (valid: string) => (s.mask ? forTaps(`M[mb + mo] = ${valid};`, 'M[mb + mo] = 0.0;', halves !== undefined) : '');
   let body: string;
   if (method === 'avg') {
+    // ±∞ of one sign gives that ∞, of both signs (or a NaN) NaN: the float64 sum's
     body = `let div = select(f32(r), f32(${padCount('o')}), P.countIncludePad == 1);
-  Y[yi] = select(dsDiv(sd, vec2<f32>(div, 0.0)).x, nan(), bad);
+  var yv = ldexp(dsDiv(sd, vec2<f32>(div, 0.0)).x, kx);
+  if ((kinds & 1u) != 0u || (kinds & 6u) == 6u) { yv = nan(); } else if (kinds == 2u) { yv = inf(); } else if (kinds == 4u) { yv = -inf(); }
+  Y[yi] = yv;
   ${writeMask('1.0 / div')}`;
   } else if (method === 'max') {
     body = `Y[yi] = bestv;
@@ -298,10 +380,12 @@ function poolShader(s: Extract<KernelSpec, { kind: 'pool' }>): Shader {
   ${s.indices ? 'I[yi] = bestFlat;' : ''}`;
   } else {
     const y = halves!.length === 1 ? 'ya0' : 'bhat * ya0 + (1.0 - bhat) * ya1';
+    // em's weights stay finite with −∞ taps (weight 0) when some tap is finite and none is NaN or +∞
+    const badW = method === 'em' ? 'nf == 0 || (kinds & 3u) != 0u' : 'bad';
     body = `${halfPasses(halves!)}
   ${refine(halves!)}
-  Y[yi] = select(${y}, nan(), bad);
-  ${writeMask(`select(${tapWeight(halves!)}, nan(), bad)`)}`;
+  Y[yi] = select(ldexp(${y}, kx), nan(), bad);
+  ${writeMask(`select(${tapWeight(halves!)}, nan(), ${badW})`)}`;
   }
   const code = `${PRELUDE}${halves ? SCORE_FNS : ''}${method === 'max' ? '' : DS_WGSL}
 ${storage(bufs)}
@@ -313,7 +397,7 @@ ${MAIN(s.wg)}
   ${statsPass(method)}
   if (r == 0) {
     Y[yi] = 0.0;
-    ${s.mask ? forTaps('M[mb + mo] = 0.0;', 'M[mb + mo] = 0.0;') : ''}
+    ${s.mask ? forTaps('M[mb + mo] = 0.0;', 'M[mb + mo] = 0.0;', false) : ''}
     ${s.indices ? 'I[yi] = -1;' : ''}
     return;
   }
@@ -321,6 +405,13 @@ ${MAIN(s.wg)}
 }`;
   return { code, bindings: bufs.map((b) => b[0]) };
 }
+
+/**
+ * Sums of terms that may each be near ±FLT_MAX (dx over overlapping windows, dβ over millions of
+ * outputs, adaUnpool's overlaps) run on terms scaled by 2^−SUM_SCALE, compensated, and are scaled
+ * back at the end: an intermediate never overflows where the float64 sum is finite.
+ */
+const SUM_SCALE = 64;
 
 /** Backward, per window: the record of OPERATORS.md 6 (y_o, A_o, …) and adaPool's dβ partial g·(y^D − y^M)·1[0≤β≤1]. */
 function prepShader(s: Extract<KernelSpec, { kind: 'prep' }>): Shader {
@@ -340,15 +431,16 @@ ${MAIN(s.wg)}
   const halves = HALVES[method]!;
   if (method === 'ada') bufs.push(['B', 'read', 'f32'], ['DY', 'read', 'f32'], ['PART', 'read_write', 'f32']);
   bufs.push(['REC', 'read_write', 'f32']);
-  const aDecl = halves.map((_, i) => `var A${i} = 0.0;`).join(' ');
+  const aDecl = halves.map((_, i) => `var Ac${i} = vec2<f32>(0.0, 0.0);`).join(' ');
   const aBody = halves
-    .map((h, i) => (h === 'em' ? '' : `{ let w = ${EXP[h](SIGMA[h], `smax${i}`)} / Z${i}; A${i} += w * (xr - yr${i}) * ${PARTIALS[h]}.y; }`))
+    .map((h, i) => (h === 'em' ? '' : `{ let w = ${EXP[h](SIGMA[h], `smax${i}`)} / Z${i}; Ac${i} = cadd(Ac${i}, w * (xr - yr${i}) * ${PARTIALS[h]}.y); }`))
     .join(' ');
-  const aNorm = halves.map((_, i) => `A${i} = A${i} / f32(r);`).join(' ');
+  const aNorm = halves.map((_, i) => `let A${i} = (Ac${i}.x + Ac${i}.y) / f32(max(nf, 1));`).join(' ');
+  const kxf = 'let kxf = f32(kx);';
   const store = recordFields(method)
     .map((f, k) => `REC[rb + ${k}] = ${f === 'yr0' ? 'select(yr0, nan(), bad)' : f};`)
     .join(' ');
-  const code = `${PRELUDE}${SCORE_FNS}
+  const code = `${PRELUDE}${SCORE_FNS}${DS_WGSL}
 ${storage(bufs)}
 ${MAIN(s.wg)}
   ${OUTPUT_CELL}
@@ -361,10 +453,10 @@ ${MAIN(s.wg)}
   }
   ${halfPasses(halves)}
   ${aDecl}
-  ${aBody.trim() ? forTaps(aBody) : ''}
-  ${aNorm}
+  ${aBody.trim() ? forTaps(`if (nonFinite(xv) != 0u) { continue; } ${aBody}`) : ''}
+  ${aNorm} ${kxf}
   ${store}
-  ${method === 'ada' ? 'PART[yi] = select(DY[yi] * (yr0 - yr1) * select(0.0, 1.0, bv >= 0.0 && bv <= 1.0), nan(), bad);' : ''}
+  ${method === 'ada' ? `PART[yi] = select(ldexp(ldexp(DY[yi], -${SUM_SCALE}) * (yr0 - yr1), kx) * select(0.0, 1.0, bv >= 0.0 && bv <= 1.0), nan(), bad);` : ''}
 }`;
   return { code, bindings: bufs.map((b) => b[0]) };
 }
@@ -378,24 +470,26 @@ function gatherShader(s: Extract<KernelSpec, { kind: 'gather' }>): Shader {
   let body: string;
   if (method === 'avg') {
     body = `let div = select(f32(${validCount('o')}), f32(${padCount('o')}), P.countIncludePad == 1);
-      acc += g / div;`;
+      acc = cadd(acc, gs / div);`;
   } else if (method === 'max') {
-    body = 'if (REC[win] == j) { acc += g; }';
+    body = 'if (REC[win] == j) { acc = cadd(acc, gs); }';
   } else {
     const halves = HALVES[method]!;
     const fields = recordFields(method);
+    // w (x − y) a: scale-free for D and idw (a in scaled units); em's a = 1, so scaled back by 2^kx
     const per = halves
       .map(
         (h, i) => `let w${i} = ${EXP[h](SIGMA[h], `smax${i}`)} / Z${i};
-      let d${i} = w${i} + w${i} * (xr - yr${i}) * ${PARTIALS[h]}.x${h === 'em' ? '' : ` + A${i}`};`,
+      let d${i} = w${i} + ${h === 'em' ? `ldexp(w${i} * (xr - yr${i}), kx)` : `w${i} * (xr - yr${i}) * ${PARTIALS[h]}.x + A${i}`};`,
       )
       .join('\n      ');
     const d = halves.length === 1 ? 'd0' : 'bhat * d0 + (1.0 - bhat) * d1';
     body = `let rb = win * P.recStride;
       ${fields.map((f, k) => `let ${f} = REC[rb + ${k}];`).join(' ')}
-      ${fields.includes('mrel') ? 'let m = x0 + mrel;' : ''} let xr = xv - x0;
+      let kx = i32(kxf); let xs = scaled(xv, kx); let xr = xs - x0;
+      ${halves.includes('idw') ? 'let epsS = epsScaled(kx);' : ''}
       ${per}
-      acc += select(g * (${d}), nan(), isNan(yr0));`;
+      acc = cadd(acc, select(gs * (${d}), nan(), isNan(yr0)));`;
   }
   const code = `${PRELUDE}${isScore(method) ? SCORE_FNS : ''}
 ${storage(bufs)}
@@ -406,9 +500,9 @@ ${MAIN(s.wg)}
   let xv = X[xi];
   let yb = c.n * P.nc.z + c.c * P.nc.w;
   let wb = (c.n * P.C + c.c) * P.outputs;
-  var acc = 0.0;
+  var acc = vec2<f32>(0.0, 0.0);
   ${forWindows(body)}
-  DX[xi] = acc;
+  DX[xi] = ldexp(acc.x + acc.y, ${SUM_SCALE});
 }`;
   return { code, bindings: bufs.map((b) => b[0]) };
 }
@@ -440,12 +534,13 @@ function betaReduceShader(s: Extract<KernelSpec, { kind: 'betaReduce' }>): Shade
     .join(' ');
   const sum = (start: string, step: string) => `${range}
   let count = ${count};
-  var acc = 0.0;
+  var sum = vec2<f32>(0.0, 0.0);
   for (var i = ${start}; i < count; i += ${step}) {
     var q = i;
     ${decode}
-    acc += PART[n * P.nc.z + c * P.nc.w + o0 * P.ys.x + o1 * P.ys.y + o2 * P.ys.z];
-  }`;
+    sum = cadd(sum, PART[n * P.nc.z + c * P.nc.w + o0 * P.ys.x + o1 * P.ys.y + o2 * P.ys.z]);
+  }
+  let acc = sum.x + sum.y;`;
   let main: string;
   if (s.tree) {
     main = `var<workgroup> partial: array<f32, ${s.wg}>;
@@ -459,13 +554,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     if (lid < h) { partial[lid] += partial[lid + h]; }
     workgroupBarrier();
   }
-  if (lid == 0u && i32(wid.y * nwg.x + wid.x) < P.total) { DB[b] = partial[0]; }
+  if (lid == 0u && i32(wid.y * nwg.x + wid.x) < P.total) { DB[b] = ldexp(partial[0], ${SUM_SCALE}); }
 }`;
   } else {
     main = `${MAIN(s.wg)}
   let b = t;
   ${sum('0', '1')}
-  DB[b] = acc;
+  DB[b] = ldexp(acc, ${SUM_SCALE});
 }`;
   }
   const code = `${PRELUDE}
@@ -484,9 +579,9 @@ ${MAIN(s.wg)}
   let p = c.o;
   let yb = c.n * P.nc.z + c.c * P.nc.w;
   let mb = c.n * P.mnc.x + c.c * P.mnc.y;
-  var acc = 0.0;
-  ${forWindows('acc += V[yb + dot(o, P.ys.xyz)] * W[mb + dot(o, P.ms.xyz) + k0 * P.mk.x + k1 * P.mk.y + k2 * P.mk.z];', false)}
-  U[c.n * P.nc.x + c.c * P.nc.y + dot(p, P.xs.xyz)] = acc;
+  var acc = vec2<f32>(0.0, 0.0);
+  ${forWindows(`acc = cadd(acc, ldexp(V[yb + dot(o, P.ys.xyz)], -${SUM_SCALE}) * W[mb + dot(o, P.ms.xyz) + k0 * P.mk.x + k1 * P.mk.y + k2 * P.mk.z]);`, false)}
+  U[c.n * P.nc.x + c.c * P.nc.y + dot(p, P.xs.xyz)] = ldexp(acc.x + acc.y, ${SUM_SCALE});
 }`;
   return { code, bindings: bufs.map((b) => b[0]) };
 }
@@ -508,10 +603,9 @@ ${MAIN(s.wg)}
   ${OUTPUT_Y}
   ${OUTPUT_M}
   let vo = V[yi];
-  let x0 = 0.0;
-  var acc = 0.0;
-  ${forTaps('acc += W[mb + mo] * xv; DW[mb + mo] = vo * xv;', 'DW[mb + mo] = 0.0;')}
-  DV[yi] = acc;
+  var sum = vec2<f32>(0.0, 0.0);
+  ${forTaps(`sum = cadd(sum, W[mb + mo] * ldexp(xv, -${SUM_SCALE})); DW[mb + mo] = vo * xv;`, 'DW[mb + mo] = 0.0;', false)}
+  DV[yi] = ldexp(sum.x + sum.y, ${SUM_SCALE});
 }`;
   return { code, bindings: bufs.map((b) => b[0]) };
 }

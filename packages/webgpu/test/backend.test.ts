@@ -201,6 +201,23 @@ describe('webgpu backend', () => {
     for (const t of [x, y.output, y.mask]) t.dispose();
   });
 
+  test('errors while moving an input to the GPU name the op the user called, not upload', async () => {
+    const device = await (await gpu!.requestAdapter())!.requestDevice();
+    const lost = await createWebGPUBackend({ device, name: 'gpu-upload' });
+    registerBackend(lost);
+    const x = tensor(rand(16), [1, 1, 16]); // on js: moved by upload
+    try {
+      device.destroy();
+      await device.lost;
+      expectCode(() => ap.emPool1d(x, { backend: 'gpu-upload' }), 'DEVICE', /^emPool1d: the WebGPU device must be alive, got a lost device/);
+      expectCode(() => lost.upload(new Float32Array(2)), 'DEVICE', /^gpu-upload\.upload: /); // called directly: named after it
+    } finally {
+      removeBackend('gpu-upload');
+      lost.destroy();
+      x.dispose();
+    }
+  });
+
   test('dispatches above 65 535 workgroups are folded into 2D', async () => {
     const L = 2 * b.workgroupSize * 65_536 + 6; // output needs > 65 535 workgroups
     const data = new Float32Array(L);
@@ -311,6 +328,26 @@ describe('webgpu backend', () => {
     await expectRejects(createWebGPUBackend({ gpu, workgroupSize: 100_000 }), 'OPTION', /workgroupSize must be an integer in \[1, \d+\]/);
     await expectRejects(createWebGPUBackend({ gpu, wgSize: 64 } as never), 'OPTION', /unknown option "wgSize"/);
     await expectRejects(createWebGPUBackend({ gpu, minWork: -1 }), 'OPTION', /minWork must be a number ≥ 0, got -1/);
+    // wrong types are OPTION errors before anything touches WebGPU, never a TypeError
+    const bad: [unknown, RegExp][] = [
+      [{ gpu: 42 }, /^createWebGPUBackend: gpu must be a GPU object .*, got 42$/],
+      [{ gpu: 'navigator.gpu' }, /gpu must be a GPU object .*, got "navigator.gpu"/],
+      [{ gpu: {} }, /gpu must be a GPU object with requestAdapter\(\), got an object without requestAdapter\(\)/],
+      [{ device: {} }, /^createWebGPUBackend: device must be a GPUDevice, got an object without createBuffer\(\)$/],
+      [{ device: 7 }, /device must be a GPUDevice, got 7/],
+      [{ device: null }, /device must be a GPUDevice, got null/],
+      [{ device: { ...Object.fromEntries(['createBuffer', 'createShaderModule', 'createComputePipeline', 'createBindGroup', 'createCommandEncoder', 'destroy'].map((k) => [k, () => 0])) } }, /got an object without queue/],
+      [{ gpu, name: 42 }, /name must be a non-empty string, got 42/],
+      [{ gpu, name: '' }, /name must be a non-empty string, got ""/],
+      [{ gpu, workgroupSize: '64' }, /workgroupSize must be an integer, got "64"/],
+      [{ gpu, minWork: 'big' }, /minWork must be a number ≥ 0, got "big"/],
+      [[gpu], /options must be an object/],
+      [42, /options must be an object, got 42/],
+    ];
+    for (const [o, msg] of bad) await expectRejects(createWebGPUBackend(o as never), 'OPTION', msg);
+    // a GPU object whose calls throw: BACKEND, with what failed
+    const throwing = { requestAdapter: () => Promise.reject(new TypeError('boom')) } as unknown as GPU;
+    await expectRejects(createWebGPUBackend({ gpu: throwing }), 'BACKEND', /^createWebGPUBackend: requestAdapter\(\) must succeed, got TypeError: boom$/);
     const d = await createWebGPUBackend({ gpu });
     expect(d.workgroupSize).toBeLessThanOrEqual(128);
     d.destroy();
@@ -342,9 +379,14 @@ describe('webgpu backend: adapters and device loss', () => {
     expectCode(() => ap.softPool2d(x, { backend: 'gpu-lost' }), 'DEVICE', /device must be alive, got a lost device \(destroyed/);
     expectCode(() => ap.softPool2dGrad(y, y, { kernelSize: 1, backend: 'gpu-lost' }), 'DEVICE');
     await expectRejects(y.read(), 'DEVICE');
-    y.dispose(); // disposing a tensor of a lost device is allowed
+    // the destroyed device given to a new backend: DEVICE, saying it was lost
+    await expectRejects(createWebGPUBackend({ device, name: 'gpu-lost-again' }), 'DEVICE', /^createWebGPUBackend: the WebGPU device must be alive, got a lost device \(destroyed/);
     const fresh = await createWebGPUBackend({ gpu, name: 'gpu-lost' });
     registerBackend(fresh); // replaces the lost one
+    // a tensor of the lost device, given to the new backend of the same name: says the device was lost
+    expectCode(() => ap.softPool2d(y, { backend: 'gpu-lost' }), 'DEVICE', /^softPool2d: inputs must live on a usable backend, got a tensor of backend 'gpu-lost' whose WebGPU device was lost \(destroyed/);
+    expectCode(() => ap.adaPool2d(x, y, { backend: 'gpu-lost' }), 'DEVICE', /^adaPool2d: .*device was lost/);
+    y.dispose(); // disposing a tensor of a lost device is allowed
     const z = ap.softPool2d(x, { backend: 'gpu-lost' });
     const want = await ap.softPool2d(x, { backend: 'js' }).read();
     const got = await z.read();
