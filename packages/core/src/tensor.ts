@@ -1,4 +1,5 @@
 import type { Backend, TypedArray } from './backend.js';
+import { readTensorData } from './data.js';
 import { AdaPoolError, Raw, fail } from './errors.js';
 import { jsBackendInstance } from './registry.js';
 
@@ -96,17 +97,6 @@ export function shapeSize(shape: readonly number[]): number {
   return n;
 }
 
-/** Checks a shape: every dim a finite, non-negative integer. */
-export function checkShape(op: string, shape: unknown, what = 'shape'): number[] {
-  if (!Array.isArray(shape)) fail('SHAPE', op, `${what} must be an array of non-negative integers`, shape);
-  for (const d of shape) {
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      fail('SHAPE', op, `${what} must be an array of non-negative integers`, shape);
-    }
-  }
-  return shape.map((d: number) => d + 0); // normalises -0
-}
-
 export type TensorData = Float32Array | Int32Array | ArrayLike<number>;
 
 /**
@@ -114,31 +104,7 @@ export type TensorData = Float32Array | Int32Array | ArrayLike<number>;
  * `dtype` defaults to the typed array's type (`float32` for plain arrays).
  */
 export function tensor(data: TensorData, shape: readonly number[], dtype?: DType): Tensor {
-  const op = 'tensor';
-  const dims = checkShape(op, shape);
-  if (data === null || typeof data !== 'object' || typeof (data as ArrayLike<number>).length !== 'number') {
-    fail('DTYPE', op, 'data must be a Float32Array, Int32Array or array of numbers', data);
-  }
-  if (!ArrayBuffer.isView(data)) {
-    for (let i = 0; i < data.length; i++) {
-      if (typeof data[i] !== 'number') fail('DTYPE', op, 'data must hold numbers', new Raw(`${typeof data[i]} at index ${i}`));
-    }
-  }
-  const dt: DType = dtype ?? (data instanceof Int32Array ? 'int32' : 'float32');
-  if (dt !== 'float32' && dt !== 'int32') fail('DTYPE', op, "dtype must be 'float32' or 'int32'", dt);
-  const size = shapeSize(dims);
-  if (data.length !== size) {
-    fail('SHAPE', op, `data length must equal the product of shape [${dims.join(',')}] = ${size}`, data.length);
-  }
-  if (dt === 'int32') {
-    for (let i = 0; i < data.length; i++) {
-      const v = data[i];
-      if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) {
-        fail('DTYPE', op, 'int32 data must hold 32-bit integers', new Raw(`${v} at index ${i}`));
-      }
-    }
-  }
-  const copy = dt === 'float32' ? Float32Array.from(data) : Int32Array.from(data);
+  const { dims, dtype: dt, values } = readTensorData('tensor', data, shape, dtype);
   const js = jsBackendInstance();
-  return new Tensor(js, js.upload(copy), dims, dt);
+  return new Tensor(js, js.upload(values), dims, dt);
 }

@@ -9,7 +9,7 @@
  * resident too (cached per geometry). A call that cannot fit a 32-bit Wasm memory (4 GiB) throws
  * `AdaPoolError` code `UNSUPPORTED` before allocating anything; a failing call frees what it took.
  */
-import { AdaPoolError, regionTable, type Backend, type Kernels, type PoolMethod, type PoolPlan, type TypedArray } from '@adapool/core';
+import { AdaPoolError, checkOptionKeys, fail, regionTable, type Backend, type Kernels, type PoolMethod, type PoolPlan, type TypedArray } from '@adapool/core';
 
 /** The raw exports of adapool.wasm / adapool-scalar.wasm. */
 export interface KernelExports {
@@ -297,6 +297,43 @@ class Arena {
     return at;
   }
 
+  /**
+   * Where the arena's top would end if blocks of `bytes` (each) were allocated in turn, first
+   * fit, without allocating: a call checks this against 4 GiB and grows memory once, before
+   * taking anything, so a call that cannot fit never grows memory (Wasm memory never shrinks).
+   */
+  endAfter(bytes: readonly number[]): number {
+    const free = this.free.map(([at, size]) => [at, size]);
+    let top = this.top;
+    for (const b of bytes) {
+      const size = reserve(b);
+      const i = free.findIndex(([, have]) => have >= size);
+      if (i >= 0) {
+        free[i] = [free[i][0] + size, free[i][1] - size];
+        continue;
+      }
+      const last = free[free.length - 1];
+      if (last && last[0] + last[1] === top) {
+        free.pop();
+        top = last[0] + size;
+      } else top += size;
+    }
+    return top;
+  }
+
+  /** Grows memory to hold `end` bytes; a string saying why not when it cannot. */
+  ensure(end: number): string | undefined {
+    if (end > MAX_BYTES) return `${(end / 2 ** 30).toFixed(2)} GiB of Wasm memory`;
+    const have = this.memory.buffer.byteLength;
+    if (end <= have) return undefined;
+    try {
+      this.memory.grow(Math.ceil((end - have) / PAGE));
+    } catch (e) {
+      return `a refusal to grow to ${(end / 2 ** 20).toFixed(0)} MiB (${(e as Error).message})`;
+    }
+    return undefined;
+  }
+
   release(at: number): void {
     const size = this.live.get(at);
     if (size === undefined) return;
@@ -354,13 +391,22 @@ export function createBackendFromInstance(instance: WebAssembly.Instance): WasmB
   }
 
   /** The plan's region table, resident in the arena (cached per geometry, 16 entries). */
-  function tablesFor(plan: PoolPlan, owned: number[]): Packed & { ptr: number } {
-    const key = JSON.stringify([plan.axes, plan.C, plan.channelsLast, plan.beta?.strides ?? null]);
+  const tableKey = (plan: PoolPlan) => JSON.stringify([plan.axes, plan.C, plan.channelsLast, plan.beta?.strides ?? null]);
+
+  /** The plan's tables: cached (resident), or packed and not yet resident. */
+  function tablesOf(plan: PoolPlan): { cached?: Packed & { ptr: number }; packed?: Packed } {
+    const cached = cache.get(tableKey(plan));
+    return cached ? { cached } : { packed: pack(plan, lanes) };
+  }
+
+  /** The plan's region table, resident in the arena (cached per geometry, 16 entries). */
+  function tablesFor(plan: PoolPlan, owned: number[], packed: Packed | undefined): Packed & { ptr: number } {
+    const key = tableKey(plan);
     let p = cache.get(key);
     if (p) {
       cache.delete(key); // most recently used goes last
     } else {
-      const packed = pack(plan, lanes);
+      packed ??= pack(plan, lanes);
       const ptr = allocFor(plan.op, packed.data.byteLength, owned);
       owned.pop(); // the cache owns it
       new Int32Array(memory.buffer, ptr, packed.data.length).set(packed.data);
@@ -389,8 +435,17 @@ export function createBackendFromInstance(instance: WebAssembly.Instance): WasmB
     const scratchBound = scratchFor(plan.windowSize, outputs);
     const need = slots.reduce((sum, s) => sum + reserve(s.bytes), base + PARAM_BYTES + reserve(tableBound) + reserve(scratchBound));
     if (need > MAX_BYTES) throw unsupported(plan.op, `${(need / 2 ** 30).toFixed(2)} GiB`);
+    // every block this call will take, in order (tables if new, outputs, scratch, a float32 dβ):
+    // memory grows once, to where they end, or the call is refused before anything is taken
+    const { cached, packed } = tablesOf(plan);
+    const tables = cached ?? packed!;
+    const blocks = [...(packed ? [packed.data.byteLength] : []), ...slots.filter((s) => !s.input).map((s) => s.bytes), scratchFor(tables.W, tables.groups)];
+    const dbeta = slots.find((s) => s.slot === S.DBETA && method === 'ada');
+    if (dbeta) blocks.push(dbeta.bytes / 2);
+    const short = arena.ensure(arena.endAfter(blocks));
+    if (short !== undefined) throw unsupported(plan.op, short);
     const owned: number[] = [];
-    const T = tablesFor(plan, owned);
+    const T = tablesFor(plan, owned, packed);
     const where = new Map<number, WasmTensor>();
     for (const s of slots) {
       if (s.input) where.set(s.slot, s.input);
@@ -534,26 +589,14 @@ const REQUIRED_EXPORTS = ['memory', 'lanes', 'heapBase', 'poolForward', 'poolBac
 const OP = 'createWasmBackend';
 const MODULE_MUST = 'module must be adapool.wasm or adapool-scalar.wasm, as a WebAssembly.Module or its bytes';
 
-/** Checks `createWasmBackend`'s options (unknown keys and wrong types are errors, not ignored). */
+/** Checks `createWasmBackend`'s options, read once (unknown keys and wrong types are errors, not ignored). */
 export function checkOptions(options: unknown): WasmBackendOptions {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new AdaPoolError('OPTION', OP, `${OP}: options must be an object, got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (key !== 'module' && key !== 'simd') throw new AdaPoolError('OPTION', OP, `${OP}: options must be among module, simd, got unknown option ${JSON.stringify(key)}`);
-  }
-  const o = options as WasmBackendOptions;
-  if (o.simd !== undefined && typeof o.simd !== 'boolean') throw new AdaPoolError('OPTION', OP, `${OP}: simd must be a boolean, got ${describe(o.simd)}`);
+  const o = checkOptionKeys(OP, options, ['module', 'simd']) as WasmBackendOptions;
+  if (o.simd !== undefined && typeof o.simd !== 'boolean') fail('OPTION', OP, 'simd must be a boolean', o.simd);
   if (o.module !== undefined && !(o.module instanceof WebAssembly.Module) && !ArrayBuffer.isView(o.module) && !(o.module instanceof ArrayBuffer)) {
-    throw new AdaPoolError('OPTION', OP, `${OP}: ${MODULE_MUST}, got ${describe(o.module)}`);
+    fail('OPTION', OP, MODULE_MUST, o.module);
   }
   return o;
-}
-
-function describe(v: unknown): string {
-  if (v === null || typeof v !== 'object') return typeof v === 'string' ? JSON.stringify(v) : String(v);
-  return `a ${(v as object).constructor?.name ?? 'object'}`;
 }
 
 /** Compiles (if needed) and instantiates a build; anything that is not one of ours is an AdaPoolError. */
