@@ -9,7 +9,7 @@
  * resident too (cached per geometry). A call that cannot fit a 32-bit Wasm memory (4 GiB) throws
  * `AdaPoolError` code `UNSUPPORTED` before allocating anything; a failing call frees what it took.
  */
-import { AdaPoolError, checkOptionKeys, fail, regionTable, type Backend, type Kernels, type PoolMethod, type PoolPlan, type TypedArray } from '@adapool/core';
+import { AdaPoolError, callSize, checkOptionKeys, fail, regionTable, type Backend, type KernelName, type Kernels, type PoolMethod, type PoolPlan, type TypedArray } from '@adapool/core';
 
 /** The raw exports of adapool.wasm / adapool-scalar.wasm. */
 export interface KernelExports {
@@ -241,6 +241,16 @@ function pack(plan: PoolPlan, lanes: number): Packed {
   return { data, at, outputs: T.outputs, W, groups: groups.length / GROUP_ROW, tiles, noEmpty, pairedTiles };
 }
 
+// per tap: 8 float32 rows (16 B) and 3 float64 rows (32 B); per lane-group row (at most one
+// per output): its tap entries (8 B a tap) and a 32 B record
+const scratchFor = (W: number, rows: number) => 256 * Math.max(W, 1) + rows * (8 * Math.max(W, 1) + 32);
+
+/** Upper bounds of a call's region-table and scratch blocks, from the plan alone. */
+function blockBounds(plan: PoolPlan): { table: number; scratch: number } {
+  const outputs = plan.outSize.reduce((p, d) => p * d, 1);
+  return { table: 4 * (outputs * (3 * plan.windowSize + 13) + 64), scratch: scratchFor(plan.windowSize, outputs) };
+}
+
 /** A tensor resident in Wasm linear memory: `length` elements (float32 or int32) at byte `ptr`. */
 export interface WasmTensor {
   readonly ptr: number;
@@ -422,17 +432,24 @@ export function createBackendFromInstance(instance: WebAssembly.Instance): WasmB
   }
 
   /**
+   * Before inputs are moved in (dispatch calls this): UNSUPPORTED unless the moved inputs
+   * (`uploads` bytes), the tables, results and scratch of the call fit the 4 GiB beside the live tensors.
+   */
+  function checkSize(kernel: KernelName, plan: PoolPlan, uploads: readonly number[]): void {
+    const b = blockBounds(plan);
+    const blocks = [...uploads, ...(cache.has(tableKey(plan)) ? [] : [b.table]), ...callSize(kernel, plan).results.map((r) => 4 * r), b.scratch];
+    if (kernel === 'adaPoolGrad' && plan.beta) blocks.push(8 * plan.beta.size); // the float64 dβ accumulator
+    const end = arena.endAfter(blocks);
+    if (end > MAX_BYTES) throw unsupported(plan.op, `${(end / 2 ** 30).toFixed(2)} GiB of Wasm memory`);
+  }
+
+  /**
    * Allocates the outputs and scratch of a call, fills the parameter block, runs `kernel`.
    * Returns the output tensors by slot; on any failure frees everything the call allocated.
    * The 4 GiB check comes first, from the plan's numbers alone.
    */
   function call(plan: PoolPlan, method: PoolMethod, slots: Slot[], kernel: (p: number) => void): Map<number, WasmTensor> {
-    const outputs = plan.outSize.reduce((p, d) => p * d, 1);
-    const tableBound = 4 * (outputs * (3 * plan.windowSize + 13) + 64);
-    // per tap: 8 float32 rows (16 B) and 3 float64 rows (32 B); per lane-group row (at most one
-    // per output): its tap entries (8 B a tap) and a 32 B record
-    const scratchFor = (W: number, rows: number) => 256 * Math.max(W, 1) + rows * (8 * Math.max(W, 1) + 32);
-    const scratchBound = scratchFor(plan.windowSize, outputs);
+    const { table: tableBound, scratch: scratchBound } = blockBounds(plan);
     const need = slots.reduce((sum, s) => sum + reserve(s.bytes), base + PARAM_BYTES + reserve(tableBound) + reserve(scratchBound));
     if (need > MAX_BYTES) throw unsupported(plan.op, `${(need / 2 ** 30).toFixed(2)} GiB`);
     // every block this call will take, in order (tables if new, outputs, scratch, a float32 dβ):
@@ -568,6 +585,7 @@ export function createBackendFromInstance(instance: WebAssembly.Instance): WasmB
     read: readSync,
     readSync,
     dispose: (h) => arena.release(h.ptr),
+    checkSize,
     kernels,
     auto: { priority: 10, minWork: 0 },
   };

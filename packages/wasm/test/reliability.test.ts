@@ -102,6 +102,27 @@ describe('sizes on wasm (issue 9.3, 9.4)', () => {
   }, 60_000);
 });
 
+describe('sizes on wasm through the public API (issue 9.9)', () => {
+  it('a call refused for size does not first move its js input into Wasm memory (memory unchanged)', async () => {
+    const b = await createWasmBackend();
+    ap.registerBackend(b);
+    const x = ap.tensor(new Float32Array(2 ** 26), [1, 16, 2048, 2048]); // 256 MiB on js
+    const before = b.memoryBytes();
+    let e: unknown;
+    try {
+      // output, mask and indices 1 GiB each, plus the moved input and the tables: over 4 GiB
+      ap.maxPool2d(x, { outputSize: [4096, 4096], returnMask: true, backend: 'wasm' });
+    } catch (err) {
+      e = err;
+    }
+    expect(e).toBeInstanceOf(ap.AdaPoolError);
+    expect((e as ap.AdaPoolError).code).toBe('UNSUPPORTED');
+    expect((e as Error).message).toMatch(/^maxPool2d: the tensors of one call must fit a 32-bit Wasm memory \(4 GiB\) on backend 'wasm', got \d+\.\d\d GiB/);
+    expect(b.memoryBytes()).toBe(before);
+    x.dispose();
+  }, 60_000);
+});
+
 describe('createWasmBackend options (issue 9.8, 9.9)', () => {
   async function rejects(p: () => Promise<unknown>, code: string): Promise<ap.AdaPoolError> {
     let e: unknown;

@@ -19,12 +19,12 @@ export const JS_MAX_BYTES = 2 ** 32;
 /**
  * Throws UNSUPPORTED unless the call fits the limits above, before anything is allocated: each
  * result is a float64 array plus its float32 copy (12 B an element); the region table is three
- * int32 arrays per tap (12 B an entry) and five per output (20 B).
+ * int32 arrays per tap (12 B an entry) and five per output (20 B); inputs moved in are copies.
  */
-function checkSize(kernel: KernelName, plan: PoolPlan): void {
+function checkSize(kernel: KernelName, plan: PoolPlan, uploads: readonly number[] = []): void {
   const { results, tableEntries, outputs } = callSize(kernel, plan);
   const largest = Math.max(tableEntries, ...results);
-  const bytes = 12 * results.reduce((s, r) => s + r, 0) + 12 * tableEntries + 20 * outputs;
+  const bytes = 12 * results.reduce((s, r) => s + r, 0) + 12 * tableEntries + 20 * outputs + uploads.reduce((s, b) => s + b, 0);
   if (largest <= JS_MAX_ELEMENTS && bytes <= JS_MAX_BYTES) return;
   const got = largest > JS_MAX_ELEMENTS ? `an array of ${largest} elements` : `${(bytes / 2 ** 30).toFixed(2)} GiB`;
   const op = plan.op;
@@ -61,6 +61,7 @@ export function createJsBackend(): Backend<TypedArray> {
     read: (h) => h.slice(),
     readSync: (h) => h.slice(),
     dispose: () => {},
+    checkSize,
     kernels,
     auto: { priority: 0 },
   };
