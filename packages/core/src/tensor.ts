@@ -1,5 +1,7 @@
 import type { Backend, TypedArray } from './backend.js';
 import { readTensorData } from './data.js';
+
+export { checkShape } from './data.js';
 import { AdaPoolError, Raw, fail } from './errors.js';
 import { jsBackendInstance } from './registry.js';
 
