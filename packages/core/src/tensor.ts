@@ -1,9 +1,9 @@
 import type { Backend, TypedArray } from './backend.js';
 import { readTensorData } from './data.js';
-
-export { checkShape } from './data.js';
 import { AdaPoolError, Raw, fail } from './errors.js';
 import { jsBackendInstance } from './registry.js';
+
+export { checkShape } from './data.js';
 
 export type DType = 'float32' | 'int32';
 
