@@ -65,6 +65,11 @@ export interface Backend<H = any> {
   dispose(h: H): void;
   /** Why this backend's tensors can no longer be read or moved (device lost, …); undefined while they can. */
   unusable?(): string | undefined;
+  /**
+   * Throws `UNSUPPORTED` (with the figure) when `kernel` for `plan` cannot fit this backend, given
+   * inputs of `uploads` bytes that must first be moved in. Called before anything is moved or allocated.
+   */
+  checkSize?(kernel: KernelName, plan: PoolPlan, uploads: readonly number[]): void;
   readonly kernels: Partial<Kernels<H>>;
   /** `true`, or the reason this backend cannot run `kernel` for `plan` (it then falls back to `js`). */
   supports?(kernel: KernelName, plan: PoolPlan): true | string;

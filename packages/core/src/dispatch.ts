@@ -56,6 +56,8 @@ export function execute<R>(
 ): { backend: Backend; result: R } {
   const first = inputs[0]!;
   const backend = chooseBackend(op, kernel, plan, tensorSlot(first, op).backend, requested);
+  // the size check comes before any input is moved in (moving allocates on the target)
+  backend.checkSize?.(kernel, plan, inputs.flatMap((t) => (t && tensorSlot(t, op).backend !== backend ? [4 * t.size] : [])));
   const temps: unknown[] = [];
   try {
     const handles = inputs.map((t) => {

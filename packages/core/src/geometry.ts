@@ -53,9 +53,18 @@ export function stridedAxis(L: number, k: number, s: number, p: number, d: numbe
 export const adaptiveStart = (o: number, L: number, O: number): number => Math.floor((o * L) / O);
 export const adaptiveEnd = (o: number, L: number, O: number): number => Math.ceil(((o + 1) * L) / O);
 
+const gcd = (a: number, b: number): number => {
+  while (b) [a, b] = [b, a % b];
+  return a;
+};
+
+/**
+ * K in closed form (no loop over O, so a huge outputSize costs nothing to plan): with
+ * oL = aO + b, region o spans ⌈(b + L)/O⌉ taps, and b = oL mod O takes every multiple of
+ * g = gcd(L, O) below O, so K = ⌈(O − g + L)/O⌉ (L ≥ 1).
+ */
 export function adaptiveAxis(L: number, O: number): AdaptiveAxis {
-  let K = 0;
-  for (let o = 0; o < O; o++) K = Math.max(K, adaptiveEnd(o, L, O) - adaptiveStart(o, L, O));
+  const K = L < 1 ? 0 : Math.ceil((O - gcd(L, O) + L) / O);
   return { kind: 'adaptive', L, O, K };
 }
 

@@ -47,8 +47,8 @@ export {
   type LayoutStrides,
   type StridedAxis,
 } from './geometry.js';
-export { boolOption, checkOptionKeys, perDimOption, planBeta, planPool, planUnpool, splitShape, withBeta } from './plan.js';
+export { boolOption, callSize, checkOptionKeys, MAX_DIM, perDimOption, planBeta, planPool, planUnpool, splitShape, withBeta, type CallSize } from './plan.js';
 export { poolOpDefs, referencePool, referencePoolGrad, regionTable, type RegionTable, type ReferencePoolResult } from './reference.js';
 export { referenceUnpool, referenceUnpoolGrad } from './ops/ada-unpool.js';
 export { clampBeta, clampBetaGrad } from './ops/ada-pool.js';
-export { createJsBackend } from './backends/js.js';
+export { createJsBackend, JS_MAX_BYTES, JS_MAX_ELEMENTS } from './backends/js.js';

@@ -4,6 +4,7 @@
  * broadcast strides), computed once here from the one geometry rule in geometry.ts.
  */
 import { Raw, fail } from './errors.js';
+import { readOptions } from './read.js';
 import {
   adaptiveAxis,
   defaultUnpoolLength,
@@ -16,6 +17,7 @@ import {
 } from './geometry.js';
 import { assertBackendName } from './registry.js';
 import { Tensor, isTensor } from './tensor.js';
+import type { KernelName } from './backend.js';
 
 export type PoolMethod = 'avg' | 'max' | 'em' | 'edscw' | 'idw' | 'ada';
 
@@ -98,24 +100,24 @@ export const COMMON_KEYS = [...GEOMETRY_KEYS, 'channelsLast', 'backend'] as cons
 
 const fmt = (shape: readonly number[]): Raw => new Raw(`[${shape.join(',')}]`);
 
-/** Rejects a non-object and every key not in `allowed` (typos must not be silently ignored). */
+/**
+ * The options object read once into a plain snapshot (see read.ts): a plain object or nothing,
+ * own keys only, every key in `allowed` (typos must not be silently ignored).
+ */
 export function checkOptionKeys(op: string, opts: unknown, allowed: readonly string[]): Record<string, unknown> {
-  if (opts === undefined || opts === null) return {};
-  if (typeof opts !== 'object' || Array.isArray(opts)) fail('OPTION', op, 'options must be an object', opts);
-  for (const key of Object.keys(opts)) {
-    if (!allowed.includes(key)) {
-      const near = allowed.find((a) => a.toLowerCase() === key.toLowerCase());
-      const hint = near ? ` (did you mean ${JSON.stringify(near)}?)` : '';
-      fail('OPTION', op, `options must be among ${allowed.join(', ')}`, new Raw(`unknown option ${JSON.stringify(key)}${hint}`));
-    }
-  }
-  return opts as Record<string, unknown>;
+  return readOptions(op, opts, allowed);
 }
 
 /** Checks that `t` is a live float32 (or `dtype`) tensor and returns its shape. */
 export function checkTensor(op: string, name: string, t: unknown, dtype: 'float32' | 'int32' = 'float32'): readonly number[] {
   if (!isTensor(t)) {
-    const got = t instanceof Tensor ? new Raw('a Tensor object not created by this copy of @adapool/core') : t;
+    let forged = false;
+    try {
+      forged = t instanceof Tensor; // a revoked Proxy throws here
+    } catch {
+      /* not a tensor either way */
+    }
+    const got = forged ? new Raw('a Tensor object not created by this copy of @adapool/core') : t;
     fail('DTYPE', op, `${name} must be a Tensor`, got);
   }
   if (t.isDisposed) fail('DISPOSED', op, `${name} must not be disposed`, new Raw(`a disposed tensor of shape ${fmt(t.shape)}`));
@@ -123,14 +125,21 @@ export function checkTensor(op: string, name: string, t: unknown, dtype: 'float3
   return t.shape;
 }
 
-/** A per-dim option (a number, or one per spatial dim) checked as integers ≥ `min`; undefined when absent. */
+/**
+ * The largest size, stride, padding or dilation any axis may have: 2^31 − 1, so that every index
+ * and offset fits the int32 tables all backends use. Larger values are rejected at once (UNSUPPORTED).
+ */
+export const MAX_DIM = 2 ** 31 - 1;
+
+/** A per-dim option (a number, or one per spatial dim) checked as integers ≥ `min` (and ≤ MAX_DIM); undefined when absent. */
 export function perDimOption(op: string, key: string, v: unknown, n: number, min: number): number[] | undefined {
   if (v === undefined) return undefined;
   const arr = typeof v === 'number' ? new Array<number>(n).fill(v) : v;
   const must = `${key} must be an integer ≥ ${min} or an array of ${n} of them`;
   if (!Array.isArray(arr) || arr.length !== n) fail('OPTION', op, must, v);
   for (const d of arr) if (typeof d !== 'number' || !Number.isInteger(d) || d < min) fail('OPTION', op, must, v);
-  return arr.slice();
+  if (arr.some((d) => d > MAX_DIM)) fail('UNSUPPORTED', op, `${key} must be ≤ 2^31−1 = ${MAX_DIM} on every axis`, v);
+  return arr.map((d: number) => d + 0); // a copy; normalises -0
 }
 
 function perDim(op: string, key: string, v: unknown, n: number, min: number, fallback: readonly number[]): number[] {
@@ -200,6 +209,7 @@ function axesFor(op: string, g: GeometrySpec, S: readonly number[], shape: reado
   return S.map((L, a) => {
     if (g.kind === 'adaptive') {
       if (L < 1) fail('SHAPE', op, 'adaptive pooling needs every spatial dim ≥ 1', new Raw(`input shape ${fmt(shape)}`));
+      if (L * g.O[a] > Number.MAX_SAFE_INTEGER) fail('UNSUPPORTED', op, `adaptive pooling needs input size × outputSize ≤ 2^53 on every axis (for exact region bounds)`, new Raw(`${L} × ${g.O[a]} on spatial axis ${a}`));
       return adaptiveAxis(L, g.O[a]);
     }
     const { k, s, p, d } = g;
@@ -219,6 +229,9 @@ function buildPlan(op: string, method: PoolMethod, N: number, C: number, axes: A
   const outputShape = layoutShape(N, C, outSize, channelsLast);
   const maskShape = layoutShape(N, C, [...outSize, ...window], channelsLast);
   const prod = (v: readonly number[]) => v.reduce((p, d) => p * d, 1);
+  for (const [what, shape] of [['input', inputShape], ['output', outputShape], ['mask', maskShape]] as const) {
+    if (prod(shape) > Number.MAX_SAFE_INTEGER) fail('UNSUPPORTED', op, `every tensor of a call must have at most 2^53 elements`, new Raw(`${what} shape ${fmt(shape)}`));
+  }
   return {
     op,
     method,
@@ -346,4 +359,31 @@ function checkBackendOption(op: string, v: unknown): void {
   if (v === undefined) return;
   if (typeof v !== 'string') fail('BACKEND', op, 'backend must be a backend name string', v);
   assertBackendName(op, v);
+}
+
+/** What a call allocates, from its plan alone (see `callSize`). */
+export interface CallSize {
+  /** Element count of every tensor the kernel returns. */
+  readonly results: readonly number[];
+  /** Region-table entries (spatial outputs × taps per window) that the reference and Wasm kernels build. */
+  readonly tableEntries: number;
+  /** Spatial outputs (Π O). */
+  readonly outputs: number;
+}
+
+/**
+ * The sizes of a call, computed from the plan before anything is allocated: every backend checks
+ * them against its own limit up front and throws `UNSUPPORTED` with the figure.
+ */
+export function callSize(kernel: KernelName, plan: PoolPlan): CallSize {
+  const outputs = plan.outSize.reduce((p, d) => p * d, 1);
+  let results: number[];
+  if (kernel === 'adaUnpool') results = [plan.inputElements];
+  else if (kernel === 'adaUnpoolGrad') results = [plan.outputElements, plan.maskElements];
+  else if (kernel.endsWith('Grad')) results = [plan.inputElements, ...(plan.beta ? [plan.beta.size] : [])];
+  else {
+    results = [plan.outputElements];
+    if (plan.returnMask) results.push(plan.maskElements, ...(plan.method === 'max' ? [plan.outputElements] : []));
+  }
+  return { results, tableEntries: outputs * plan.windowSize, outputs };
 }

@@ -5,6 +5,7 @@
  */
 import type { Backend } from './backend.js';
 import { AdaPoolError, fail } from './errors.js';
+import { readGuarded } from './read.js';
 import { createJsBackend } from './backends/js.js';
 
 const registered = new Map<string, Backend>();
@@ -24,20 +25,23 @@ export function jsBackendInstance(): Backend {
 export function registerBackend(backend: Backend): void {
   const op = 'registerBackend';
   if (!backend || typeof backend !== 'object') fail('BACKEND', op, 'backend must be a Backend object', backend);
-  const name = backend.name;
-  if (typeof name !== 'string' || !/^[A-Za-z][\w-]*$/.test(name)) fail('BACKEND', op, 'backend.name must be an identifier', name);
-  if (name === 'auto') fail('BACKEND', op, "backend.name must not be the reserved name 'auto'", name);
-  if (name === 'js') fail('BACKEND', op, "the reference backend 'js' is built in and cannot be replaced", name);
-  for (const fn of ['upload', 'read', 'dispose'] as const) {
-    if (typeof backend[fn] !== 'function') fail('BACKEND', op, `backend.${fn} must be a function`, backend[fn]);
-  }
-  if (!backend.kernels || typeof backend.kernels !== 'object') fail('BACKEND', op, 'backend.kernels must be an object', backend.kernels);
-  jsBackendInstance();
-  registered.set(name, backend);
+  readGuarded('BACKEND', op, 'backend', () => {
+    const name = backend.name;
+    if (typeof name !== 'string' || !/^[A-Za-z][\w-]*$/.test(name)) fail('BACKEND', op, 'backend.name must be an identifier', name);
+    if (name === 'auto') fail('BACKEND', op, "backend.name must not be the reserved name 'auto'", name);
+    if (name === 'js') fail('BACKEND', op, "the reference backend 'js' is built in and cannot be replaced", name);
+    for (const fn of ['upload', 'read', 'dispose'] as const) {
+      if (typeof backend[fn] !== 'function') fail('BACKEND', op, `backend.${fn} must be a function`, backend[fn]);
+    }
+    if (!backend.kernels || typeof backend.kernels !== 'object') fail('BACKEND', op, 'backend.kernels must be an object', backend.kernels);
+    jsBackendInstance();
+    registered.set(name, backend);
+  });
 }
 
 /** Removes a registered backend (not `js`). Tensors it holds stay valid objects but their data goes with the backend. */
 export function removeBackend(name: string): boolean {
+  if (typeof name !== 'string') fail('BACKEND', 'removeBackend', 'name must be a backend name string', name);
   if (name === 'js') fail('BACKEND', 'removeBackend', "the reference backend 'js' cannot be removed", name);
   if (current === name) current = 'auto';
   return registered.delete(name);

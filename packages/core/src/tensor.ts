@@ -1,9 +1,12 @@
 import type { Backend, DType, TensorData, TypedArray } from './backend.js';
+import { readTensorData } from './data.js';
+import { readOptions } from './read.js';
 import { AdaPoolError, Raw, fail } from './errors.js';
 import { assertBackendName, backendByName, placementBackend } from './registry.js';
 import { move, writeData } from './transfer.js';
 
 export type { DType, TensorData } from './backend.js';
+export { checkShape } from './data.js';
 
 interface Slot {
   backend: Backend;
@@ -110,17 +113,6 @@ export function shapeSize(shape: readonly number[]): number {
   return n;
 }
 
-/** Checks a shape: every dim a finite, non-negative integer. */
-export function checkShape(op: string, shape: unknown, what = 'shape'): number[] {
-  if (!Array.isArray(shape)) fail('SHAPE', op, `${what} must be an array of non-negative integers`, shape);
-  for (const d of shape) {
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      fail('SHAPE', op, `${what} must be an array of non-negative integers`, shape);
-    }
-  }
-  return shape.map((d: number) => d + 0); // normalises -0
-}
-
 export interface TensorOptions {
   dtype?: DType;
   /** A registered backend name, or `'auto'`; default: the active backend (`setBackend`). */
@@ -131,13 +123,7 @@ export interface TensorOptions {
 function tensorOptions(op: string, arg: unknown): { dtype?: DType; backend?: string } {
   if (arg === undefined || typeof arg === 'string') return { dtype: arg as DType | undefined };
   if (arg === null || typeof arg !== 'object') fail('DTYPE', op, "dtype must be 'float32' or 'int32' (or options { dtype?, backend? })", arg);
-  if (Array.isArray(arg)) {
-    fail('OPTION', op, "the third argument must be a dtype ('float32' or 'int32') or an options object { dtype?, backend? }", arg);
-  }
-  for (const key of Object.keys(arg)) {
-    if (key !== 'dtype' && key !== 'backend') fail('OPTION', op, 'options must be among dtype, backend', new Raw(`unknown option ${JSON.stringify(key)}`));
-  }
-  const { dtype, backend } = arg as Record<string, unknown>;
+  const { dtype, backend } = readOptions(op, arg, ['dtype', 'backend']);
   if (dtype !== undefined && typeof dtype !== 'string') fail('DTYPE', op, "dtype must be 'float32' or 'int32'", dtype);
   if (backend !== undefined) assertBackendName(op, backend);
   return { dtype: dtype as DType | undefined, backend: backend as string | undefined };
@@ -152,29 +138,7 @@ function tensorOptions(op: string, arg: unknown): { dtype?: DType; backend?: str
 export function tensor(data: TensorData, shape: readonly number[], options?: DType | TensorOptions): Tensor {
   const op = 'tensor';
   const { dtype, backend: name } = tensorOptions(op, options);
-  const dims = checkShape(op, shape);
-  if (data === null || typeof data !== 'object' || typeof (data as ArrayLike<number>).length !== 'number') {
-    fail('DTYPE', op, 'data must be a Float32Array, Int32Array or array of numbers', data);
-  }
-  if (!ArrayBuffer.isView(data)) {
-    for (let i = 0; i < data.length; i++) {
-      if (typeof data[i] !== 'number') fail('DTYPE', op, 'data must hold numbers', new Raw(`${typeof data[i]} at index ${i}`));
-    }
-  }
-  const dt: DType = dtype ?? (data instanceof Int32Array ? 'int32' : 'float32');
-  if (dt !== 'float32' && dt !== 'int32') fail('DTYPE', op, "dtype must be 'float32' or 'int32'", dt);
-  const size = shapeSize(dims);
-  if (data.length !== size) {
-    fail('SHAPE', op, `data length must equal the product of shape [${dims.join(',')}] = ${size}`, data.length);
-  }
-  if (dt === 'int32') {
-    for (let i = 0; i < data.length; i++) {
-      const v = data[i];
-      if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) {
-        fail('DTYPE', op, 'int32 data must hold 32-bit integers', new Raw(`${v} at index ${i}`));
-      }
-    }
-  }
+  const { dims, dtype: dt, values, owned } = readTensorData(op, data, shape, dtype);
   const backend = name === undefined || name === 'auto' ? placementBackend() : backendByName(op, name);
-  return new Tensor(backend, writeData(op, backend, data, dt), dims, dt);
+  return new Tensor(backend, writeData(op, backend, values, dt, owned), dims, dt);
 }

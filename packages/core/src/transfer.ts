@@ -13,14 +13,19 @@ export function checkHolds(op: string, backend: Backend, dtype: DType): void {
   }
 }
 
-/** A new handle on `backend` holding a copy of `data` (already validated) as `dtype`. */
-export function writeData(op: string, backend: Backend, data: TensorData, dtype: DType): unknown {
+const sameType = (data: TensorData, dtype: DType) => (dtype === 'int32' ? data instanceof Int32Array : data instanceof Float32Array);
+
+/**
+ * A new handle on `backend` holding a copy of `data` (already validated) as `dtype`; `owned`: `data`
+ * is a typed array of `dtype` that nothing else holds, which `upload` may take as it is.
+ */
+export function writeData(op: string, backend: Backend, data: TensorData, dtype: DType, owned = false): unknown {
   checkHolds(op, backend, dtype);
   if (backend.write) return backend.write(data, dtype, op);
+  if (owned && sameType(data, dtype)) return backend.upload(data as TypedArray, op);
   return backend.upload(dtype === 'int32' ? Int32Array.from(data) : Float32Array.from(data), op);
 }
 
-const sameType = (data: TypedArray, dtype: DType) => (dtype === 'int32' ? data instanceof Int32Array : data instanceof Float32Array);
 
 /**
  * A copy of `handle` (on `from`) on another backend `to`, synchronously; `undefined` when `from`

@@ -409,6 +409,48 @@ OPTION_CASES.push(
   { name: 'backend null', opts: () => ({ backend: null }), code: 'BACKEND', got: () => ['got null'] },
 );
 
+// sizes beyond 2^31 − 1 (rejected before any loop), and options objects that are not plain data
+for (const key of ['kernelSize', 'stride', 'dilation', 'outputSize']) {
+  for (const [v, got] of [[2 ** 31, 'got 2147483648'], [1e300, 'got 1e+300'], [2 ** 53, 'got 9007199254740992']] as const) {
+    OPTION_CASES.push({ name: `${key} ${got.slice(4)}`, opts: () => ({ [key]: v }), code: 'UNSUPPORTED', got: () => [`${key} must be ≤ 2^31−1 = 2147483647 on every axis`, got] });
+  }
+}
+OPTION_CASES.push({ name: 'padding 1e300', opts: () => ({ kernelSize: 3, padding: 1e300 }), code: 'UNSUPPORTED', got: () => ['padding must be ≤ 2^31−1', 'got 1e+300'] });
+class OptionsClass {
+  kernelSize = 2;
+}
+for (const [name, o, got] of [
+  ['a Map', () => new Map([['kernelSize', 2]]), 'got a Map'],
+  ['a Date', () => new Date(0), 'got a Date'],
+  ['a RegExp', () => /k/, 'got a RegExp'],
+  ['an array', () => [2], 'got [2]'],
+  ['a function', () => () => 2, 'got a function'],
+  ['a class instance', () => new OptionsClass(), 'got a OptionsClass'],
+  ['keys on the prototype', () => Object.create({ kernelSize: 3 }), 'got {}'],
+] as const) {
+  OPTION_CASES.push({ name: `options ${name}`, opts: o, code: 'OPTION', got: () => ['options must be an object (a plain { … } or Object.create(null))', got] });
+}
+OPTION_CASES.push(
+  {
+    name: 'a getter that throws',
+    opts: () => ({ get stride(): number { throw new RangeError('boom'); } }),
+    code: 'OPTION',
+    got: () => ['options.stride must be readable', 'got an object that threw RangeError: boom when read'],
+  },
+  {
+    name: 'a 100 000-element array (short echo)',
+    opts: () => ({ kernelSize: new Array(100_000).fill(0) }),
+    code: 'OPTION',
+    got: () => ['got an array of 100000 elements'],
+  },
+  {
+    name: 'a 500-element array (short echo)',
+    opts: () => ({ stride: new Array(500).fill(-1) }),
+    code: 'OPTION',
+    got: () => ['got [-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,… (500 elements)]'],
+  },
+);
+
 describe('options (every op, alias and gradient)', () => {
   it.each(OPTION_CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     let ran = 0;

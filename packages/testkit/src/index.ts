@@ -3,3 +3,4 @@ export { runParityCase, compare, placement, extremeValue, caseInputs, casePlan, 
 export { fuzzCase, fuzzCases, runFuzz, fuzzSettings, FUZZ_SEED, type FuzzSet, type FuzzReport } from './fuzz.js';
 export { rng, hashString } from './rng.js';
 export { runParitySubset, RESULT_MARKER, type SubsetResult } from './runtime.js';
+export { fuzzBadInputs, hostile, CALL_MS, MESSAGE_MAX, type FuzzOptions, type FuzzReport as BadInputReport } from './bad-inputs.js';

@@ -9,7 +9,7 @@
  * resident too (cached per geometry). A call that cannot fit a 32-bit Wasm memory (4 GiB) throws
  * `AdaPoolError` code `UNSUPPORTED` before allocating anything; a failing call frees what it took.
  */
-import { AdaPoolError, referenceUnpool, regionTable, type Backend, type Kernels, type PoolMethod, type PoolPlan, type TypedArray } from '@adapool/core';
+import { AdaPoolError, callSize, checkOptionKeys, fail, referenceUnpool, regionTable, type Backend, type KernelName, type Kernels, type PoolMethod, type PoolPlan, type TypedArray } from '@adapool/core';
 
 /** The raw exports of adapool.wasm / adapool-scalar.wasm. */
 export interface KernelExports {
@@ -244,6 +244,17 @@ function pack(plan: PoolPlan, lanes: number): Packed {
   return { data, at, outputs: T.outputs, W, groups: groups.length / GROUP_ROW, tiles, noEmpty, pairedTiles };
 }
 
+// per tap: 8 float32 rows (16 B) and, but for avg, max and unpool (which runs as 'avg'), 3 float64
+// rows (32 B); per lane-group row (at most one per output): its tap entries (8 B a tap) and a 32 B record
+const scratchFor = (W: number, rows: number, method: PoolMethod) =>
+  (method === 'avg' || method === 'max' ? 128 : 256) * Math.max(W, 1) + rows * (8 * Math.max(W, 1) + 32);
+
+/** Upper bounds of a call's region-table and scratch blocks, from the plan alone. */
+function blockBounds(plan: PoolPlan, method: PoolMethod = plan.method): { table: number; scratch: number } {
+  const outputs = plan.outSize.reduce((p, d) => p * d, 1);
+  return { table: 4 * (outputs * (3 * plan.windowSize + 13) + 64), scratch: scratchFor(plan.windowSize, outputs, method) };
+}
+
 /** A tensor resident in Wasm linear memory: `length` elements (float32 or int32) at byte `ptr`. */
 export interface WasmTensor {
   readonly ptr: number;
@@ -304,6 +315,43 @@ class Arena {
     return this.live.size;
   }
 
+  /**
+   * Where the arena's top would end if blocks of `bytes` (each) were allocated in turn, first
+   * fit, without allocating: a call checks this against 4 GiB and grows memory once, before
+   * taking anything, so a call that cannot fit never grows memory (Wasm memory never shrinks).
+   */
+  endAfter(bytes: readonly number[]): number {
+    const free = this.free.map(([at, size]) => [at, size]);
+    let top = this.top;
+    for (const b of bytes) {
+      const size = reserve(b);
+      const i = free.findIndex(([, have]) => have >= size);
+      if (i >= 0) {
+        free[i] = [free[i][0] + size, free[i][1] - size];
+        continue;
+      }
+      const last = free[free.length - 1];
+      if (last && last[0] + last[1] === top) {
+        free.pop();
+        top = last[0] + size;
+      } else top += size;
+    }
+    return top;
+  }
+
+  /** Grows memory to hold `end` bytes; a string saying why not when it cannot. */
+  ensure(end: number): string | undefined {
+    if (end > MAX_BYTES) return `${(end / 2 ** 30).toFixed(2)} GiB of Wasm memory`;
+    const have = this.memory.buffer.byteLength;
+    if (end <= have) return undefined;
+    try {
+      this.memory.grow(Math.ceil((end - have) / PAGE));
+    } catch (e) {
+      return `a refusal to grow to ${(end / 2 ** 20).toFixed(0)} MiB (${(e as Error).message})`;
+    }
+    return undefined;
+  }
+
   release(at: number): void {
     const size = this.live.get(at);
     if (size === undefined) return;
@@ -361,13 +409,22 @@ export function createBackendFromInstance(instance: WebAssembly.Instance): WasmB
   }
 
   /** The plan's region table, resident in the arena (cached per geometry, 16 entries). */
-  function tablesFor(plan: PoolPlan, owned: number[]): Packed & { ptr: number } {
-    const key = JSON.stringify([plan.axes, plan.C, plan.channelsLast, plan.beta?.strides ?? null]);
+  const tableKey = (plan: PoolPlan) => JSON.stringify([plan.axes, plan.C, plan.channelsLast, plan.beta?.strides ?? null]);
+
+  /** The plan's tables: cached (resident), or packed and not yet resident. */
+  function tablesOf(plan: PoolPlan): { cached?: Packed & { ptr: number }; packed?: Packed } {
+    const cached = cache.get(tableKey(plan));
+    return cached ? { cached } : { packed: pack(plan, lanes) };
+  }
+
+  /** The plan's region table, resident in the arena (cached per geometry, 16 entries). */
+  function tablesFor(plan: PoolPlan, owned: number[], packed: Packed | undefined): Packed & { ptr: number } {
+    const key = tableKey(plan);
     let p = cache.get(key);
     if (p) {
       cache.delete(key); // most recently used goes last
     } else {
-      const packed = pack(plan, lanes);
+      packed ??= pack(plan, lanes);
       const ptr = allocFor(plan.op, packed.data.byteLength, owned);
       owned.pop(); // the cache owns it
       new Int32Array(memory.buffer, ptr, packed.data.length).set(packed.data);
@@ -383,28 +440,43 @@ export function createBackendFromInstance(instance: WebAssembly.Instance): WasmB
   }
 
   /**
+   * Before inputs are moved in (dispatch calls this): UNSUPPORTED unless the moved inputs
+   * (`uploads` bytes), the tables, results and scratch of the call fit the 4 GiB beside the live tensors.
+   */
+  function checkSize(kernel: KernelName, plan: PoolPlan, uploads: readonly number[]): void {
+    const b = blockBounds(plan);
+    const blocks = [...uploads, ...(cache.has(tableKey(plan)) ? [] : [b.table]), ...callSize(kernel, plan).results.map((r) => 4 * r), b.scratch];
+    if (kernel === 'adaPoolGrad' && plan.beta) blocks.push(8 * plan.beta.size); // the float64 dβ accumulator
+    const end = arena.endAfter(blocks);
+    if (end > MAX_BYTES) throw unsupported(plan.op, `${(end / 2 ** 30).toFixed(2)} GiB of Wasm memory`);
+  }
+
+  /**
    * Allocates the outputs and scratch of a call, fills the parameter block, runs `kernel`.
    * Returns the output tensors by slot; on any failure frees everything the call allocated.
    * The 4 GiB check comes first, from the plan's numbers alone.
    */
   function call(plan: PoolPlan, method: PoolMethod, slots: Slot[], kernel: (p: number) => void): Map<number, WasmTensor> {
-    const outputs = plan.outSize.reduce((p, d) => p * d, 1);
-    const tableBound = 4 * (outputs * (3 * plan.windowSize + 13) + 64);
-    // per tap: 8 float32 rows (16 B) and, but for avg, max and unpool, 3 float64 rows (32 B); per
-    // lane-group row (at most one per output): its tap entries (8 B a tap) and a 32 B record
-    const tapBytes = method === 'avg' || method === 'max' ? 128 : 256;
-    const scratchFor = (W: number, rows: number) => tapBytes * Math.max(W, 1) + rows * (8 * Math.max(W, 1) + 32);
-    const scratchBound = scratchFor(plan.windowSize, outputs);
+    const { table: tableBound, scratch: scratchBound } = blockBounds(plan, method);
     const need = slots.reduce((sum, s) => sum + reserve(s.bytes), base + PARAM_BYTES + reserve(tableBound) + reserve(scratchBound));
     if (need > MAX_BYTES) throw unsupported(plan.op, `${(need / 2 ** 30).toFixed(2)} GiB`);
+    // every block this call will take, in order (tables if new, outputs, scratch, a float32 dβ):
+    // memory grows once, to where they end, or the call is refused before anything is taken
+    const { cached, packed } = tablesOf(plan);
+    const tables = cached ?? packed!;
+    const blocks = [...(packed ? [packed.data.byteLength] : []), ...slots.filter((s) => !s.input).map((s) => s.bytes), scratchFor(tables.W, tables.groups, method)];
+    const dbeta = slots.find((s) => s.slot === S.DBETA && method === 'ada');
+    if (dbeta) blocks.push(dbeta.bytes / 2);
+    const short = arena.ensure(arena.endAfter(blocks));
+    if (short !== undefined) throw unsupported(plan.op, short);
     const owned: number[] = [];
-    const T = tablesFor(plan, owned);
+    const T = tablesFor(plan, owned, packed);
     const where = new Map<number, WasmTensor>();
     for (const s of slots) {
       if (s.input) where.set(s.slot, s.input);
       else where.set(s.slot, { ptr: allocFor(plan.op, s.bytes, owned), length: s.bytes / 4, dtype: s.slot === S.INDICES ? 'int32' : 'float32' });
     }
-    const scratch = allocFor(plan.op, scratchFor(T.W, T.groups), owned);
+    const scratch = allocFor(plan.op, scratchFor(T.W, T.groups, method), owned);
     try {
       const buf = memory.buffer; // views only after the last allocation (grow detaches them)
       const u8 = new Uint8Array(buf);
@@ -535,6 +607,7 @@ export function createBackendFromInstance(instance: WebAssembly.Instance): WasmB
     readSync,
     view,
     dispose: (h) => arena.release(h.ptr),
+    checkSize,
     kernels,
     auto: { priority: 10, minWork: 0 },
   };
@@ -556,26 +629,14 @@ const REQUIRED_EXPORTS = ['memory', 'lanes', 'heapBase', 'poolForward', 'poolBac
 const OP = 'createWasmBackend';
 const MODULE_MUST = 'module must be adapool.wasm or adapool-scalar.wasm, as a WebAssembly.Module or its bytes';
 
-/** Checks `createWasmBackend`'s options (unknown keys and wrong types are errors, not ignored). */
+/** Checks `createWasmBackend`'s options, read once (unknown keys and wrong types are errors, not ignored). */
 export function checkOptions(options: unknown): WasmBackendOptions {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new AdaPoolError('OPTION', OP, `${OP}: options must be an object, got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (key !== 'module' && key !== 'simd') throw new AdaPoolError('OPTION', OP, `${OP}: options must be among module, simd, got unknown option ${JSON.stringify(key)}`);
-  }
-  const o = options as WasmBackendOptions;
-  if (o.simd !== undefined && typeof o.simd !== 'boolean') throw new AdaPoolError('OPTION', OP, `${OP}: simd must be a boolean, got ${describe(o.simd)}`);
+  const o = checkOptionKeys(OP, options, ['module', 'simd']) as WasmBackendOptions;
+  if (o.simd !== undefined && typeof o.simd !== 'boolean') fail('OPTION', OP, 'simd must be a boolean', o.simd);
   if (o.module !== undefined && !(o.module instanceof WebAssembly.Module) && !ArrayBuffer.isView(o.module) && !(o.module instanceof ArrayBuffer)) {
-    throw new AdaPoolError('OPTION', OP, `${OP}: ${MODULE_MUST}, got ${describe(o.module)}`);
+    fail('OPTION', OP, MODULE_MUST, o.module);
   }
   return o;
-}
-
-function describe(v: unknown): string {
-  if (v === null || typeof v !== 'object') return typeof v === 'string' ? JSON.stringify(v) : String(v);
-  return `a ${(v as object).constructor?.name ?? 'object'}`;
 }
 
 /** Compiles (if needed) and instantiates a build; anything that is not one of ours is an AdaPoolError. */
