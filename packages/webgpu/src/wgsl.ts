@@ -157,10 +157,16 @@ fn scaled(v: f32, k: i32) -> f32 {
   if ((b & 0x7fffffffu) != 0u && nonFinite(v) == 0u && !(abs(r) >= 1.17549435e-38)) { r = select(1.17549435e-38, -1.17549435e-38, neg); }
   return r;
 }
-/** Compensated (Neumaier / two-sum) accumulation: (sum, error); the value is .x + .y. ±∞ and NaN pass through. */
+/**
+ * Compensated accumulation in double-f32 (two-sum, then the error renormalised into the low
+ * part, so that it stays below an ulp of the sum: plain Neumaier's error term, a sum of its own,
+ * loses accuracy past 2^24 terms): the value is .x + .y. ±∞ and NaN pass through.
+ */
 fn cadd(a: vec2<f32>, v: f32) -> vec2<f32> {
   let s = a.x + v; let bb = s - a.x;
-  return select(vec2<f32>(s, a.y + ((a.x - (s - bb)) + (v - bb))), vec2<f32>(s, 0.0), nonFinite(s) != 0u);
+  let t = ((a.x - (s - bb)) + (v - bb)) + a.y;
+  let h = s + t;
+  return select(vec2<f32>(h, t - (h - s)), vec2<f32>(s, 0.0), nonFinite(s) != 0u);
 }
 /** idwEps scaled by 2^−k, kept within the normal range (weights are ratios: past it they are uniform / all-or-nothing alike). */
 fn epsScaled(k: i32) -> f32 { return ldexp(P.idwEpsM, clamp(P.idwEpsE - k, -124, 100)); }
