@@ -783,13 +783,11 @@ function backwardRegion(method: i32, oi: i32): void {
     db = mul(mul(g, adaCombine(b, xmax, ytM, true)), inRange);
   }
   if (method >= 2) {
-    // a contribution that is not finite: the careful path (which also does dβ)
-    let bad = ne(splat(0), splat(0));
-    for (let k = 0; k < r; k++) {
-      const d = sload(at(SD, k));
-      bad = or(bad, ne(sub(d, d), splat(0)));
-    }
-    if (anyTrue(bad)) {
+    // a contribution that is not finite (their sum is then not finite either, and a finite sum
+    // proves them all finite): the careful path, which also does dβ
+    let sumD = splat(0);
+    for (let k = 0; k < r; k++) sumD = add(sumD, sload(at(SD, k)));
+    if (nonFinite(sumD)) {
       carefulBackward(method, oi, r, g);
     } else if (method == 5) {
       const bOff = i32At(tBeta, oi);
