@@ -2,4 +2,4 @@
 import { defineFuzzSuite } from '@adapool/testkit/vitest';
 import { useBuild } from './builds.js';
 
-defineFuzzSuite({ backend: 'wasm', setup: useBuild(false) });
+defineFuzzSuite({ backend: 'wasm', label: 'wasm (scalar build)', setup: useBuild(false) });
