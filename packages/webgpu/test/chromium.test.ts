@@ -34,11 +34,11 @@ globalThis.runAdapool = async () => {
   registerBackend(b);
   b.device.pushErrorScope('validation');
   const t0 = performance.now();
-  const r = await runParitySubset('webgpu', (c) => !c.tags.includes('issue9')); // issue 9: see parity-webgpu.test.ts
+  const r = await runParitySubset('webgpu');
   const err = await b.device.popErrorScope();
   const i = b.device.adapterInfo;
   const adapter = i ? [i.vendor, i.architecture, i.description].filter(Boolean).join(' ') : 'unknown adapter';
-  return { ...r, total: parityCases.filter((c) => !c.tags.includes('issue9')).length, ms: performance.now() - t0, validation: err ? err.message : null, adapter };
+  return { ...r, total: parityCases.length, ms: performance.now() - t0, validation: err ? err.message : null, adapter };
 };`;
 
 let server: Server | undefined;
@@ -82,7 +82,7 @@ describe('@adapool/webgpu in headless Chromium', async () => {
         console.log(`chromium (${res.adapter}): ${res.passed} passed, ${res.failed} failed of ${res.total} cases in ${Math.round(res.ms as number)} ms`);
         expect(res.failures, logs.join('\n')).toEqual([]);
         expect(res.failed).toBe(0);
-        expect(res.passed).toBe(parityCases.filter((c) => !c.tags.includes('issue9')).length);
+        expect(res.passed).toBe(parityCases.length);
         expect(res.validation).toBeNull();
       } finally {
         await browser.close();

@@ -31,7 +31,7 @@ import { createWebGPUBackend } from '@adapool/webgpu';
 import { runParitySubset, parityCases, RESULT_MARKER } from '@adapool/testkit';
 const b = await createWebGPUBackend();
 registerBackend(b);
-const r = await runParitySubset('webgpu', (c) => !c.tags.includes('issue9')); // issue 9: see parity-webgpu.test.ts
+const r = await runParitySubset('webgpu');
 console.log(RESULT_MARKER + JSON.stringify({ ...r, total: parityCases.length }));
 b.destroy();`;
 
@@ -43,7 +43,7 @@ itWhenAvailable(
     const res = parseRuntimeResult(r.stdout + r.stderr);
     expect(res.failures).toEqual([]);
     expect(res.failed).toBe(0);
-    expect(res.passed).toBe(parityCases.filter((c) => !c.tags.includes('issue9')).length);
+    expect(res.passed).toBe(parityCases.length);
   },
   300_000,
 );

@@ -14,9 +14,6 @@ if (gpu) {
   let backend: WebGPUBackend | undefined;
   defineParitySuite({
     backend: 'webgpu',
-    // issue 9's numerics on WebGPU (finite extremes, ±∞/NaN placement, 65 536-tap regions) are
-    // the WebGPU developer's part of that issue: drop this skip when their kernels land
-    skip: (c) => (c.tags.includes('issue9') ? 'issue 9 numerics, not yet fixed on WebGPU' : undefined),
     setup: async () => {
       backend = await createWebGPUBackend({ gpu });
       backend.device.pushErrorScope('validation');
