@@ -1,6 +1,6 @@
 /**
  * The random-valid-case fuzzer: seeded random geometry (rank 1-3, kernel/stride/padding/dilation/
- * ceilMode or adaptive outputSize, both layouts), every op with masks, maxPool indices, gradients,
+ * ceilMode or adaptive outputSize, both layouts; a long last axis in a quarter of the cases), every op with masks, maxPool indices, gradients,
  * adaUnpool and every β form, run on a backend and compared with the float64 reference by the
  * parity runner. Two sets:
  *  - `normal`: kink-free data, compared within OPERATORS.md 6 tolerances;
@@ -29,6 +29,8 @@ function perAxis(rnd: () => number, v: number[]): number | number[] {
 
 function randomGeometry(rnd: () => number, n: number): { S: number[]; opts: CaseOptions; tags: string[] } {
   const S = Array.from({ length: n }, () => int(rnd, 1, n === 3 ? 6 : n === 2 ? 9 : 14));
+  // a long last axis now and then, so that backends' dense paths (runs of neighbouring outputs) run too
+  if (rnd() < 0.25) S[n - 1] = int(rnd, 16, 40);
   if (rnd() < 0.3) {
     const O = S.map((L) => int(rnd, 1, L + 2));
     return { S, opts: { outputSize: perAxis(rnd, O) }, tags: ['adaptive'] };

@@ -72,6 +72,8 @@ export function itWhenAvailable(title: string, missing: string | undefined, fn: 
 export interface FuzzSuiteOptions {
   /** The registered backend name to fuzz. */
   backend: string;
+  /** How the suite and its figures name the backend (default: its name), e.g. 'wasm (scalar build)'. */
+  label?: string;
   /** Runs before the cases (e.g. `registerBackend(await createWasmBackend())`). */
   setup?: () => Promise<void> | void;
   /** Cases per set in the bounded slice of the normal suite (default 150); ×20 with ADAPOOL_FUZZ_LONG=1. */
@@ -87,7 +89,8 @@ export interface FuzzSuiteOptions {
 export function defineFuzzSuite(opts: FuzzSuiteOptions): void {
   const { seed, count, long } = fuzzSettings(opts.slice ?? 150);
   const BATCH = 25;
-  describe(`fuzz: ${opts.backend} vs float64 reference (seed ${seed}, ${count} cases per set${long ? ', long run' : ''})`, () => {
+  const label = opts.label ?? opts.backend;
+  describe(`fuzz: ${label} vs float64 reference (seed ${seed}, ${count} cases per set${long ? ', long run' : ''})`, () => {
     if (opts.setup) {
       it('setup', async () => {
         await opts.setup!();
@@ -108,7 +111,7 @@ export function defineFuzzSuite(opts: FuzzSuiteOptions): void {
     }
     it('reports the figures', () => {
       const line = (s: FuzzSet) => `${s} ${totals[s].agreeing}/${totals[s].tried} agreeing`;
-      console.log(`fuzz ${opts.backend} (seed ${seed}): ${line('normal')}, ${line('extreme')}`);
+      console.log(`fuzz ${label} (seed ${seed}): ${line('normal')}, ${line('extreme')}`);
     });
   });
 }

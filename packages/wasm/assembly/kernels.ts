@@ -508,22 +508,30 @@ function exactWeights(method: i32, r: i32, l: i32, arr: usize): f64 {
   return y;
 }
 
-/** ∂y/∂x_k of a score op for lane l into arr (OPERATORS.md 3, the reference's order); returns y. */
+/**
+ * ∂y/∂x_k of a score op for lane l into arr (OPERATORS.md 3, the reference's order: x − y as
+ * (x − c) − Σ w (x − c), c the tap of the largest weight); returns y.
+ */
 function exactGrad(method: i32, r: i32, l: i32, arr: usize): f64 {
   const y = exactWeights(method, r, l, arr);
   const m = exactMean(r, l);
+  let top = 0;
+  for (let j = 1; j < r; j++) if (load<f64>(dAt(arr, j)) > load<f64>(dAt(arr, top))) top = j;
+  const c = tapX(top, l);
+  let yc: f64 = 0;
+  for (let j = 0; j < r; j++) yc += load<f64>(dAt(arr, j)) * (tapX(j, l) - c);
   let A: f64 = 0;
   for (let j = 0; j < r; j++) {
     const x = tapX(j, l);
     exactScore(method, x, m, true);
-    A += load<f64>(dAt(arr, j)) * (x - y) * exactB;
+    A += load<f64>(dAt(arr, j)) * (x - c - yc) * exactB;
   }
   A /= <f64>r;
   for (let k = 0; k < r; k++) {
     const x = tapX(k, l);
     exactScore(method, x, m, true);
     const w = load<f64>(dAt(arr, k));
-    store<f64>(dAt(arr, k), w + w * (x - y) * exactA + A);
+    store<f64>(dAt(arr, k), w + w * (x - c - yc) * exactA + A);
   }
   return y;
 }
@@ -775,13 +783,11 @@ function backwardRegion(method: i32, oi: i32): void {
     db = mul(mul(g, adaCombine(b, xmax, ytM, true)), inRange);
   }
   if (method >= 2) {
-    // a contribution that is not finite: the careful path (which also does dβ)
-    let bad = ne(splat(0), splat(0));
-    for (let k = 0; k < r; k++) {
-      const d = sload(at(SD, k));
-      bad = or(bad, ne(sub(d, d), splat(0)));
-    }
-    if (anyTrue(bad)) {
+    // a contribution that is not finite (their sum is then not finite either, and a finite sum
+    // proves them all finite): the careful path, which also does dβ
+    let sumD = splat(0);
+    for (let k = 0; k < r; k++) sumD = add(sumD, sload(at(SD, k)));
+    if (nonFinite(sumD)) {
       carefulBackward(method, oi, r, g);
     } else if (method == 5) {
       const bOff = i32At(tBeta, oi);
@@ -881,11 +887,25 @@ function redoGroup(job: i32, method: i32, oi: i32, rr: i32, k: i32): void {
 }
 
 /**
+ * After a fast forward run whose outputs summed to sumY (one add per group instead of a test):
+ * if sumY is not finite, the groups with an output that is not (a sum that overflowed, or NaN/±∞
+ * inputs) are redone by forwardRegion. A finite sumY proves every output finite.
+ */
+function redoNonFinite(sumY: Vec, method: i32, oi: i32, reps: i32, yp0: usize): void {
+  if (!nonFinite(sumY)) return;
+  for (let rr = 0; rr < runRows; rr++) {
+    const yp = yp0 + (<usize>(rr * runDyr) << 2);
+    for (let k = 0; k < reps; k++) if (nonFinite(sload(yp + <usize>k * VBYTES))) redoGroup(FORWARD, method, oi, rr, k);
+  }
+}
+
+/**
  * denseRun where every tap is half of a pair (windows of width 2 along the last axis, stride 2):
  * the taps stay interleaved as loaded (a = outputs 0, 1; b = outputs 2, 3, two taps each) and
  * each pass reduces them in that form; one deinterleave per reduction, none per tap.
  */
 function pairedRun(method: i32, oi: i32, reps: i32, nE: i32, step: i32, yp0: usize, P: Vec): void {
+  let sumY = splat(0);
   for (let rr = 0; rr < runRows; rr++) {
   const xr = bx + rr * runDxr;
   const yp = yp0 + (<usize>(rr * runDyr) << 2);
@@ -930,13 +950,11 @@ function pairedRun(method: i32, oi: i32, reps: i32, nE: i32, step: i32, yp0: usi
       const S = add(evens(SA_, SB_), odds(SA_, SB_));
       y = add(xmax, div(S, Z));
     }
-    if (method != 1 && nonFinite(y)) {
-      redoGroup(FORWARD, method, oi, rr, k); // a sum that overflowed, or NaN/±∞ inputs
-      continue;
-    }
+    sumY = add(sumY, y);
     sstore(yp + (<usize>k * VBYTES), y);
   }
   }
+  if (method != 1) redoNonFinite(sumY, method, oi, reps, yp0);
 }
 
 /**
@@ -945,6 +963,7 @@ function pairedRun(method: i32, oi: i32, reps: i32, nE: i32, step: i32, yp0: usi
  */
 function mixedRun(isMax: bool, oi: i32, reps: i32, nE: i32, step: i32, yp0: usize, P: Vec): void {
   const zero = splat(0);
+  let sumY = zero;
   for (let rr = 0; rr < runRows; rr++) {
   const xr = bx + rr * runDxr;
   const yp = yp0 + (<usize>(rr * runDyr) << 2);
@@ -993,14 +1012,12 @@ function mixedRun(isMax: bool, oi: i32, reps: i32, nE: i32, step: i32, yp0: usiz
       y = withNaN(pmax(pmax(evens(A, B), odds(A, B)), D), nan);
     } else {
       y = div(add(add(evens(A, B), odds(A, B)), D), P);
-      if (nonFinite(y)) {
-        redoGroup(FORWARD, 0, oi, rr, k); // a sum that overflowed, or NaN/±∞ inputs
-        continue;
-      }
+      sumY = add(sumY, y);
     }
     sstore(yp + (<usize>k * VBYTES), y);
   }
   }
+  if (!isMax) redoNonFinite(sumY, 0, oi, reps, yp0);
 }
 
 /**
@@ -1012,6 +1029,7 @@ function mixedRun(isMax: bool, oi: i32, reps: i32, nE: i32, step: i32, yp0: usiz
  * the NaN-propagating max.
  */
 function tripleRun(isMax: bool, oi: i32, reps: i32, nE: i32, step: i32, yp0: usize, P: Vec): void {
+  let sumY = splat(0);
   for (let rr = 0; rr < runRows; rr++) {
   const xr = bx + rr * runDxr;
   const yp = yp0 + (<usize>(rr * runDyr) << 2);
@@ -1049,14 +1067,12 @@ function tripleRun(isMax: bool, oi: i32, reps: i32, nE: i32, step: i32, yp0: usi
       }
     } else {
       y = div(add(add(ev, odds(A, B)), shiftIn(ev, C)), P);
-      if (nonFinite(y)) {
-        redoGroup(FORWARD, 0, oi, rr, k); // a sum that overflowed, or NaN/±∞ inputs
-        continue;
-      }
+      sumY = add(sumY, y);
     }
     sstore(yp + (<usize>k * VBYTES), y);
   }
   }
+  if (!isMax) redoNonFinite(sumY, 0, oi, reps, yp0);
 }
 
 /**
@@ -1065,6 +1081,7 @@ function tripleRun(isMax: bool, oi: i32, reps: i32, nE: i32, step: i32, yp0: usi
  */
 function tripleRunEm(oi: i32, reps: i32, nE: i32, step: i32, yp0: usize): void {
   const zero = splat(0);
+  let sumY = zero;
   for (let rr = 0; rr < runRows; rr++) {
   const xr = bx + rr * runDxr;
   const yp = yp0 + (<usize>(rr * runDyr) << 2);
@@ -1096,13 +1113,11 @@ function tripleRunEm(oi: i32, reps: i32, nE: i32, step: i32, yp0: usize): void {
       S = add(S, add(add(mul(e0, t0), mul(e1, t1)), mul(e2, t2)));
     }
     const y = add(xmax, div(S, Z));
-    if (nonFinite(y)) {
-      redoGroup(FORWARD, 2, oi, rr, k); // x − x_max overflowed, or NaN/±∞ inputs
-      continue;
-    }
+    sumY = add(sumY, y);
     sstore(yp + (<usize>k * VBYTES), y);
   }
   }
+  redoNonFinite(sumY, 2, oi, reps, yp0); // x − x_max overflowed, or NaN/±∞ inputs
 }
 
 /** Set by fusedDsc when its float32 result may miss the tolerance (the caller redoes the group). */
@@ -1309,8 +1324,8 @@ function denseRun(method: i32, oi: i32, reps: i32): void {
       const b = method == 5 ? clamp01(gather(pBeta, bb + k * nLanes * sb, sb, bOff)) : splat(1);
       y = fusedDsc(method == 5, r, b);
     }
-    // edscw / ada: fusedDsc's error bound; avg / em: a sum that overflowed, or NaN/±∞ inputs
-    if (method >= 3 ? fusedRedo : method != 1 && nonFinite(y)) {
+    // edscw / ada: fusedDsc's error bound; any: a result that is not finite (an overflow, NaN/±∞ inputs)
+    if ((method >= 3 && fusedRedo) || (method != 1 && nonFinite(y))) {
       const sbx = bx; const sby = by; const sbb = bb;
       bx = base; by += k * nLanes; bb += k * nLanes * sb;
       forwardRegion(method, oi);

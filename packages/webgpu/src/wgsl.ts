@@ -110,7 +110,7 @@ const EXP: Record<Half, (s: string, smax: string) => string> = {
   dsc: (s, mx) => `exp(${s} - ${mx})`,
   idw: (s, mx) => `(${s} / ${mx})`,
 };
-/** (a, b) = (∂φ/∂x, ∂φ/∂m) at the tap, in scaled units (em's a = 1 is applied unscaled, see emTerm). */
+/** (a, b) = (∂φ/∂x, ∂φ/∂m) at the tap, in scaled units (em's a = 1 multiplies x − y scaled back, see gatherShader). */
 const PARTIALS: Record<Half, string> = { em: 'vec2<f32>(1.0, 0.0)', dsc: 'dscGrad(xs, m)', idw: 'idwGrad((xs - m) - mlo, epsS)' };
 const SMAX_INIT: Record<Half, string> = { em: '-3.4028234663852886e38', dsc: '-1.0', idw: '0.0' };
 
@@ -147,6 +147,7 @@ fn expOf(v: f32) -> i32 {
  */
 fn scaled(v: f32, k: i32) -> f32 {
   let b = bitcast<u32>(v);
+  if (k == 0 && (b & 0x7f800000u) != 0u) { return v; } // the common case: a normal number, unscaled
   let neg = (b >> 31u) == 1u;
   var r: f32;
   if ((b & 0x7f800000u) != 0u) { r = ldexp(ldexp(v, -k / 2), k / 2 - k); }
@@ -157,10 +158,16 @@ fn scaled(v: f32, k: i32) -> f32 {
   if ((b & 0x7fffffffu) != 0u && nonFinite(v) == 0u && !(abs(r) >= 1.17549435e-38)) { r = select(1.17549435e-38, -1.17549435e-38, neg); }
   return r;
 }
-/** Compensated (Neumaier / two-sum) accumulation: (sum, error); the value is .x + .y. ±∞ and NaN pass through. */
+/**
+ * Compensated accumulation in double-f32 (two-sum, then the error renormalised into the low
+ * part, so that it stays below an ulp of the sum: plain Neumaier's error term, a sum of its own,
+ * loses accuracy past 2^24 terms): the value is .x + .y. ±∞ and NaN pass through.
+ */
 fn cadd(a: vec2<f32>, v: f32) -> vec2<f32> {
   let s = a.x + v; let bb = s - a.x;
-  return select(vec2<f32>(s, a.y + ((a.x - (s - bb)) + (v - bb))), vec2<f32>(s, 0.0), nonFinite(s) != 0u);
+  let t = ((a.x - (s - bb)) + (v - bb)) + a.y;
+  let h = s + t;
+  return select(vec2<f32>(h, t - (h - s)), vec2<f32>(s, 0.0), nonFinite(s) != 0u);
 }
 /** idwEps scaled by 2^−k, kept within the normal range (weights are ratios: past it they are uniform / all-or-nothing alike). */
 fn epsScaled(k: i32) -> f32 { return ldexp(P.idwEpsM, clamp(P.idwEpsE - k, -124, 100)); }
@@ -276,16 +283,23 @@ function statsPass(method: PoolMethod): string {
   ${forTaps(`r += 1; if (best < 0 || (!isNan(bestv) && (isNan(xv) || order(xv) > order(bestv)))) { best = j; bestv = xv; bestFlat = (p0 * P.L.y + p1) * P.L.z + p2; }`, undefined, false)}`;
   }
   const finite = 'if (nonFinite(xv) != 0u) { continue; }';
-  const sum = method === 'avg' ? 'sd = dsAdd(sd, vec2<f32>(xs, 0.0));' : 'sr = cadd(sr, xs);';
-  return `var r = 0; var nf = 0; var kinds = 0u; var xf = 0.0; var E = -1000;
-  ${forTaps(`r += 1; let kind = nonFinite(xv); kinds = kinds | kind; if (kind == 0u) { if (nf == 0) { xf = xv; } nf += 1; E = max(E, expOf(xv)); }`, undefined, false)}
-  let kx = select(0, select(E, E - ${SCALE_HEADROOM}, E > ${SCALE_HEADROOM}), E > ${SCALE_HEADROOM} || (E < -60 && E >= -149));
-  var x0 = scaled(xf, kx); var xlo = x0; var xhi = x0;
-  var sr = vec2<f32>(0.0, 0.0); var sd = vec2<f32>(0.0, 0.0);
-  ${forTaps(`${finite} xlo = min(xlo, xs); xhi = max(xhi, xs); ${sum}`)}
+  const sums =
+    method === 'avg'
+      ? `var sd = vec2<f32>(0.0, 0.0);
+  ${forTaps(`${finite} sd = dsAdd(sd, vec2<f32>(xs, 0.0));`)}`
+      : method === 'em'
+        ? '' // em needs no mean
+        : `var sr = vec2<f32>(0.0, 0.0);
+  ${forTaps(`${finite} sr = cadd(sr, xs);`)}
   // m + mlo in double-f32: idw's u = x − m must stay exact when taps are close to each other, far from 0
   let mds = dsDiv(quickTwoSum(sr.x, sr.y), vec2<f32>(f32(max(nf, 1)), 0.0));
-  let m = mds.x; let mlo = mds.y;
+  let m = mds.x; let mlo = mds.y;`;
+  // the range in the bits' order (exact for denormals where the GPU flushes them)
+  return `var r = 0; var nf = 0; var kinds = 0u; var xf = 0.0; var xlo0 = 0.0; var xhi0 = 0.0; var E = -1000;
+  ${forTaps(`r += 1; let kind = nonFinite(xv); kinds = kinds | kind; if (kind == 0u) { if (nf == 0) { xf = xv; xlo0 = xv; xhi0 = xv; } nf += 1; E = max(E, expOf(xv)); if (order(xv) < order(xlo0)) { xlo0 = xv; } if (order(xv) > order(xhi0)) { xhi0 = xv; } }`, undefined, false)}
+  let kx = select(0, select(E, E - ${SCALE_HEADROOM}, E > ${SCALE_HEADROOM}), E > ${SCALE_HEADROOM} || (E < -60 && E >= -149));
+  var x0 = scaled(xf, kx); let xlo = scaled(xlo0, kx); let xhi = scaled(xhi0, kx);
+  ${sums}
   let epsS = epsScaled(kx);
   /** A NaN or ±∞ in the region: score ops' outputs are NaN there (as the float64 reference's). */
   let bad = kinds != 0u;`;
@@ -293,18 +307,18 @@ function statsPass(method: PoolMethod): string {
 
 /**
  * σ_max, Z and y of each half (forward passes of OPERATORS.md 6). y is accumulated twice: from
- * the exact tap values (`ya`, the output: no cancellation when taps have mixed signs) and relative
- * to the tap x0 of the largest score (`yr` = y − x0, for x − y in the gradient: exact where the
- * weight is).
+ * the exact tap values (`ya`, the output: no cancellation when taps have mixed signs) and, for the
+ * backward (`relative`), relative to the tap x0 of the largest score (`yr` = y − x0, for x − y in
+ * the gradient: exact where the weight is).
  */
-function halfPasses(halves: Half[]): string {
-  const decl = halves.map((h, i) => `var smax${i} = ${SMAX_INIT[h]}; var Zc${i} = vec2<f32>(0.0, 0.0); var yrc${i} = vec2<f32>(0.0, 0.0); var yac${i} = vec2<f32>(0.0, 0.0);`).join('\n  ');
+function halfPasses(halves: Half[], relative: boolean): string {
+  const decl = halves.map((h, i) => `var smax${i} = ${SMAX_INIT[h]}; var Zc${i} = vec2<f32>(0.0, 0.0); ${relative ? `var yrc${i} = vec2<f32>(0.0, 0.0); ` : ''}var yac${i} = vec2<f32>(0.0, 0.0);`).join('\n  ');
   // x0 becomes the tap of half 0's largest score (where its weight is): x − y = xr − yr exact there
   const p1 = halves.map((h, i) => (i === 0 ? `{ let sg = ${SIGMA[h]}; if (sg > smax0) { smax0 = sg; x0 = xs; } }` : `smax${i} = max(smax${i}, ${SIGMA[h]});`)).join(' ');
-  const p2 = halves.map((h, i) => `{ let e = ${EXP[h](SIGMA[h], `smax${i}`)}; Zc${i} = cadd(Zc${i}, e); yrc${i} = cadd(yrc${i}, e * xr); yac${i} = cadd(yac${i}, e * xs); }`).join(' ');
+  const p2 = halves.map((h, i) => `{ let e = ${EXP[h](SIGMA[h], `smax${i}`)}; Zc${i} = cadd(Zc${i}, e); ${relative ? `yrc${i} = cadd(yrc${i}, e * xr); ` : ''}yac${i} = cadd(yac${i}, e * xs); }`).join(' ');
   // a convex combination stays within [xlo, xhi] (so it cannot round past ±FLT_MAX when scaled back)
   const norm = halves
-    .map((_, i) => `let Z${i} = Zc${i}.x + Zc${i}.y; let yr${i} = clamp((yrc${i}.x + yrc${i}.y) / Z${i}, xlo - x0, xhi - x0); var ya${i} = clamp((yac${i}.x + yac${i}.y) / Z${i}, xlo, xhi);`)
+    .map((_, i) => `let Z${i} = Zc${i}.x + Zc${i}.y; ${relative ? `let yr${i} = clamp((yrc${i}.x + yrc${i}.y) / Z${i}, xlo - x0, xhi - x0); ` : ''}var ya${i} = clamp((yac${i}.x + yac${i}.y) / Z${i}, xlo, xhi);`)
     .join('\n  ');
   const finite = 'if (nonFinite(xv) != 0u) { continue; }';
   return `${decl}
@@ -382,7 +396,7 @@ function poolShader(s: Extract<KernelSpec, { kind: 'pool' }>): Shader {
     const y = halves!.length === 1 ? 'ya0' : 'bhat * ya0 + (1.0 - bhat) * ya1';
     // em's weights stay finite with −∞ taps (weight 0) when some tap is finite and none is NaN or +∞
     const badW = method === 'em' ? 'nf == 0 || (kinds & 3u) != 0u' : 'bad';
-    body = `${halfPasses(halves!)}
+    body = `${halfPasses(halves!, false)}
   ${refine(halves!)}
   Y[yi] = select(ldexp(${y}, kx), nan(), bad);
   ${writeMask(`select(${tapWeight(halves!)}, nan(), ${badW})`)}`;
@@ -451,7 +465,7 @@ ${MAIN(s.wg)}
     ${method === 'ada' ? 'PART[yi] = 0.0;' : ''}
     return;
   }
-  ${halfPasses(halves)}
+  ${halfPasses(halves, true)}
   ${aDecl}
   ${aBody.trim() ? forTaps(`if (nonFinite(xv) != 0u) { continue; } ${aBody}`) : ''}
   ${aNorm} ${kxf}

@@ -41,22 +41,32 @@ export function scoreForward(reg: Region, w: Float64Array, score: Score, plan: P
   return y;
 }
 
-/** d[k] = ∂y/∂x_k (exact); returns y. Uses scratch slots 0 and 1. */
+/**
+ * d[k] = ∂y/∂x_k (exact); returns y. Uses scratch slots 0 and 1. x_k − y is taken as
+ * (x_k − c) − Σ_i w_i (x_i − c) with c the tap of the largest weight: float64 loses about
+ * |x|·2⁻⁵³ in x_k − y itself (3e22 next to 3e38, which em's a = 1 turned into a gradient of
+ * 1e22), while the weights concentrate around c, so these differences stay exact.
+ */
 export function scoreBackward(reg: Region, d: Float64Array, score: Score, plan: PoolPlan): number {
   const { r, x } = reg;
   const w = scratchBuffer(0, r);
   const a = scratchBuffer(1, r);
   const y = scoreForward(reg, w, score, plan);
   const m = regionMean(reg);
+  let top = 0;
+  for (let j = 1; j < r; j++) if (w[j] > w[top]) top = j;
+  const c = x[top];
+  let yc = 0; // y − c
+  for (let j = 0; j < r; j++) yc += w[j] * (x[j] - c);
   const p: Partials = { a: 0, b: 0 };
   let A = 0; // (1/|R|) Σ_j w_j (x_j − y) b_j
   for (let j = 0; j < r; j++) {
     score.phi(x[j], m, plan, p);
     a[j] = p.a;
-    A += w[j] * (x[j] - y) * p.b;
+    A += w[j] * (x[j] - c - yc) * p.b;
   }
   A /= r;
-  for (let k = 0; k < r; k++) d[k] = w[k] + w[k] * (x[k] - y) * a[k] + A;
+  for (let k = 0; k < r; k++) d[k] = w[k] + w[k] * (x[k] - c - yc) * a[k] + A;
   return y;
 }
 
