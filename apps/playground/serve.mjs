@@ -40,7 +40,13 @@ const server = createServer((req, res) => {
   }
   if (path.endsWith('/')) path += 'index.html';
   const file = normalize(join(root, path));
-  if (!file.startsWith(root.endsWith(sep) ? root : root + sep) || !existsSync(file) || !statSync(file).isFile()) {
+  const inside = file.startsWith(root.endsWith(sep) ? root : root + sep);
+  if (inside && existsSync(file) && statSync(file).isDirectory()) {
+    // /docs → /docs/ (relative links inside resolve against the folder)
+    res.writeHead(301, { location: `${path}/` }).end();
+    return;
+  }
+  if (!inside || !existsSync(file) || !statSync(file).isFile()) {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`not found: ${path}`);
     return;
   }
@@ -49,6 +55,10 @@ const server = createServer((req, res) => {
     'content-length': statSync(file).size,
     'cache-control': 'no-cache',
     'x-content-type-options': 'nosniff',
+    // cross-origin isolated: performance.now() at full precision (and SharedArrayBuffer for threads later)
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-embedder-policy': 'require-corp',
+    'cross-origin-resource-policy': 'same-origin',
   });
   if (req.method === 'HEAD') res.end();
   else createReadStream(file).pipe(res);

@@ -5,8 +5,7 @@
  * with the js reference; a bad option shows core's AdaPoolError; a screenshot goes to a temp dir.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REQUIRE_ALL, itWhenAvailable } from '@adapool/testkit/vitest';
@@ -17,6 +16,8 @@ import { afterAll, describe, expect } from 'vitest';
 const CHROMIUM = CHROMIUM_PATH;
 const FLAGS = [...CHROMIUM_WEBGPU_FLAGS, ...CHROMIUM_HEADLESS_FLAGS];
 const app = fileURLToPath(new URL('..', import.meta.url));
+/** Screenshots (git-ignored): look at them. */
+const shots = join(app, 'test-output');
 const OPS = ['avg', 'max', 'em', 'edscw', 'idw', 'ada', 'unpool'];
 
 async function missing(): Promise<string | undefined> {
@@ -74,6 +75,24 @@ const outputPixels = (page: Page) =>
 
 const text = (page: Page, id: string) => page.locator(`#${id}`).innerText();
 
+/** Waits for the first run (and the comparison view) after a page load. */
+const loaded = (page: Page) =>
+  page.waitForFunction(() => Number(document.body.dataset.runs) >= 1 && document.body.dataset.state !== 'running', undefined, { timeout: 120_000 });
+
+/** The result element's data-* (what outside checks read). */
+const result = (page: Page) => page.locator('#result').evaluate((e) => ({ ...(e as HTMLElement).dataset }));
+
+/** A plausible reconstruction: finite PSNR above 10 dB, SSIM in (0.2, 1]. */
+function plausible(d: Record<string, string | undefined>, where: string): void {
+  expect(Number(d.psnr), where).toBeGreaterThan(10);
+  expect(Number(d.psnr), where).toBeLessThan(80);
+  expect(Number(d.ssim), where).toBeGreaterThan(0.2);
+  expect(Number(d.ssim), where).toBeLessThanOrEqual(1);
+  expect(Number(d.forwardMs), where).toBeGreaterThan(0);
+}
+
+mkdirSync(shots, { recursive: true });
+
 describe('apps/playground in headless Chromium', async () => {
   itWhenAvailable(
     'every op on every backend, parity with js, errors shown, screenshot',
@@ -88,8 +107,18 @@ describe('apps/playground in headless Chromium', async () => {
         page.on('pageerror', (e) => errors.push(String(e)));
         page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
         await page.goto(url);
-        await page.waitForFunction(() => Number(document.body.dataset.runs) >= 1 && document.body.dataset.state !== 'running', undefined, { timeout: 60_000 });
+        await loaded(page);
         expect(await page.evaluate(() => document.body.dataset.state), await text(page, 'error').catch(() => '')).toBe('idle');
+        // cross-origin isolated (serve.mjs sends COOP/COEP): the timer is precise, times are not 0.00
+        expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+        expect(await text(page, 'time')).not.toMatch(/forward 0\.00 ms/);
+        expect(await text(page, 'input-caption')).toMatch(/^input 128×128, 3 channels; the USC-SIPI "Mandrill"/);
+        plausible(await result(page), 'the bundled photo');
+        await page.screenshot({ path: join(shots, 'playground-photo.png'), fullPage: true });
+        // the patterns below are small and fast; timing: the runs asked for, no minimum time
+        await after(page, () => page.fill('#min-ms', '0'));
+        await after(page, () => page.selectOption('#source', 'mix'));
+        await after(page, () => page.selectOption('#size', '64'));
 
         const notes = await text(page, 'backend-notes');
         const backends = await page.$$eval('#backend option:not([disabled])', (os) => os.map((o) => (o as HTMLOptionElement).value));
@@ -116,7 +145,30 @@ describe('apps/playground in headless Chromium', async () => {
             expect(Number(parity.outside), `${where}: ${await text(page, 'parity')}`).toBe(0);
             expect(Number(parity.maxAbsDiff), where).toBeLessThan(1e-4);
             expect(await page.locator('#grad-figure').isVisible(), where).toBe(true);
+            const d = await result(page);
+            expect(d.backend, where).toBe(backend);
+            expect(d.op, where).toBe({ avg: 'avgPool', max: 'maxPool', em: 'softPool', edscw: 'edscwPool', idw: 'idwPool', ada: 'adaPool', unpool: 'adaUnpool' }[op]);
+            plausible(d, where);
+            // the gradient panel: a legend with its range; avgPool's constant dx is named, not a blank panel
+            const note = await text(page, 'grad-legend');
+            if (op === 'avg') expect(note, where).toContain('constant: every value is 0.250');
+            const grad = await page.evaluate(() => {
+              const c = document.getElementById('grad-canvas') as HTMLCanvasElement;
+              const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+              let white = 0;
+              for (let p = 0; p < px.length; p += 4) if (px[p] > 250 && px[p + 1] > 250 && px[p + 2] > 250) white++;
+              return white / (px.length / 4);
+            });
+            expect(grad, `${where}: the gradient panel is white`).toBeLessThan(0.99);
           }
+          // the comparison view: every method, finite and plausible measures, on this backend
+          const methods = await page.$$eval('#compare [data-method]', (es) => es.map((e) => ({ ...(e as HTMLElement).dataset })));
+          expect(methods.map((m) => m.method)).toEqual(['avg', 'max', 'soft', 'edscw', 'idw', 'ada-0', 'ada-0.5', 'ada-1']);
+          for (const m of methods) {
+            plausible(m, `compare ${m.method} on ${backend}`);
+            expect(m.backend).toBe(backend);
+          }
+          expect(await text(page, 'compare-pending')).toContain('lpPool comes with LpPool');
         }
 
         // adaUnpool with every pooling's mask (maxPool's one-hot mask included: ties must break alike)
@@ -159,8 +211,7 @@ describe('apps/playground in headless Chromium', async () => {
         expect(await outputPixels(page).then((p) => p.lit)).toBe(0);
         expect(await after(page, () => page.fill('#kernel-size', '0'))).toBe('error');
         expect(await text(page, 'error')).toMatch(/^AdaPoolError OPTION\nadaPool: kernelSize must be an integer ≥ 1/);
-        const dir = mkdtempSync(join(tmpdir(), 'adapool-playground-'));
-        await page.screenshot({ path: join(dir, 'playground-error.png'), fullPage: true });
+        await page.screenshot({ path: join(shots, 'playground-error.png'), fullPage: true });
         await after(page, () => page.fill('#padding', ''));
         expect(await after(page, () => page.fill('#kernel-size', '3,2'))).toBe('idle');
         expect(await page.locator('#error').isVisible()).toBe(false);
@@ -217,7 +268,7 @@ describe('apps/playground in headless Chromium', async () => {
         await after(page, () => page.fill('#stride', '2'));
         expect(await after(page, () => page.fill('#padding', '1'))).toBe('idle');
         await after(page, () => page.selectOption('#backend', backends.includes('webgpu') ? 'webgpu' : 'wasm'));
-        const shot = join(dir, 'playground.png');
+        const shot = join(shots, 'playground.png');
         await page.screenshot({ path: shot, fullPage: true });
         console.log(`playground screenshot: ${shot}`);
         expect(errors).toEqual([]);
@@ -239,7 +290,7 @@ describe('apps/playground in headless Chromium', async () => {
       try {
         const page = await browser.newPage();
         await page.goto(url);
-        await page.waitForFunction(() => Number(document.body.dataset.runs) >= 1 && document.body.dataset.state !== 'running', undefined, { timeout: 60_000 });
+        await loaded(page);
         expect(await page.evaluate(() => document.body.dataset.state)).toBe('idle');
         expect(await text(page, 'backend-notes')).toMatch(/webgpu unavailable: createWebGPUBackend: /);
         expect(await page.locator('#backend option[value="webgpu"]').isDisabled()).toBe(true);
