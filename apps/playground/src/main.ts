@@ -341,6 +341,14 @@ async function runVideo(): Promise<void> {
   }
 }
 
+/** On a phone the result is fixed at the bottom of the screen: keeps the control in use above it. */
+function keepAboveResult(el: EventTarget | null): void {
+  const result = $('result');
+  if (!(el instanceof HTMLElement) || getComputedStyle(result).position !== 'fixed') return;
+  const overlap = el.getBoundingClientRect().bottom - result.getBoundingClientRect().top;
+  if (overlap > -8) window.scrollBy(0, overlap + 16);
+}
+
 let timer: ReturnType<typeof setTimeout> | undefined;
 function scheduleUpdate(): void {
   syncVisibility();
@@ -376,6 +384,7 @@ async function main(): Promise<void> {
     if ((e.target as HTMLElement).id !== 'file') scheduleUpdate();
   });
   $('file').addEventListener('change', () => void useFile($('file').files?.[0]));
+  form.addEventListener('focusin', (e) => keepAboveResult(e.target));
   $('run').addEventListener('click', () => void update());
   document.addEventListener('dragover', (e) => e.preventDefault());
   document.addEventListener('drop', (e) => {

@@ -280,6 +280,92 @@ describe('apps/playground in headless Chromium', async () => {
   );
 
   itWhenAvailable(
+    'a URL preselects an op; the 3D clip plays with its measures; on a phone the result stays in view',
+    await missing(),
+    async () => {
+      const url = await serve();
+      const { chromium } = await import('playwright-core');
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 960 } });
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(String(e)));
+        page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+        // the docs' links: ?op=softPool&kernel=3&backend=wasm
+        await page.goto(`${url}?op=softPool&kernel=3&backend=wasm&size=64`);
+        await loaded(page);
+        expect(await page.locator('#op').inputValue()).toBe('em');
+        expect(await page.locator('#kernel-size').inputValue()).toBe('3');
+        expect(await page.locator('#size').inputValue()).toBe('64');
+        const d = await result(page);
+        expect([d.op, d.backend]).toEqual(['softPool', 'wasm']);
+        expect(await text(page, 'shape')).toBe('[1, 3, 21, 21] from [1, 3, 64, 64]');
+        plausible(d, 'from the URL');
+        // the address bar follows the form (a link to what is shown)
+        await after(page, () => page.selectOption('#op', 'ada'));
+        expect(new URL(page.url()).searchParams.get('op')).toBe('adaPool');
+        // adaUnpool and an unknown value: the page says what it kept
+        await page.goto(`${url}?op=adaUnpool&mask=maxPool&backend=nope&size=64`);
+        await loaded(page);
+        expect(await page.locator('#op').inputValue()).toBe('unpool');
+        expect(await page.locator('#mask-from').inputValue()).toBe('max');
+        expect(await page.locator('#backend').inputValue()).toBe('auto');
+        expect((await result(page)).op).toBe('adaUnpool');
+        expect(await text(page, 'output-caption')).toContain('a window\'s weights sum to 1');
+
+        // 3D: the generated clip, 16 frames of 64×64, kernel 2 → 8 frames of 32×32, played back
+        for (const backend of ['wasm', 'js']) {
+          await after(page, () => page.selectOption('#backend', backend));
+          await page.selectOption('#video-method', 'ada-0.5');
+          await page.click('#video-run');
+          await page.waitForFunction(() => document.getElementById('video-result')!.dataset.state !== 'running', undefined, { timeout: 120_000 });
+          const v = await page.locator('#video-result').evaluate((e) => ({ ...(e as HTMLElement).dataset }));
+          expect(v.state, await text(page, 'video-stats')).toBe('done');
+          expect([v.op, v.backend, v.frames]).toEqual(['adaPool β=0.5', backend, '8']);
+          plausible(v, `3D on ${backend}`);
+          expect(await text(page, 'video-stats')).toContain('parity vs js: within §6');
+          expect(await text(page, 'video-pooled-caption')).toBe('adaPool β=0.5 output [1, 3, 8, 32, 32]: 8 frames of 32×32');
+        }
+        const frames = new Set<string>();
+        for (let k = 0; k < 6; k++) {
+          frames.add((await page.locator('#video-result').getAttribute('data-frame'))!);
+          await page.waitForTimeout(150);
+        }
+        expect(frames.size, 'the clip plays').toBeGreaterThan(2);
+        await page.locator('#video').screenshot({ path: join(shots, 'playground-3d.png') });
+        // a bad kernel: core's error, shown by the demo
+        await page.fill('#video-kernel', '0');
+        await page.click('#video-run');
+        await page.waitForFunction(() => document.getElementById('video-result')!.dataset.state !== 'running', undefined, { timeout: 60_000 });
+        expect(await text(page, 'video-stats')).toMatch(/^AdaPoolError OPTION: adaPool: kernelSize must be an integer ≥ 1/);
+
+        // a phone: 390×844; after changing an option the result is on screen
+        const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+        phone.on('pageerror', (e) => errors.push(String(e)));
+        phone.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+        await phone.goto(`${url}?size=64&backend=wasm`);
+        await loaded(phone);
+        for (const [id, value] of [['#op', 'max'], ['#kernel-size', '3']] as const) {
+          await after(phone, () => (id === '#op' ? phone.selectOption(id, value) : phone.fill(id, value)));
+          const box = await phone.locator('#result').boundingBox();
+          const control = await phone.locator(id).boundingBox();
+          expect(box && control, id).toBeTruthy();
+          expect(box!.y, `${id}: the result starts on screen`).toBeGreaterThanOrEqual(0);
+          expect(box!.y + box!.height, `${id}: the result ends on screen`).toBeLessThanOrEqual(844);
+          expect(control!.y + control!.height, `${id}: the control is above the result`).toBeLessThanOrEqual(box!.y);
+          expect(await phone.locator('#recon-canvas').isVisible()).toBe(true);
+        }
+        expect(await text(phone, 'summary')).toMatch(/^maxPool on wasm: PSNR \d+\.\d+ dB, SSIM 0\.\d{4}, forward/);
+        await phone.screenshot({ path: join(shots, 'playground-phone.png') });
+        expect(errors).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+    300_000,
+  );
+
+  itWhenAvailable(
     'without WebGPU: a visible note, webgpu disabled, the other backends still run',
     await missing(),
     async () => {
