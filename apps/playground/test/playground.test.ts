@@ -4,14 +4,15 @@
  * Every op on every backend the page registered: a drawn output, the backend that ran, and parity
  * with the js reference; a bad option shows core's AdaPoolError; a screenshot goes to a temp dir.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REQUIRE_ALL, itWhenAvailable } from '@adapool/testkit/vitest';
 import { CHROMIUM_HEADLESS_FLAGS, CHROMIUM_PATH, CHROMIUM_WEBGPU_FLAGS, missingChromium } from '@adapool/testkit/chromium';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, describe, expect } from 'vitest';
+import { serveSite } from './serve.js';
 
 const CHROMIUM = CHROMIUM_PATH;
 const FLAGS = [...CHROMIUM_WEBGPU_FLAGS, ...CHROMIUM_HEADLESS_FLAGS];
@@ -32,20 +33,14 @@ afterAll(() => {
   server?.kill();
 });
 
-/** Starts `node serve.mjs` on a free port (once); resolves with the URL it prints. */
+/** serve.mjs on a free port (once). */
 let serving: Promise<string> | undefined;
 function serve(): Promise<string> {
-  serving ??= new Promise((resolve, reject) => {
-    server = spawn(process.execPath, [join(app, 'serve.mjs')], { env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    server.stdout!.on('data', (d) => {
-      out += d;
-      const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
-      if (url) resolve(url[0]);
-    });
-    server.stderr!.on('data', (d) => (out += d));
-    server.on('exit', (code) => reject(new Error(`serve.mjs exited (${code}): ${out}`)));
-  });
+  if (!serving) {
+    const site = serveSite();
+    server = site.server;
+    serving = site.url;
+  }
   return serving;
 }
 
@@ -91,6 +86,24 @@ function plausible(d: Record<string, string | undefined>, where: string): void {
   expect(Number(d.forwardMs), where).toBeGreaterThan(0);
 }
 
+/** Opens a page (1280×960) in headless Chromium with WebGPU; `watch` collects a page's errors, which must stay none. */
+async function browse(body: (page: Page, browser: Browser, watch: (p: Page) => Page) => Promise<void>): Promise<void> {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  try {
+    const errors: string[] = [];
+    const watch = (p: Page) => {
+      p.on('pageerror', (e) => errors.push(String(e)));
+      p.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      return p;
+    };
+    await body(watch(await browser.newPage({ viewport: { width: 1280, height: 960 } })), browser, watch);
+    expect(errors).toEqual([]);
+  } finally {
+    await browser.close();
+  }
+}
+
 mkdirSync(shots, { recursive: true });
 
 describe('apps/playground in headless Chromium', async () => {
@@ -99,13 +112,7 @@ describe('apps/playground in headless Chromium', async () => {
     await missing(),
     async () => {
       const url = await serve();
-      const { chromium } = await import('playwright-core');
-      const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
-      try {
-        const page = await browser.newPage({ viewport: { width: 1280, height: 960 } });
-        const errors: string[] = [];
-        page.on('pageerror', (e) => errors.push(String(e)));
-        page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      await browse(async (page, browser, watch) => {
         await page.goto(url);
         await loaded(page);
         expect(await page.evaluate(() => document.body.dataset.state), await text(page, 'error').catch(() => '')).toBe('idle');
@@ -271,10 +278,7 @@ describe('apps/playground in headless Chromium', async () => {
         const shot = join(shots, 'playground.png');
         await page.screenshot({ path: shot, fullPage: true });
         console.log(`playground screenshot: ${shot}`);
-        expect(errors).toEqual([]);
-      } finally {
-        await browser.close();
-      }
+      });
     },
     300_000,
   );
@@ -284,13 +288,7 @@ describe('apps/playground in headless Chromium', async () => {
     await missing(),
     async () => {
       const url = await serve();
-      const { chromium } = await import('playwright-core');
-      const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
-      try {
-        const page = await browser.newPage({ viewport: { width: 1280, height: 960 } });
-        const errors: string[] = [];
-        page.on('pageerror', (e) => errors.push(String(e)));
-        page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      await browse(async (page, browser, watch) => {
         // the docs' links: ?op=softPool&kernel=3&backend=wasm
         await page.goto(`${url}?op=softPool&kernel=3&backend=wasm&size=64`);
         await loaded(page);
@@ -340,9 +338,7 @@ describe('apps/playground in headless Chromium', async () => {
         expect(await text(page, 'video-stats')).toMatch(/^AdaPoolError OPTION: adaPool: kernelSize must be an integer ≥ 1/);
 
         // a phone: 390×844; after changing an option the result is on screen
-        const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-        phone.on('pageerror', (e) => errors.push(String(e)));
-        phone.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+        const phone = watch(await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }));
         await phone.goto(`${url}?size=64&backend=wasm`);
         await loaded(phone);
         for (const [id, value] of [['#op', 'max'], ['#kernel-size', '3']] as const) {
@@ -357,10 +353,7 @@ describe('apps/playground in headless Chromium', async () => {
         }
         expect(await text(phone, 'summary')).toMatch(/^maxPool on wasm: PSNR \d+\.\d+ dB, SSIM 0\.\d{4}, forward/);
         await phone.screenshot({ path: join(shots, 'playground-phone.png') });
-        expect(errors).toEqual([]);
-      } finally {
-        await browser.close();
-      }
+      });
     },
     300_000,
   );

@@ -4,7 +4,7 @@
  * console errors, and every link resolves (pages, assets, and #anchors on the target page).
  * Screenshots of the docs go to test-output/.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { itWhenAvailable } from '@adapool/testkit/vitest';
 import { CHROMIUM_HEADLESS_FLAGS, CHROMIUM_PATH, CHROMIUM_WEBGPU_FLAGS, missingChromium } from '@adapool/testkit/chromium';
 import { afterAll, describe, expect, it } from 'vitest';
+import { serveSite } from './serve.js';
 
 const app = fileURLToPath(new URL('..', import.meta.url));
 const shots = join(app, 'test-output');
@@ -38,17 +39,9 @@ function unpack(): string {
 }
 
 function serveCopy(root: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    server = spawn(process.execPath, [join(app, 'serve.mjs')], { env: { ...process.env, PORT: '0', ROOT: root, BASE }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    server.stdout!.on('data', (d) => {
-      out += d;
-      const url = /http:\/\/127\.0\.0\.1:\d+\/\S*/.exec(out);
-      if (url) resolve(url[0]);
-    });
-    server.stderr!.on('data', (d) => (out += d));
-    server.on('exit', (code) => reject(new Error(`serve.mjs exited (${code}): ${out}`)));
-  });
+  const site = serveSite({ ROOT: root, BASE });
+  server = site.server;
+  return site.url;
 }
 
 const files = (dir: string): string[] =>
