@@ -297,6 +297,17 @@ function shareUrl(): void {
 // the 3D demo: a generated clip, pooled as one [1, 3, 16, 64, 64] tensor, played back
 let playing: ReturnType<typeof setInterval> | undefined;
 
+/** Before the first pooling: the clip alone, playing. */
+function previewClip(): void {
+  const input = clip();
+  let d = 0;
+  playing = setInterval(() => {
+    drawAt($<HTMLCanvasElement>('video-input'), input, 192, d);
+    d = (d + 1) % (input.D ?? 1);
+  }, 125);
+  $('video-stats').textContent = 'Press "Pool the clip" to pool it with the method and kernel above.';
+}
+
 async function runVideo(): Promise<void> {
   const box = $('video-result');
   box.dataset.state = 'running';
@@ -378,6 +389,7 @@ async function main(): Promise<void> {
   $('video-method').replaceChildren(...METHODS.map((m) => Object.assign(document.createElement('option'), { value: m.id, textContent: m.label })));
   $<HTMLSelectElement>('video-method').value = 'soft';
   $('video-run').addEventListener('click', () => void runVideo());
+  previewClip();
   $('backend-notes').replaceChildren(...notes.map((n) => Object.assign(document.createElement('li'), { textContent: n })));
   const form = $<HTMLFormElement>('controls');
   form.addEventListener('input', (e) => {
