@@ -16,13 +16,13 @@ const read = (p) => readFileSync(p, 'utf8');
 
 /** The ops with a page each: playground op name, the §4 heading of docs/operators.md, the example URL. */
 export const OPS = [
-  { name: 'avgPool', section: '4.1', query: 'op=avgPool&kernel=3&stride=2&padding=1&backend=wasm' },
-  { name: 'maxPool', section: '4.2', query: 'op=maxPool&kernel=3&stride=2&padding=1&backend=wasm' },
-  { name: 'softPool', section: '4.3', query: 'op=softPool&kernel=3&backend=wasm', alias: 'emPool' },
-  { name: 'edscwPool', section: '4.4', query: 'op=edscwPool&kernel=3&backend=wasm' },
-  { name: 'idwPool', section: '4.5', query: 'op=idwPool&kernel=3&backend=wasm' },
-  { name: 'adaPool', section: '4.6', query: 'op=adaPool&kernel=3&beta=0.5&backend=wasm' },
-  { name: 'adaUnpool', section: '4.7', query: 'op=adaUnpool&mask=adaPool&kernel=2&backend=wasm' },
+  { name: 'avgPool', section: '4.1', query: 'op=avgPool&kernel=3&stride=2&padding=1&backend=wasm', formula: 'y = (1/|R|) Σ_{i∈R} x_i' },
+  { name: 'maxPool', section: '4.2', query: 'op=maxPool&kernel=3&stride=2&padding=1&backend=wasm', formula: 'y = max_{i∈R} x_i  (first maximum; NaN wins)' },
+  { name: 'softPool', section: '4.3', query: 'op=softPool&kernel=3&backend=wasm', alias: 'emPool', formula: 'y = Σ_i w_i x_i,  w_i = e^{x_i} / Σ_j e^{x_j}' },
+  { name: 'edscwPool', section: '4.4', query: 'op=edscwPool&kernel=3&backend=wasm', formula: 'y = Σ_i w_i x_i,  w_i ∝ e^{D(x_i, m)},  D(x, m) = 2|x m| / (x² + m²),  m = mean_R x' },
+  { name: 'idwPool', section: '4.5', query: 'op=idwPool&kernel=3&backend=wasm', formula: 'y = Σ_i w_i x_i,  w_i ∝ 1 / √((x_i − m)² + ε²),  m = mean_R x' },
+  { name: 'adaPool', section: '4.6', query: 'op=adaPool&kernel=3&beta=0.5&backend=wasm', formula: 'y = β̂ · edscwPool(x) + (1 − β̂) · softPool(x),  β̂ = clamp(β, 0, 1)' },
+  { name: 'adaUnpool', section: '4.7', query: 'op=adaUnpool&mask=adaPool&kernel=2&backend=wasm', formula: 'U_p = Σ_{(o,κ) → p} v_o W_{o,κ}' },
 ];
 
 const PAGES = [
@@ -213,7 +213,7 @@ for (const o of OPS) {
   write(
     `op-${o.name}.html`,
     o.name,
-    `<h1>${o.name}</h1>\n<p><a class="try" href="${playground(o.query)}">Open the playground on ${o.name}</a> · <a href="ops.html">all ops</a> · <a href="api.html#core-${o.name}">API</a></p>\n${markdown(body)}`,
+    `<h1>${o.name}</h1>\n<pre class="math formula">${esc(o.formula)}</pre>\n<p><a class="try" href="${playground(o.query)}">Open the playground on ${o.name}</a> · <a href="ops.html">all ops</a> · <a href="api.html#core-${o.name}">API</a> · <a href="detail.html">what it keeps</a></p>\n${markdown(body)}`,
   );
 }
 console.log(`docs: ${PAGES.length + OPS.length} pages in ${out}`);

@@ -203,6 +203,8 @@ function syncVisibility(): void {
   const op = $<HTMLSelectElement>('op').value;
   const method = op === 'unpool' ? $<HTMLSelectElement>('mask-from').value : op;
   for (const el of Array.from(document.querySelectorAll<HTMLElement>('[data-for]'))) el.hidden = el.dataset.for !== op && el.dataset.for !== method;
+  $<HTMLAnchorElement>('op-doc').href = `docs/op-${LABEL[op]}.html`;
+  $('op-doc').textContent = `about ${LABEL[op]}`;
   const mode = $<HTMLSelectElement>('mode').value;
   for (const el of Array.from(document.querySelectorAll<HTMLElement>('[data-mode]'))) el.hidden = el.dataset.mode !== mode;
   $<HTMLSelectElement>('size').disabled = $<HTMLSelectElement>('source').value === 'file';
