@@ -312,7 +312,8 @@ describe('apps/playground in headless Chromium', async () => {
         expect(await text(page, 'output-caption')).toContain('a window\'s weights sum to 1');
 
         // 3D: the generated clip, 16 frames of 64×64, kernel 2 → 8 frames of 32×32, played back
-        for (const backend of ['wasm', 'js']) {
+        const enabled = await page.$$eval('#backend option:not([disabled])', (os) => os.map((o) => (o as HTMLOptionElement).value));
+        for (const backend of ['webgpu', 'wasm', 'js'].filter((b) => enabled.includes(b))) {
           await after(page, () => page.selectOption('#backend', backend));
           await page.selectOption('#video-method', 'ada-0.5');
           await page.click('#video-run');
