@@ -1,12 +1,16 @@
 #!/usr/bin/env node
-// Serves the built playground (dist/web) on http://127.0.0.1:$PORT (default 5173; 0 = any free
-// port). Dependency-free: node:http and a small MIME table. Build first (`npm run build`).
+// Serves the built playground and docs (dist/web) on http://127.0.0.1:$PORT (default 5173; 0 = any
+// free port), or the copy in $ROOT, under the path $BASE (default /; e.g. BASE=/adapool/ as a static host's sub-path),
+// cross-origin isolated (COOP/COEP). Dependency-free: node:http and a small MIME table. Build
+// first (`npm run build`).
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('./dist/web/', import.meta.url));
+// ROOT: another copy of the built site (e.g. unpacked from the package's tarball)
+const root = process.env.ROOT ? resolve(process.env.ROOT) + sep : fileURLToPath(new URL('./dist/web/', import.meta.url));
+const base = `/${(process.env.BASE ?? '/').replace(/^\/+|\/+$/g, '')}/`.replace('//', '/');
 const MIME = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -38,9 +42,20 @@ const server = createServer((req, res) => {
     res.writeHead(400).end('bad request');
     return;
   }
+  if (!path.startsWith(base)) {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`not found: ${path} (the site is under ${base})`);
+    return;
+  }
+  path = path.slice(base.length - 1);
   if (path.endsWith('/')) path += 'index.html';
   const file = normalize(join(root, path));
-  if (!file.startsWith(root.endsWith(sep) ? root : root + sep) || !existsSync(file) || !statSync(file).isFile()) {
+  const inside = file.startsWith(root.endsWith(sep) ? root : root + sep);
+  if (inside && existsSync(file) && statSync(file).isDirectory()) {
+    // /docs → /docs/ (relative links inside resolve against the folder)
+    res.writeHead(301, { location: `${base}${path.slice(1)}/` }).end();
+    return;
+  }
+  if (!inside || !existsSync(file) || !statSync(file).isFile()) {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`not found: ${path}`);
     return;
   }
@@ -49,6 +64,10 @@ const server = createServer((req, res) => {
     'content-length': statSync(file).size,
     'cache-control': 'no-cache',
     'x-content-type-options': 'nosniff',
+    // cross-origin isolated: performance.now() at full precision (and SharedArrayBuffer for threads later)
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-embedder-policy': 'require-corp',
+    'cross-origin-resource-policy': 'same-origin',
   });
   if (req.method === 'HEAD') res.end();
   else createReadStream(file).pipe(res);
@@ -60,6 +79,7 @@ server.on('error', (e) => {
   process.exit(1);
 });
 server.listen(port, '127.0.0.1', () => {
-  console.log(`adapool playground: http://127.0.0.1:${server.address().port}/  (Ctrl+C to stop)`);
+  const url = `http://127.0.0.1:${server.address().port}${base}`;
+  console.log(`adapool playground: ${url}  docs: ${url}docs/  (Ctrl+C to stop)`);
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)));

@@ -19,6 +19,8 @@ await build({
   logLevel: 'warning',
 });
 for (const f of ['index.html', 'style.css']) copyFileSync(`${app}src/${f}`, `${app}dist/web/${f}`);
+// the docs site, beside the page: dist/web/docs/
+await import('./docs.mjs');
 await build({
   entryPoints: [`${app}src/demo.ts`],
   outfile: `${app}dist/demo.js`,

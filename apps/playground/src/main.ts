@@ -5,8 +5,9 @@
 import { AdaPoolError, listBackends, registerBackend } from '@adapool/core';
 import { createWasmBackend } from '@adapool/wasm';
 import { createWebGPUBackend } from '@adapool/webgpu';
-import { C, generate, loadFile, type Img } from './images.js';
-import { run, TOLERANCE, type OpName, type Parity, type Result, type Settings } from './pipeline.js';
+import { C, clip, generate, loadFile, loadPhoto, photos, spatial, type Img } from './images.js';
+import { compareAll, METHODS, NOT_YET, run, TOLERANCE, type Compared, type OpName, type Parity, type Result, type Settings } from './pipeline.js';
+import { channelMean, draw as drawAt, heat, legend, range, SEQUENTIAL, signedScale } from './view.js';
 
 const $ = <T extends HTMLElement = HTMLInputElement>(id: string): T => document.getElementById(id) as T;
 const DISPLAY = 256;
@@ -66,34 +67,35 @@ function settings(): Settings {
     backend: $<HTMLSelectElement>('backend').value,
     gradient: $('gradient').checked,
     repeats: Math.min(50, Math.max(1, Math.round(Number($('repeats').value)) || 1)),
+    minMs: Math.min(5000, Math.max(0, Number($('min-ms').value) || 0)),
   };
 }
 
-function image(): Img {
+const decoded = new Map<string, Img>();
+
+/** The chosen input: the user's file, a bundled photo (scaled down to the size, never up), or a pattern. */
+async function image(): Promise<Img> {
   const source = $<HTMLSelectElement>('source').value;
-  return source === 'file' && userImage ? userImage : generate(source, Number($<HTMLSelectElement>('size').value));
+  const size = Number($<HTMLSelectElement>('size').value);
+  if (source === 'file' && userImage) return userImage;
+  if (!source.startsWith('photo:')) return generate(source, size);
+  const key = `${source}@${size}`;
+  if (!decoded.has(key)) decoded.set(key, await loadPhoto(source.slice('photo:'.length), size));
+  return decoded.get(key)!;
 }
 
-/** Draws planar RGB upscaled (nearest neighbour) to fit DISPLAY px; values × scale, clamped to [0, 1]. */
-function draw(canvas: HTMLCanvasElement, img: Img, scale = 1): void {
-  const { data, H, W } = img;
-  const f = DISPLAY / Math.max(H, W);
-  const dW = Math.max(1, Math.round(W * f));
-  const dH = Math.max(1, Math.round(H * f));
-  [canvas.width, canvas.height] = [dW, dH];
-  const ctx = canvas.getContext('2d')!;
-  const out = ctx.createImageData(dW, dH);
-  for (let y = 0; y < dH; y++) {
-    const i = Math.min(H - 1, Math.floor(y / f));
-    for (let x = 0; x < dW; x++) {
-      const j = Math.min(W - 1, Math.floor(x / f));
-      const p = 4 * (y * dW + x);
-      for (let c = 0; c < C; c++) out.data[p + c] = Math.round(255 * Math.min(1, Math.max(0, data[(c * H + i) * W + j] * scale)));
-      out.data[p + 3] = 255;
-    }
-  }
-  ctx.putImageData(out, 0, 0);
+const draw = (canvas: HTMLCanvasElement, img: Img, d = 0): void => drawAt(canvas, img, DISPLAY, d);
+
+/** The error map on 0 … its max, with its legend. */
+function drawError(canvas: HTMLCanvasElement, legendEl: HTMLElement, error: Img, display: number, d = 0): void {
+  const scale = { lo: 0, hi: range(error.data)[1] || 1, stops: SEQUENTIAL };
+  heat(canvas, error, scale, display, d);
+  legend(legendEl, scale);
 }
+
+const fmtDb = (v: number) => (v === Infinity ? '∞' : v.toFixed(2));
+const qualityText = (q: { psnr: number; ssim: number }) => `PSNR ${fmtDb(q.psnr)} dB, SSIM ${q.ssim.toFixed(4)}`;
+const ms = (v: number) => (v < 0.1 ? v.toFixed(3) : v.toFixed(2));
 
 function clear(canvas: HTMLCanvasElement): void {
   canvas.getContext('2d')!.clearRect(0, 0, canvas.width, canvas.height);
@@ -106,25 +108,44 @@ function parityText(p: Parity, tol: { atol: number; rtol: number }, ranOnJs: boo
   return `max |Δ| ${d}, ${verdict} |Δ| ≤ ${tol.atol.toExponential()} + ${tol.rtol.toExponential()}·|ref|`;
 }
 
+const LABEL: Record<string, string> = { avg: 'avgPool', max: 'maxPool', em: 'softPool', edscw: 'edscwPool', idw: 'idwPool', ada: 'adaPool', unpool: 'adaUnpool' };
+
 function show(r: Result, s: Settings, input: Img): void {
   $('stats').hidden = $('code').hidden = false;
   $('error').hidden = true;
+  const up = (img: Img) => (DISPLAY / Math.max(img.H, img.W)).toFixed(2).replace(/\.?0+$/, '');
   draw($<HTMLCanvasElement>('output-canvas'), r.output);
-  $('output-caption').textContent = `output [${r.shape.join(', ')}] → ${r.output.H}×${r.output.W}, shown ${(DISPLAY / Math.max(r.output.H, r.output.W)).toFixed(2).replace(/\.?0+$/, '')}× upscaled`;
+  $('output-caption').textContent =
+    s.op === 'unpool'
+      ? `adaUnpool output [${r.shape.join(', ')}] as computed: Σ v·W; a window's weights sum to 1, so each value is spread over its window (darker: ¼ at kernel 2 stride 2). The reconstruction divides by the coverage.`
+      : `output [${r.shape.join(', ')}] → ${r.output.H}×${r.output.W}, shown ${up(r.output)}× upscaled`;
+  $('pooled-figure').hidden = s.op !== 'unpool';
+  if (s.op === 'unpool') {
+    draw($<HTMLCanvasElement>('pooled-canvas'), r.pooled);
+    $('pooled-caption').textContent = `${LABEL[r.method]} output (v), ${r.pooled.H}×${r.pooled.W}, whose mask W is scattered`;
+  }
+  draw($<HTMLCanvasElement>('recon-canvas'), r.recon);
+  $('recon-caption').textContent = `reconstruction: adaUnpool(y, mask) / adaUnpool(ones, mask), ${LABEL[r.method]}'s own mask; ${qualityText(r)}`;
+  drawError($<HTMLCanvasElement>('error-canvas'), $('error-legend'), r.error, DISPLAY);
+  $('error-caption').textContent = '|reconstruction − input|, channel mean';
   $('grad-figure').hidden = !r.grad;
   if (r.grad) {
-    let max = 0;
-    for (const v of r.grad.data) max = Math.max(max, v);
-    draw($<HTMLCanvasElement>('grad-canvas'), r.grad, max > 0 ? 1 / max : 1);
-    const what = r.gradName === 'dv' ? '|dv| (w.r.t. the pooled values) for dU = ones' : '|dx| for dy = ones';
-    $('grad-caption').textContent = `${what}, ${r.grad.H}×${r.grad.W}, scaled to its max ${max.toPrecision(3)}`;
+    const g = channelMean(r.grad);
+    const { scale, note } = signedScale(g.data);
+    heat($<HTMLCanvasElement>('grad-canvas'), g, scale, DISPLAY);
+    legend($('grad-legend'), scale, note);
+    const what = r.gradName === 'dv' ? 'dv (w.r.t. the pooled values) for dU = ones' : 'dx for dy = ones';
+    $('grad-caption').textContent = `${what}, channel mean, ${r.grad.H}×${r.grad.W}; 0 is white`;
   }
   const asked = r.backend === s.backend ? '' : ` (asked for '${s.backend}')`;
   const grad = r.gradBackend && r.gradBackend !== r.backend ? `; gradient on ${r.gradBackend}` : '';
   $('ran').textContent = `${r.backend}${asked}${grad}`;
-  $('shape').textContent = `[${r.shape.join(', ')}] from [${(s.channelsLast ? [1, input.H, input.W, C] : [1, C, input.H, input.W]).join(', ')}]`;
-  const bwd = r.backwardMs === undefined ? '' : `, backward ${r.backwardMs.toFixed(2)} ms`;
-  $('time').textContent = `forward ${r.forwardMs.toFixed(2)} ms${bwd} (${s.repeats} run${s.repeats > 1 ? 's' : ''})`;
+  $('shape').textContent = `[${r.shape.join(', ')}] from [${(s.channelsLast ? [1, ...spatial(input), C] : [1, C, ...spatial(input)]).join(', ')}]`;
+  const bwd = r.backwardMs === undefined ? '' : `, backward ${ms(r.backwardMs)} ms`;
+  $('time').textContent = `forward ${ms(r.forwardMs)} ms${bwd} (median of ${r.runs} run${r.runs > 1 ? 's' : ''}${crossOriginIsolated ? '' : '; not cross-origin isolated: the timer is coarse'})`;
+  $('quality').textContent = `${qualityText(r)} (normalised scatter with ${LABEL[r.method]}'s mask)`;
+  $('baselines-row').hidden = r.baselines.length === 0;
+  $('baselines').textContent = r.baselines.map((b) => `${b.name}: ${qualityText(b)}`).join('; ');
   const js = r.backend === 'js';
   const parity = $('parity');
   parity.textContent = `output: ${parityText(r.parity, TOLERANCE.forward, js)}`;
@@ -132,6 +153,28 @@ function show(r: Result, s: Settings, input: Img): void {
   parity.className = r.parity.outside === 0 ? 'ok' : 'off';
   Object.assign(parity.dataset, { maxAbsDiff: String(r.parity.maxAbsDiff), outside: String(r.parity.outside) });
   $('code').textContent = r.code;
+  $('summary').textContent = `${LABEL[s.op]}${s.op === 'unpool' ? ` (${LABEL[r.method]}'s mask)` : ''} on ${r.backend}: ${qualityText(r)}, forward ${ms(r.forwardMs)} ms`;
+  Object.assign($('result').dataset, { op: LABEL[s.op], backend: r.backend, psnr: String(r.psnr), ssim: String(r.ssim), forwardMs: String(r.forwardMs) });
+}
+
+/** The comparison view: one card per method, with its reconstruction and measures. */
+function showCompare(rows: Compared[]): void {
+  const best = (k: 'psnr' | 'ssim') => rows.reduce((a, b) => (b[k] > a[k] ? b : a)).method.id;
+  const [bestPsnr, bestSsim] = [best('psnr'), best('ssim')];
+  const cards = rows.map((r) => {
+    const card = Object.assign(document.createElement('figure'), { className: 'method' });
+    Object.assign(card.dataset, { method: r.method.id, psnr: String(r.psnr), ssim: String(r.ssim), forwardMs: String(r.forwardMs), backend: r.backend });
+    const [pooled, recon] = [document.createElement('canvas'), document.createElement('canvas')];
+    drawAt(pooled, r.pooled, 128);
+    drawAt(recon, r.recon, 128);
+    const caption = document.createElement('figcaption');
+    const mark = (k: string, id: string) => (id === r.method.id ? ` class="best" title="highest ${k} here"` : '');
+    caption.innerHTML = `<b>${r.method.label}</b> <span class="hint">pooled · reconstruction</span><br><span${mark('PSNR', bestPsnr)}>PSNR ${fmtDb(r.psnr)} dB</span> · <span${mark('SSIM', bestSsim)}>SSIM ${r.ssim.toFixed(4)}</span><br>${ms(r.forwardMs)} ms on ${r.backend}`;
+    card.append(pooled, recon, caption);
+    return card;
+  });
+  $('compare-grid').replaceChildren(...cards);
+  $('compare').dataset.state = 'done';
 }
 
 function showError(e: unknown): void {
@@ -141,13 +184,17 @@ function showError(e: unknown): void {
   head.textContent = e instanceof AdaPoolError ? `AdaPoolError ${e.code}` : 'Unexpected error';
   box.append(head, document.createTextNode(`\n${message(e)}`));
   box.hidden = false;
-  for (const id of ['output-canvas', 'grad-canvas']) clear($<HTMLCanvasElement>(id));
-  for (const id of ['ran', 'shape', 'time', 'parity', 'code']) $(id).textContent = '';
+  for (const id of ['output-canvas', 'pooled-canvas', 'recon-canvas', 'error-canvas', 'grad-canvas']) clear($<HTMLCanvasElement>(id));
+  for (const id of ['error-legend', 'grad-legend']) $(id).replaceChildren();
+  $('summary').textContent = e instanceof AdaPoolError ? `AdaPoolError ${e.code}: see the message above` : 'error';
+  for (const k of ['op', 'backend', 'psnr', 'ssim', 'forwardMs']) delete $('result').dataset[k];
+  for (const id of ['ran', 'shape', 'time', 'quality', 'baselines', 'parity', 'code']) $(id).textContent = '';
   delete $('parity').dataset.maxAbsDiff;
   delete $('parity').dataset.outside;
   $('stats').hidden = $('code').hidden = true;
   $('output-caption').textContent = 'output: none (see the error above)';
   $('grad-caption').textContent = 'gradient: none';
+  $('recon-caption').textContent = 'reconstruction: none';
   if (!(e instanceof AdaPoolError)) console.error(e);
 }
 
@@ -156,6 +203,8 @@ function syncVisibility(): void {
   const op = $<HTMLSelectElement>('op').value;
   const method = op === 'unpool' ? $<HTMLSelectElement>('mask-from').value : op;
   for (const el of Array.from(document.querySelectorAll<HTMLElement>('[data-for]'))) el.hidden = el.dataset.for !== op && el.dataset.for !== method;
+  $<HTMLAnchorElement>('op-doc').href = `docs/op-${LABEL[op]}.html`;
+  $('op-doc').textContent = `about ${LABEL[op]}`;
   const mode = $<HTMLSelectElement>('mode').value;
   for (const el of Array.from(document.querySelectorAll<HTMLElement>('[data-mode]'))) el.hidden = el.dataset.mode !== mode;
   $<HTMLSelectElement>('size').disabled = $<HTMLSelectElement>('source').value === 'file';
@@ -179,19 +228,138 @@ async function update(): Promise<void> {
   do {
     again = false;
     const s = settings();
-    const input = image();
+    const input = await image();
     draw($<HTMLCanvasElement>('input-canvas'), input);
-    $('input-caption').textContent = `input ${input.H}×${input.W}, ${C} channels`;
+    const source = $<HTMLSelectElement>('source');
+    const credit = source.value.startsWith('photo:') ? `; ${photos[source.value.slice(6)].credit}` : '';
+    $('input-caption').textContent = `input ${input.H}×${input.W}, ${C} channels${credit}`;
     try {
       show(await run(input, s), s, input);
       document.body.dataset.state = 'idle';
+      await compareIfChanged(input, s);
     } catch (e) {
       showError(e);
       document.body.dataset.state = 'error';
     }
+    shareUrl();
     document.body.dataset.runs = String(Number(document.body.dataset.runs) + 1);
   } while (again);
   running = false;
+}
+
+let compared = '';
+
+/** Reruns the comparison view when the image, geometry, backend or timing changed (not for another op). */
+async function compareIfChanged(input: Img, s: Settings): Promise<void> {
+  const { op: _op, maskFrom: _m, beta: _b, gradient: _g, ...rest } = s;
+  const key = JSON.stringify([rest, $<HTMLSelectElement>('source').value, $<HTMLSelectElement>('size').value, input.data.length, userImage?.data.length]);
+  if (key === compared) return;
+  const section = $('compare');
+  section.dataset.state = 'running';
+  try {
+    showCompare(await compareAll(input, s));
+    compared = key;
+  } catch (e) {
+    $('compare-grid').replaceChildren(Object.assign(document.createElement('p'), { className: 'off', textContent: `not compared: ${message(e)}` }));
+    section.dataset.state = 'error';
+  }
+}
+
+/** The form fields a URL can preselect: `?op=softPool&kernel=3&backend=wasm`. */
+const URL_FIELDS: Record<string, string> = { source: 'source', size: 'size', op: 'op', mask: 'mask-from', beta: 'beta', kernel: 'kernel-size', stride: 'stride', padding: 'padding', dilation: 'dilation', mode: 'mode', output: 'output-size', backend: 'backend' };
+/** Op names as the library spells them (softPool) → the form's values (em). */
+const OP_VALUE: Record<string, string> = Object.fromEntries(Object.entries(LABEL).map(([v, name]) => [name.toLowerCase(), v]));
+
+function fromUrl(): void {
+  const q = new URLSearchParams(location.search);
+  for (const [key, id] of Object.entries(URL_FIELDS)) {
+    const v = q.get(key);
+    if (v === null) continue;
+    const value = key === 'op' || key === 'mask' ? (OP_VALUE[v.toLowerCase()] ?? v) : v;
+    const el = $<HTMLInputElement | HTMLSelectElement>(id);
+    if (el instanceof HTMLSelectElement && !Array.from(el.options).some((o) => o.value === value && !o.disabled)) {
+      console.warn(`playground: ?${key}=${v} is not an option here; kept ${el.value}`);
+      continue;
+    }
+    el.value = value;
+  }
+}
+
+/** Keeps the address bar a link to what is shown (history.replaceState: no new history entries). */
+function shareUrl(): void {
+  const q = new URLSearchParams();
+  for (const [key, id] of Object.entries(URL_FIELDS)) {
+    const el = $<HTMLInputElement | HTMLSelectElement>(id);
+    const value = key === 'op' || key === 'mask' ? LABEL[el.value] : el.value;
+    if (el.value !== '' && !(el.closest('[hidden]') && key !== 'backend')) q.set(key, value);
+  }
+  history.replaceState(null, '', `${location.pathname}?${q}${location.hash}`);
+}
+
+// the 3D demo: a generated clip, pooled as one [1, 3, 16, 64, 64] tensor, played back
+let playing: ReturnType<typeof setInterval> | undefined;
+
+/** Before the first pooling: the clip alone, playing. */
+function previewClip(): void {
+  const input = clip();
+  let d = 0;
+  playing = setInterval(() => {
+    drawAt($<HTMLCanvasElement>('video-input'), input, 192, d);
+    d = (d + 1) % (input.D ?? 1);
+  }, 125);
+  $('video-stats').textContent = 'Press "Pool the clip" to pool it with the method and kernel above.';
+}
+
+async function runVideo(): Promise<void> {
+  const box = $('video-result');
+  box.dataset.state = 'running';
+  clearInterval(playing);
+  const m = METHODS.find((x) => x.id === $<HTMLSelectElement>('video-method').value)!;
+  const s: Settings = { ...settings(), op: m.pool, beta: m.beta ?? 0, channelsLast: false, gradient: false, geometry: { kernelSize: dims('video-kernel') } };
+  const input = clip();
+  try {
+    const r = await run(input, s);
+    const error = r.error;
+    const scale = range(error.data)[1] || 1;
+    let d = 0;
+    const frame = () => {
+      drawAt($<HTMLCanvasElement>('video-input'), input, 192, d);
+      drawAt($<HTMLCanvasElement>('video-pooled'), r.output, 192, Math.min(d * (r.output.D ?? 1) / (input.D ?? 1), (r.output.D ?? 1) - 1) | 0);
+      drawAt($<HTMLCanvasElement>('video-recon'), r.recon, 192, d);
+      heat($<HTMLCanvasElement>('video-error'), error, { lo: 0, hi: scale, stops: SEQUENTIAL }, 192, d);
+      box.dataset.frame = String(d);
+      d = (d + 1) % (input.D ?? 1);
+    };
+    legend($('video-error-legend'), { lo: 0, hi: scale, stops: SEQUENTIAL });
+    frame();
+    playing = setInterval(frame, 125);
+    $<HTMLButtonElement>('video-play').disabled = false;
+    $('video-play').textContent = 'Pause';
+    $('video-play').onclick = () => {
+      if (playing === undefined) {
+        playing = setInterval(frame, 125);
+        $('video-play').textContent = 'Pause';
+      } else {
+        clearInterval(playing);
+        playing = undefined;
+        $('video-play').textContent = 'Play';
+      }
+    };
+    $('video-pooled-caption').textContent = `${m.label} output [${r.shape.join(', ')}]: ${r.output.D} frames of ${r.output.H}×${r.output.W}`;
+    $('video-stats').textContent = `${m.label} on ${r.backend}, kernel ${JSON.stringify(s.geometry.kernelSize)}: ${qualityText(r)} (SSIM per frame and channel, averaged), forward ${ms(r.forwardMs)} ms (median of ${r.runs}); parity vs js: ${r.parity.outside === 0 ? 'within' : `${r.parity.outside} outside`} §6`;
+    Object.assign(box.dataset, { state: 'done', op: m.label, backend: r.backend, psnr: String(r.psnr), ssim: String(r.ssim), forwardMs: String(r.forwardMs), frames: String(r.output.D) });
+  } catch (e) {
+    $('video-stats').textContent = e instanceof AdaPoolError ? `AdaPoolError ${e.code}: ${e.message}` : `error: ${message(e)}`;
+    box.dataset.state = 'error';
+  }
+}
+
+/** On a phone the result is fixed at the bottom of the screen: keeps the control in use above it. */
+function keepAboveResult(el: EventTarget | null): void {
+  const result = $('result');
+  if (!(el instanceof HTMLElement) || getComputedStyle(result).position !== 'fixed') return;
+  const overlap = el.getBoundingClientRect().bottom - result.getBoundingClientRect().top;
+  if (overlap > -8) window.scrollBy(0, overlap + 16);
 }
 
 let timer: ReturnType<typeof setTimeout> | undefined;
@@ -218,12 +386,19 @@ async function useFile(file: File | undefined): Promise<void> {
 
 async function main(): Promise<void> {
   const notes = await registerBackends();
+  fromUrl();
+  $('compare-pending').textContent = `Not here yet: ${NOT_YET.join('; ')}.`;
+  $('video-method').replaceChildren(...METHODS.map((m) => Object.assign(document.createElement('option'), { value: m.id, textContent: m.label })));
+  $<HTMLSelectElement>('video-method').value = 'soft';
+  $('video-run').addEventListener('click', () => void runVideo());
+  previewClip();
   $('backend-notes').replaceChildren(...notes.map((n) => Object.assign(document.createElement('li'), { textContent: n })));
   const form = $<HTMLFormElement>('controls');
   form.addEventListener('input', (e) => {
     if ((e.target as HTMLElement).id !== 'file') scheduleUpdate();
   });
   $('file').addEventListener('change', () => void useFile($('file').files?.[0]));
+  form.addEventListener('focusin', (e) => keepAboveResult(e.target));
   $('run').addEventListener('click', () => void update());
   document.addEventListener('dragover', (e) => e.preventDefault());
   document.addEventListener('drop', (e) => {

@@ -5,7 +5,8 @@
  */
 import * as ap from '@adapool/core';
 import type { PoolMethod, PoolWithMask, Tensor } from '@adapool/core';
-import { C, type Img } from './images.js';
+import { C, spatial, withSize, type Img } from './images.js';
+import { psnr, ssim } from './measures.js';
 import { TOLERANCE } from '@adapool/testkit';
 
 /** The pooling ops, plus adaUnpool of a pooling's mask. */
@@ -25,8 +26,9 @@ export interface Settings {
   /** A registered backend name or 'auto'. */
   backend: string;
   gradient: boolean;
-  /** Timed runs (after one warm-up run); the median is reported. */
+  /** Timed runs (after one warm-up run): at least `repeats`, and until they took `minMs`; medians are reported. */
   repeats: number;
+  minMs: number;
 }
 
 type Opts = Record<string, unknown>;
@@ -59,7 +61,20 @@ export interface Parity {
   outside: number;
 }
 
-export interface Result {
+/** What a reconstruction keeps: PSNR (dB) and SSIM against the original (measures.ts). */
+export interface Quality {
+  psnr: number;
+  ssim: number;
+}
+
+/** A reconstruction of the input from a pooled output, with its quality. */
+export interface Reconstruction extends Quality {
+  /** How it was made: 'normalised scatter', 'nearest', 'window mean'. */
+  name: string;
+  img: Img;
+}
+
+export interface Result extends Quality {
   /** The backend that actually ran (`tensor.backend`): what 'auto' chose, or 'js' after a fallback. */
   backend: string;
   /** The backend that ran the gradient (a backend without that kernel falls back to 'js'). */
@@ -67,11 +82,23 @@ export interface Result {
   /** Output shape as laid out, and the output as planar RGB. */
   shape: readonly number[];
   output: Img;
-  /** |dx| (pooling) or |dv| (adaUnpool) for an upstream gradient of ones, planar RGB. */
+  /** The pooling whose output and mask are scattered back (the op, or adaUnpool's mask-from). */
+  method: PoolMethod;
+  /** The pooled image (for adaUnpool: the pooling it scatters back). */
+  pooled: Img;
+  /** Normalised scatter of the pooled image with its own mask (see `reconstruct`). */
+  recon: Img;
+  /** |recon − input| averaged over channels: one plane. */
+  error: Img;
+  /** max/avg: nearest and window-mean upsampling of the same output, as baselines. */
+  baselines: Reconstruction[];
+  /** dx (pooling) or dv (adaUnpool) for an upstream gradient of ones, signed, planar RGB. */
   grad?: Img;
   gradName?: string;
   forwardMs: number;
   backwardMs?: number;
+  /** Timed runs behind the medians. */
+  runs: number;
   parity: Parity;
   gradParity?: Parity;
   /** The calls this ran, as code. */
@@ -93,26 +120,23 @@ class Scope {
 /** dy = ones shaped like `y`, on `y`'s backend (nothing to move). */
 const onesLike = (y: Tensor): Tensor => ap.tensor(new Float32Array(y.size).fill(1), y.shape, { backend: y.backend });
 
-/** Planar RGB → the tensor layout ([1, C, H, W], or [1, H, W, C] with channelsLast), on `backend`. */
+/** Planar RGB → the tensor layout ([1, C, ...S], or [1, ...S, C] with channelsLast), on `backend`. */
 function toTensor(img: Img, channelsLast: boolean, backend: string): Tensor {
-  const { data, H, W } = img;
-  if (!channelsLast) return ap.tensor(data, [1, C, H, W], { backend });
-  const nhwc = new Float32Array(data.length);
-  for (let c = 0; c < C; c++) for (let p = 0; p < H * W; p++) nhwc[p * C + c] = data[c * H * W + p];
-  return ap.tensor(nhwc, [1, H, W, C], { backend });
+  const S = spatial(img);
+  if (!channelsLast) return ap.tensor(img.data, [1, C, ...S], { backend });
+  const P = img.data.length / C;
+  const last = new Float32Array(img.data.length);
+  for (let c = 0; c < C; c++) for (let p = 0; p < P; p++) last[p * C + c] = img.data[c * P + p];
+  return ap.tensor(last, [1, ...S, C], { backend });
 }
 
-/** A [1, C, H, W] or [1, H, W, C] result → planar RGB, optionally |values|. */
-function toImg(values: ArrayLike<number>, shape: readonly number[], channelsLast: boolean, abs = false): Img {
-  const [H, W] = channelsLast ? shape.slice(1, 3) : shape.slice(2, 4);
-  const data = new Float32Array(C * H * W);
-  for (let c = 0; c < C; c++) {
-    for (let p = 0; p < H * W; p++) {
-      const v = values[channelsLast ? p * C + c : c * H * W + p];
-      data[c * H * W + p] = abs ? Math.abs(v) : v;
-    }
-  }
-  return { data, H, W };
+/** A [1, C, ...S] or [1, ...S, C] result → planar RGB. */
+function toImg(values: ArrayLike<number>, shape: readonly number[], channelsLast: boolean): Img {
+  const S = channelsLast ? shape.slice(1, -1) : shape.slice(2);
+  const P = S.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(C * P);
+  for (let c = 0; c < C; c++) for (let p = 0; p < P; p++) data[c * P + p] = values[channelsLast ? p * C + c : c * P + p];
+  return withSize(data, S);
 }
 
 function betaArg(s: Settings, backend: string): Tensor | number {
@@ -133,7 +157,7 @@ function forward(s: Settings, img: Img, x: Tensor, beta: Tensor | number, backen
   const def = pools[s.maskFrom];
   const { output, mask, indices } = def.forward(x, beta, { ...geometry, ...def.extra(s), returnMask: true }) as PoolWithMask;
   [output, mask, indices].forEach((t) => scope.add(t));
-  const o = { ...geometry, inputSize: [img.H, img.W] };
+  const o = { ...geometry, inputSize: spatial(img) };
   const y = scope.add(ap.adaUnpool(output, mask, o));
   return { y, grad: () => scope.add(ap.adaUnpoolGrad(output, mask, scope.add(onesLike(y)), o).dv) };
 }
@@ -141,6 +165,26 @@ function forward(s: Settings, img: Img, x: Tensor, beta: Tensor | number, backen
 function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
+}
+
+/** Timed runs stop at `maxRuns`, whatever `minMs` asks. */
+const MAX_RUNS = 500;
+
+/**
+ * Calls `once` (which returns its phases' times, ms) once to warm up (GPU pipelines compile on
+ * first use), then until it ran `repeats` times and the timed runs took `minMs` in all; the median
+ * of each phase.
+ */
+export async function repeat(s: Pick<Settings, 'repeats' | 'minMs'>, once: () => Promise<number[]>): Promise<{ medians: number[]; runs: number }> {
+  await once();
+  const times: number[][] = [];
+  let total = 0;
+  while ((times.length < s.repeats || total < s.minMs) && times.length < MAX_RUNS) {
+    const t = await once();
+    times.push(t);
+    total += t.reduce((a, b) => a + b, 0);
+  }
+  return { medians: times[0].map((_, k) => median(times.map((t) => t[k]))), runs: times.length };
 }
 
 function compare(got: ArrayLike<number>, ref: ArrayLike<number>, tol: { atol: number; rtol: number }): Parity {
@@ -154,6 +198,75 @@ function compare(got: ArrayLike<number>, ref: ArrayLike<number>, tol: { atol: nu
   return { maxAbsDiff, outside };
 }
 
+/** Nearest-neighbour upsampling of planar `y` to the spatial size `S`: p → ⌊p·O/S⌋ on each axis. */
+function nearest(y: Img, S: readonly number[]): Img {
+  const O = spatial(y);
+  const [P, Q] = [S.reduce((a, b) => a * b, 1), O.reduce((a, b) => a * b, 1)];
+  const data = new Float32Array(C * P);
+  for (let p = 0; p < P; p++) {
+    let [rest, q] = [p, 0];
+    for (let a = S.length - 1, stride = 1; a >= 0; a--) {
+      q += Math.min(O[a] - 1, Math.floor(((rest % S[a]) * O[a]) / S[a])) * stride;
+      [rest, stride] = [Math.floor(rest / S[a]), stride * O[a]];
+    }
+    for (let c = 0; c < C; c++) data[c * P + p] = y.data[c * Q + q];
+  }
+  return withSize(data, S);
+}
+
+/** Σ v·W / Σ W per position (planar), where Σ W > 0; `fallback` elsewhere. */
+function normalised(u: Img, n: Img, fallback: Img): Img {
+  const data = u.data.map((v, i) => (n.data[i] > 0 ? v / n.data[i] : fallback.data[i]));
+  return withSize(data, spatial(u));
+}
+
+/** |a − b| averaged over channels: one plane. */
+function errorMap(a: Img, b: Img): Img {
+  const P = a.data.length / C;
+  const data = new Float32Array(P);
+  for (let c = 0; c < C; c++) for (let p = 0; p < P; p++) data[p] += Math.abs(a.data[c * P + p] - b.data[c * P + p]) / C;
+  return withSize(data, spatial(a));
+}
+
+/** PSNR and SSIM of `img` against `ref` (SSIM per H×W plane: channels × frames, averaged). */
+export function quality(img: Img, ref: Img): Quality {
+  return { psnr: psnr(img.data, ref.data), ssim: ssim(img.data, ref.data, ref.H, ref.W) };
+}
+
+/**
+ * Pools `x` with `method` (returnMask) on `backend` and reconstructs the input from the output
+ * with the op's own mask W, as a normalised scatter:
+ *
+ *   R_p = adaUnpool(y, W)_p / adaUnpool(1, W)_p = Σ y_o W_{o,p} / Σ W_{o,p}
+ *
+ * (the mask weights of a window sum to 1, so adaUnpool alone spreads each value over its window:
+ * ¼ brightness at kernel 2 with stride 2; dividing by the mask's coverage gives the image back at
+ * its brightness). Where the op's mask puts no weight on a pixel (maxPool's one-hot mask off the
+ * maximum), the same with avgPool's mask (the window mean); where no window covers it (stride >
+ * kernel, dropped edges), nearest upsampling. With non-overlapping windows every method's
+ * reconstruction is its output, nearest-upsampled: what differs is the value each method keeps.
+ */
+export async function reconstruct(s: Settings, method: PoolMethod, img: Img, x: Tensor, beta: Tensor | number, backend: string): Promise<{ pooled: Img; recon: Img; baselines: Img[] }> {
+  const scope = new Scope();
+  try {
+    const geometry = { ...s.geometry, channelsLast: s.channelsLast, backend };
+    const def = pools[method];
+    const own = def.forward(x, beta, { ...geometry, ...def.extra(s), returnMask: true }) as PoolWithMask;
+    const uniform = ap.avgPool(x, { ...geometry, returnMask: true });
+    [own.output, own.mask, own.indices, uniform.output, uniform.mask].forEach((t) => scope.add(t));
+    const o = { ...geometry, inputSize: spatial(img) };
+    const ones = scope.add(onesLike(own.output));
+    const read = async (t: Tensor): Promise<Img> => toImg((await scope.add(t).read()) as Float32Array, t.shape, s.channelsLast);
+    const pooled = await read(own.output);
+    const near = nearest(pooled, spatial(img));
+    const area = normalised(await read(ap.adaUnpool(own.output, uniform.mask, o)), await read(ap.adaUnpool(ones, uniform.mask, o)), near);
+    const recon = normalised(await read(ap.adaUnpool(own.output, own.mask, o)), await read(ap.adaUnpool(ones, own.mask, o)), area);
+    return { pooled, recon, baselines: [near, area] };
+  } finally {
+    scope.dispose();
+  }
+}
+
 /** Runs the settings on `img`: timed on the chosen backend, then once on 'js' for parity. */
 export async function run(img: Img, s: Settings): Promise<Result> {
   const outer = new Scope();
@@ -164,16 +277,13 @@ export async function run(img: Img, s: Settings): Promise<Result> {
     if (typeof beta !== 'number') outer.add(beta);
     const xRef = outer.add(await x.to('js'));
     const betaRef = typeof beta === 'number' ? beta : outer.add(await beta.to('js'));
-    const fwdTimes: number[] = [];
-    const bwdTimes: number[] = [];
     let ran = '';
     let shape: readonly number[] = [];
     let values!: Float32Array;
     let gradRan: string | undefined;
     let dShape: readonly number[] = [];
     let dValues: Float32Array | undefined;
-    // run 0 warms up (GPU pipelines compile on first use) and is not timed
-    for (let r = 0; r <= Math.max(1, s.repeats); r++) {
+    const timed = await repeat(s, async () => {
       const scope = new Scope();
       try {
         const t0 = performance.now();
@@ -185,16 +295,14 @@ export async function run(img: Img, s: Settings): Promise<Result> {
           [gradRan, dShape] = [g.backend, g.shape];
           dValues = (await g.read()) as Float32Array;
         }
-        const t2 = performance.now();
-        if (r > 0) {
-          fwdTimes.push(t1 - t0);
-          bwdTimes.push(t2 - t1);
-        }
         [ran, shape] = [f.y.backend, f.y.shape];
+        return [t1 - t0, performance.now() - t1];
       } finally {
         scope.dispose();
       }
-    }
+    });
+    const method = s.op === 'unpool' ? s.maskFrom : s.op;
+    const { pooled, recon, baselines } = await reconstruct(s, method, img, x, beta, s.backend);
     const ref = new Scope();
     try {
       const f = forward(s, img, xRef, betaRef, 'js', ref);
@@ -205,10 +313,17 @@ export async function run(img: Img, s: Settings): Promise<Result> {
         gradBackend: gradRan,
         shape,
         output: toImg(values, shape, s.channelsLast),
-        grad: dValues && toImg(dValues, dShape, s.channelsLast, true),
+        method,
+        pooled,
+        recon,
+        error: errorMap(recon, img),
+        ...quality(recon, img),
+        baselines: method === 'max' || method === 'avg' ? baselines.map((b, k) => ({ name: ['nearest', 'window mean'][k], img: b, ...quality(b, img) })) : [],
+        grad: dValues && toImg(dValues, dShape, s.channelsLast),
         gradName: s.op === 'unpool' ? 'dv' : 'dx',
-        forwardMs: median(fwdTimes),
-        backwardMs: s.gradient ? median(bwdTimes) : undefined,
+        forwardMs: timed.medians[0],
+        backwardMs: s.gradient ? timed.medians[1] : undefined,
+        runs: timed.runs,
         parity,
         gradParity,
         code: code(s, img),
@@ -216,6 +331,69 @@ export async function run(img: Img, s: Settings): Promise<Result> {
     } finally {
       ref.dispose();
     }
+  } finally {
+    outer.dispose();
+  }
+}
+
+/** One method of the comparison view: a pooling, with β for adaPool. */
+export interface Method {
+  id: string;
+  label: string;
+  pool: PoolMethod;
+  beta?: number;
+}
+
+/** The comparison view's methods, in order; add a row to add a method. */
+export const METHODS: readonly Method[] = [
+  { id: 'avg', label: 'avgPool', pool: 'avg' },
+  { id: 'max', label: 'maxPool', pool: 'max' },
+  { id: 'soft', label: 'softPool', pool: 'em' },
+  { id: 'edscw', label: 'edscwPool', pool: 'edscw' },
+  { id: 'idw', label: 'idwPool', pool: 'idw' },
+  { id: 'ada-0', label: 'adaPool β=0', pool: 'ada', beta: 0 },
+  { id: 'ada-0.5', label: 'adaPool β=0.5', pool: 'ada', beta: 0.5 },
+  { id: 'ada-1', label: 'adaPool β=1', pool: 'ada', beta: 1 },
+];
+
+/** Methods the comparison cannot show yet, and why. */
+export const NOT_YET: readonly string[] = ['lpPool comes with LpPool (not in @adapool/core yet)'];
+
+export interface Compared extends Quality {
+  method: Method;
+  backend: string;
+  pooled: Img;
+  recon: Img;
+  forwardMs: number;
+  runs: number;
+}
+
+/** Every method of METHODS on `img` with the settings' geometry and backend: forward time, reconstruction, PSNR and SSIM. */
+export async function compareAll(img: Img, s: Settings): Promise<Compared[]> {
+  const outer = new Scope();
+  try {
+    const x = outer.add(toTensor(img, s.channelsLast, s.backend));
+    const out: Compared[] = [];
+    for (const m of METHODS) {
+      const def = pools[m.pool];
+      const beta = m.beta ?? 0;
+      const o = { ...s.geometry, channelsLast: s.channelsLast, backend: s.backend, ...def.extra(s) };
+      let backend = '';
+      const timed = await repeat(s, async () => {
+        const t0 = performance.now();
+        const y = def.forward(x, beta, o) as Tensor;
+        try {
+          await y.read();
+          backend = y.backend;
+        } finally {
+          y.dispose();
+        }
+        return [performance.now() - t0];
+      });
+      const { pooled, recon } = await reconstruct(s, m.pool, img, x, beta, s.backend);
+      out.push({ method: m, backend, pooled, recon, ...quality(recon, img), forwardMs: timed.medians[0], runs: timed.runs });
+    }
+    return out;
   } finally {
     outer.dispose();
   }
@@ -249,7 +427,7 @@ export function code(s: Settings, img: Img): string {
     }
   } else {
     lines.push(`const { output, mask } = ${def.fn}(${args}, ${fmt({ ...geometry, ...def.extra(s), returnMask: true })});`);
-    const o = fmt({ ...geometry, inputSize: [img.H, img.W] });
+    const o = fmt({ ...geometry, inputSize: spatial(img) });
     lines.push(`const y = adaUnpool(output, mask, ${o});`);
     if (s.gradient) {
       lines.push('const dU = tensor(new Float32Array(y.size).fill(1), y.shape);');

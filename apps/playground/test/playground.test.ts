@@ -4,19 +4,21 @@
  * Every op on every backend the page registered: a drawn output, the backend that ran, and parity
  * with the js reference; a bad option shows core's AdaPoolError; a screenshot goes to a temp dir.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REQUIRE_ALL, itWhenAvailable } from '@adapool/testkit/vitest';
 import { CHROMIUM_HEADLESS_FLAGS, CHROMIUM_PATH, CHROMIUM_WEBGPU_FLAGS, missingChromium } from '@adapool/testkit/chromium';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, describe, expect } from 'vitest';
+import { serveSite } from './serve.js';
 
 const CHROMIUM = CHROMIUM_PATH;
 const FLAGS = [...CHROMIUM_WEBGPU_FLAGS, ...CHROMIUM_HEADLESS_FLAGS];
 const app = fileURLToPath(new URL('..', import.meta.url));
+/** Screenshots (git-ignored): look at them. */
+const shots = join(app, 'test-output');
 const OPS = ['avg', 'max', 'em', 'edscw', 'idw', 'ada', 'unpool'];
 
 async function missing(): Promise<string | undefined> {
@@ -31,20 +33,14 @@ afterAll(() => {
   server?.kill();
 });
 
-/** Starts `node serve.mjs` on a free port (once); resolves with the URL it prints. */
+/** serve.mjs on a free port (once). */
 let serving: Promise<string> | undefined;
 function serve(): Promise<string> {
-  serving ??= new Promise((resolve, reject) => {
-    server = spawn(process.execPath, [join(app, 'serve.mjs')], { env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    server.stdout!.on('data', (d) => {
-      out += d;
-      const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
-      if (url) resolve(url[0]);
-    });
-    server.stderr!.on('data', (d) => (out += d));
-    server.on('exit', (code) => reject(new Error(`serve.mjs exited (${code}): ${out}`)));
-  });
+  if (!serving) {
+    const site = serveSite();
+    server = site.server;
+    serving = site.url;
+  }
   return serving;
 }
 
@@ -74,22 +70,62 @@ const outputPixels = (page: Page) =>
 
 const text = (page: Page, id: string) => page.locator(`#${id}`).innerText();
 
+/** Waits for the first run (and the comparison view) after a page load. */
+const loaded = (page: Page) =>
+  page.waitForFunction(() => Number(document.body.dataset.runs) >= 1 && document.body.dataset.state !== 'running', undefined, { timeout: 120_000 });
+
+/** The result element's data-* (what outside checks read). */
+const result = (page: Page) => page.locator('#result').evaluate((e) => ({ ...(e as HTMLElement).dataset }));
+
+/** A plausible reconstruction: finite PSNR above 10 dB, SSIM in (0.2, 1]. */
+function plausible(d: Record<string, string | undefined>, where: string): void {
+  expect(Number(d.psnr), where).toBeGreaterThan(10);
+  expect(Number(d.psnr), where).toBeLessThan(80);
+  expect(Number(d.ssim), where).toBeGreaterThan(0.2);
+  expect(Number(d.ssim), where).toBeLessThanOrEqual(1);
+  expect(Number(d.forwardMs), where).toBeGreaterThan(0);
+}
+
+/** Opens a page (1280×960) in headless Chromium with WebGPU; `watch` collects a page's errors, which must stay none. */
+async function browse(body: (page: Page, browser: Browser, watch: (p: Page) => Page) => Promise<void>): Promise<void> {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  try {
+    const errors: string[] = [];
+    const watch = (p: Page) => {
+      p.on('pageerror', (e) => errors.push(String(e)));
+      p.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      return p;
+    };
+    await body(watch(await browser.newPage({ viewport: { width: 1280, height: 960 } })), browser, watch);
+    expect(errors).toEqual([]);
+  } finally {
+    await browser.close();
+  }
+}
+
+mkdirSync(shots, { recursive: true });
+
 describe('apps/playground in headless Chromium', async () => {
   itWhenAvailable(
     'every op on every backend, parity with js, errors shown, screenshot',
     await missing(),
     async () => {
       const url = await serve();
-      const { chromium } = await import('playwright-core');
-      const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
-      try {
-        const page = await browser.newPage({ viewport: { width: 1280, height: 960 } });
-        const errors: string[] = [];
-        page.on('pageerror', (e) => errors.push(String(e)));
-        page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      await browse(async (page, browser, watch) => {
         await page.goto(url);
-        await page.waitForFunction(() => Number(document.body.dataset.runs) >= 1 && document.body.dataset.state !== 'running', undefined, { timeout: 60_000 });
+        await loaded(page);
         expect(await page.evaluate(() => document.body.dataset.state), await text(page, 'error').catch(() => '')).toBe('idle');
+        // cross-origin isolated (serve.mjs sends COOP/COEP): the timer is precise, times are not 0.00
+        expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+        expect(await text(page, 'time')).not.toMatch(/forward 0\.00 ms/);
+        expect(await text(page, 'input-caption')).toMatch(/^input 128×128, 3 channels; the USC-SIPI "Mandrill"/);
+        plausible(await result(page), 'the bundled photo');
+        await page.screenshot({ path: join(shots, 'playground-photo.png'), fullPage: true });
+        // the patterns below are small and fast; timing: the runs asked for, no minimum time
+        await after(page, () => page.fill('#min-ms', '0'));
+        await after(page, () => page.selectOption('#source', 'mix'));
+        await after(page, () => page.selectOption('#size', '64'));
 
         const notes = await text(page, 'backend-notes');
         const backends = await page.$$eval('#backend option:not([disabled])', (os) => os.map((o) => (o as HTMLOptionElement).value));
@@ -116,7 +152,30 @@ describe('apps/playground in headless Chromium', async () => {
             expect(Number(parity.outside), `${where}: ${await text(page, 'parity')}`).toBe(0);
             expect(Number(parity.maxAbsDiff), where).toBeLessThan(1e-4);
             expect(await page.locator('#grad-figure').isVisible(), where).toBe(true);
+            const d = await result(page);
+            expect(d.backend, where).toBe(backend);
+            expect(d.op, where).toBe({ avg: 'avgPool', max: 'maxPool', em: 'softPool', edscw: 'edscwPool', idw: 'idwPool', ada: 'adaPool', unpool: 'adaUnpool' }[op]);
+            plausible(d, where);
+            // the gradient panel: a legend with its range; avgPool's constant dx is named, not a blank panel
+            const note = await text(page, 'grad-legend');
+            if (op === 'avg') expect(note, where).toContain('constant: every value is 0.250');
+            const grad = await page.evaluate(() => {
+              const c = document.getElementById('grad-canvas') as HTMLCanvasElement;
+              const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+              let white = 0;
+              for (let p = 0; p < px.length; p += 4) if (px[p] > 250 && px[p + 1] > 250 && px[p + 2] > 250) white++;
+              return white / (px.length / 4);
+            });
+            expect(grad, `${where}: the gradient panel is white`).toBeLessThan(0.99);
           }
+          // the comparison view: every method, finite and plausible measures, on this backend
+          const methods = await page.$$eval('#compare [data-method]', (es) => es.map((e) => ({ ...(e as HTMLElement).dataset })));
+          expect(methods.map((m) => m.method)).toEqual(['avg', 'max', 'soft', 'edscw', 'idw', 'ada-0', 'ada-0.5', 'ada-1']);
+          for (const m of methods) {
+            plausible(m, `compare ${m.method} on ${backend}`);
+            expect(m.backend).toBe(backend);
+          }
+          expect(await text(page, 'compare-pending')).toContain('lpPool comes with LpPool');
         }
 
         // adaUnpool with every pooling's mask (maxPool's one-hot mask included: ties must break alike)
@@ -159,8 +218,7 @@ describe('apps/playground in headless Chromium', async () => {
         expect(await outputPixels(page).then((p) => p.lit)).toBe(0);
         expect(await after(page, () => page.fill('#kernel-size', '0'))).toBe('error');
         expect(await text(page, 'error')).toMatch(/^AdaPoolError OPTION\nadaPool: kernelSize must be an integer ≥ 1/);
-        const dir = mkdtempSync(join(tmpdir(), 'adapool-playground-'));
-        await page.screenshot({ path: join(dir, 'playground-error.png'), fullPage: true });
+        await page.screenshot({ path: join(shots, 'playground-error.png'), fullPage: true });
         await after(page, () => page.fill('#padding', ''));
         expect(await after(page, () => page.fill('#kernel-size', '3,2'))).toBe('idle');
         expect(await page.locator('#error').isVisible()).toBe(false);
@@ -217,13 +275,86 @@ describe('apps/playground in headless Chromium', async () => {
         await after(page, () => page.fill('#stride', '2'));
         expect(await after(page, () => page.fill('#padding', '1'))).toBe('idle');
         await after(page, () => page.selectOption('#backend', backends.includes('webgpu') ? 'webgpu' : 'wasm'));
-        const shot = join(dir, 'playground.png');
+        const shot = join(shots, 'playground.png');
         await page.screenshot({ path: shot, fullPage: true });
         console.log(`playground screenshot: ${shot}`);
-        expect(errors).toEqual([]);
-      } finally {
-        await browser.close();
-      }
+      });
+    },
+    300_000,
+  );
+
+  itWhenAvailable(
+    'a URL preselects an op; the 3D clip plays with its measures; on a phone the result stays in view',
+    await missing(),
+    async () => {
+      const url = await serve();
+      await browse(async (page, browser, watch) => {
+        // the docs' links: ?op=softPool&kernel=3&backend=wasm
+        await page.goto(`${url}?op=softPool&kernel=3&backend=wasm&size=64`);
+        await loaded(page);
+        expect(await page.locator('#op').inputValue()).toBe('em');
+        expect(await page.locator('#kernel-size').inputValue()).toBe('3');
+        expect(await page.locator('#size').inputValue()).toBe('64');
+        const d = await result(page);
+        expect([d.op, d.backend]).toEqual(['softPool', 'wasm']);
+        expect(await text(page, 'shape')).toBe('[1, 3, 21, 21] from [1, 3, 64, 64]');
+        plausible(d, 'from the URL');
+        // the address bar follows the form (a link to what is shown)
+        await after(page, () => page.selectOption('#op', 'ada'));
+        expect(new URL(page.url()).searchParams.get('op')).toBe('adaPool');
+        // adaUnpool and an unknown value: the page says what it kept
+        await page.goto(`${url}?op=adaUnpool&mask=maxPool&backend=nope&size=64`);
+        await loaded(page);
+        expect(await page.locator('#op').inputValue()).toBe('unpool');
+        expect(await page.locator('#mask-from').inputValue()).toBe('max');
+        expect(await page.locator('#backend').inputValue()).toBe('auto');
+        expect((await result(page)).op).toBe('adaUnpool');
+        expect(await text(page, 'output-caption')).toContain('a window\'s weights sum to 1');
+
+        // 3D: the generated clip, 16 frames of 64×64, kernel 2 → 8 frames of 32×32, played back
+        const enabled = await page.$$eval('#backend option:not([disabled])', (os) => os.map((o) => (o as HTMLOptionElement).value));
+        for (const backend of ['webgpu', 'wasm', 'js'].filter((b) => enabled.includes(b))) {
+          await after(page, () => page.selectOption('#backend', backend));
+          await page.selectOption('#video-method', 'ada-0.5');
+          await page.click('#video-run');
+          await page.waitForFunction(() => document.getElementById('video-result')!.dataset.state !== 'running', undefined, { timeout: 120_000 });
+          const v = await page.locator('#video-result').evaluate((e) => ({ ...(e as HTMLElement).dataset }));
+          expect(v.state, await text(page, 'video-stats')).toBe('done');
+          expect([v.op, v.backend, v.frames]).toEqual(['adaPool β=0.5', backend, '8']);
+          plausible(v, `3D on ${backend}`);
+          expect(await text(page, 'video-stats')).toContain('parity vs js: within §6');
+          expect(await text(page, 'video-pooled-caption')).toBe('adaPool β=0.5 output [1, 3, 8, 32, 32]: 8 frames of 32×32');
+        }
+        const frames = new Set<string>();
+        for (let k = 0; k < 6; k++) {
+          frames.add((await page.locator('#video-result').getAttribute('data-frame'))!);
+          await page.waitForTimeout(150);
+        }
+        expect(frames.size, 'the clip plays').toBeGreaterThan(2);
+        await page.locator('#video').screenshot({ path: join(shots, 'playground-3d.png') });
+        // a bad kernel: core's error, shown by the demo
+        await page.fill('#video-kernel', '0');
+        await page.click('#video-run');
+        await page.waitForFunction(() => document.getElementById('video-result')!.dataset.state !== 'running', undefined, { timeout: 60_000 });
+        expect(await text(page, 'video-stats')).toMatch(/^AdaPoolError OPTION: adaPool: kernelSize must be an integer ≥ 1/);
+
+        // a phone: 390×844; after changing an option the result is on screen
+        const phone = watch(await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }));
+        await phone.goto(`${url}?size=64&backend=wasm`);
+        await loaded(phone);
+        for (const [id, value] of [['#op', 'max'], ['#kernel-size', '3']] as const) {
+          await after(phone, () => (id === '#op' ? phone.selectOption(id, value) : phone.fill(id, value)));
+          const box = await phone.locator('#result').boundingBox();
+          const control = await phone.locator(id).boundingBox();
+          expect(box && control, id).toBeTruthy();
+          expect(box!.y, `${id}: the result starts on screen`).toBeGreaterThanOrEqual(0);
+          expect(box!.y + box!.height, `${id}: the result ends on screen`).toBeLessThanOrEqual(844);
+          expect(control!.y + control!.height, `${id}: the control is above the result`).toBeLessThanOrEqual(box!.y);
+          expect(await phone.locator('#recon-canvas').isVisible()).toBe(true);
+        }
+        expect(await text(phone, 'summary')).toMatch(/^maxPool on wasm: PSNR \d+\.\d+ dB, SSIM 0\.\d{4}, forward/);
+        await phone.screenshot({ path: join(shots, 'playground-phone.png') });
+      });
     },
     300_000,
   );
@@ -239,7 +370,7 @@ describe('apps/playground in headless Chromium', async () => {
       try {
         const page = await browser.newPage();
         await page.goto(url);
-        await page.waitForFunction(() => Number(document.body.dataset.runs) >= 1 && document.body.dataset.state !== 'running', undefined, { timeout: 60_000 });
+        await loaded(page);
         expect(await page.evaluate(() => document.body.dataset.state)).toBe('idle');
         expect(await text(page, 'backend-notes')).toMatch(/webgpu unavailable: createWebGPUBackend: /);
         expect(await page.locator('#backend option[value="webgpu"]').isDisabled()).toBe(true);
