@@ -10,7 +10,7 @@
  * TypeScript 5.9, 6.0 and 7.x, strict with skipLibCheck false, node16 / nodenext / bundler, with
  * and without lib DOM, over a file that imports every entry.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

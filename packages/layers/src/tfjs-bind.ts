@@ -17,8 +17,6 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { AdaPoolError, getBackend, defaultUnpoolLength, tensor as coreTensor, checkOptionKeys, perDimOption, boolOption, splitShape, layoutShape, fail, Raw, type Tensor as CoreTensor } from '@adapool/core';
 import {
-  METHODS,
-  RANKS,
   betaShapeFor,
   checkBetaInit,
   checkBetaShape,
