@@ -4,8 +4,9 @@
 // the .d.ts files. Run by each package's `build` script (turbo caches it).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { STAMP, buildInputsHash } from './build-inputs.mjs';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const entries = pkg.adapool?.entries ?? ['src/index.ts'];
@@ -28,4 +29,5 @@ await build({
 });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--emitDeclarationOnly', '--declaration', '--outDir', 'dist'], { stdio: 'inherit' });
+writeFileSync(STAMP, `${buildInputsHash()}\n`); // checked by the prepack guard (scripts/prepack.mjs)
 console.log(`built ${pkg.name}: ${entries.join(', ')}`);

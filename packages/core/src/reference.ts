@@ -11,7 +11,7 @@ import { edscwPoolDef } from './ops/edscw-pool.js';
 import { emPoolDef } from './ops/em-pool.js';
 import { idwPoolDef } from './ops/idw-pool.js';
 import { maxPoolDef } from './ops/max-pool.js';
-import type { PoolOpDef, Region } from './ops/region.js';
+import type { PoolOpDef, Region, RegionMath } from './ops/region.js';
 
 export const poolOpDefs: { readonly [M in PoolMethod]: PoolOpDef } = {
   avg: avgPoolDef,
@@ -149,7 +149,11 @@ export interface ReferencePoolResult {
 
 /** Forward pooling in float64: output (and mask, indices when `plan.returnMask`). */
 export function referencePool(plan: PoolPlan, x: ArrayLike<number>, beta?: ArrayLike<number>): ReferencePoolResult {
-  const math = poolOpDefs[plan.method].region;
+  return poolWith(poolOpDefs[plan.method].region, plan, x, beta);
+}
+
+/** `referencePool` with the op's math given (the js backend carries only the ops in use). */
+export function poolWith(math: RegionMath, plan: PoolPlan, x: ArrayLike<number>, beta?: ArrayLike<number>): ReferencePoolResult {
   const T = regionTable(plan);
   const output = new Float64Array(plan.outputElements);
   const mask = plan.returnMask ? new Float64Array(plan.maskElements) : undefined;
@@ -182,7 +186,17 @@ export function referencePoolGrad(
   dy: ArrayLike<number>,
   beta?: ArrayLike<number>,
 ): { dx: Float64Array; dbeta?: Float64Array } {
-  const math = poolOpDefs[plan.method].region;
+  return poolGradWith(poolOpDefs[plan.method].region, plan, x, dy, beta);
+}
+
+/** `referencePoolGrad` with the op's math given. */
+export function poolGradWith(
+  math: RegionMath,
+  plan: PoolPlan,
+  x: ArrayLike<number>,
+  dy: ArrayLike<number>,
+  beta?: ArrayLike<number>,
+): { dx: Float64Array; dbeta?: Float64Array } {
   const T = regionTable(plan);
   const dx = new Float64Array(plan.inputElements);
   const dbeta = beta && plan.beta ? new Float64Array(plan.beta.size) : undefined;

@@ -6,7 +6,7 @@
 import type { Backend } from './backend.js';
 import { AdaPoolError, fail } from './errors.js';
 import { readGuarded } from './read.js';
-import { createJsBackend } from './backends/js.js';
+import { jsBackend } from './backends/js.js';
 
 const registered = new Map<string, Backend>();
 let current = 'auto';
@@ -15,7 +15,7 @@ let js: Backend | undefined;
 /** @internal The reference backend (created on first use). */
 export function jsBackendInstance(): Backend {
   if (!js) {
-    js = createJsBackend();
+    js = jsBackend(); // each op adds its reference kernels on first call (backends/js.ts)
     registered.set('js', js);
   }
   return js;

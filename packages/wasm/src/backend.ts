@@ -13,7 +13,7 @@ import { AdaPoolError, callSize, checkOptionKeys, fail, referenceUnpool, regionT
 
 /** The raw exports of adapool.wasm / adapool-scalar.wasm. */
 export interface KernelExports {
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
   lanes(): number;
   heapBase(): number;
   poolForward(params: number): void;
@@ -277,7 +277,7 @@ class Arena {
   private readonly free: [number, number][] = [];
   private readonly live = new Map<number, number>();
 
-  constructor(private readonly memory: WebAssembly.Memory, start: number) {
+  constructor(private readonly memory: WasmMemory, start: number) {
     this.top = start;
   }
 
@@ -385,8 +385,8 @@ interface Slot {
   written?: (T: Packed) => boolean;
 }
 
-export function createBackendFromInstance(instance: WebAssembly.Instance): WasmBackend {
-  const ex = instance.exports as unknown as KernelExports;
+export function createBackendFromInstance(instance: { readonly exports: object }): WasmBackend {
+  const ex = instance.exports as KernelExports;
   const memory = ex.memory;
   const lanes = ex.lanes();
   const base = (ex.heapBase() + 15) & ~15; // the parameter block; the arena follows it
@@ -614,38 +614,106 @@ export function createBackendFromInstance(instance: WebAssembly.Instance): WasmB
 }
 
 /** Which build to run: SIMD when the engine validates the SIMD module, else scalar. */
-export function chooseBuild(simdBytes: BufferSource, validate: (b: BufferSource) => boolean = (b) => WebAssembly.validate(b)): 'simd' | 'scalar' {
+export function chooseBuild(simdBytes: WasmBytes, validate: (b: WasmBytes) => boolean = (b) => WebAssembly.validate(b as BufferSource)): 'simd' | 'scalar' {
   return validate(simdBytes) ? 'simd' : 'scalar';
 }
 
+// The declarations name no lib-DOM type (WebAssembly.*, BufferSource, URL, Response), so that
+// consumers compile without lib DOM; these structural types stand for them.
+/** The bytes of adapool.wasm or adapool-scalar.wasm. */
+export type WasmBytes = ArrayBuffer | ArrayBufferView;
+/** A `WebAssembly.Memory`. */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(delta: number): number;
+}
+/** A `WebAssembly.Module` (an opaque object), e.g. from `WebAssembly.compileStreaming` or workerd's `import`. */
+export type WasmModule = object;
+/** A fetch `Response` for a `.wasm` file. */
+export interface WasmResponse {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly url: string;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+/**
+ * Where the build comes from: a compiled module, its bytes, a URL (a string or `URL`, fetched;
+ * compiled while streaming where `WebAssembly.compileStreaming` exists) or a `Response` (or a
+ * promise of one, e.g. `fetch(url)`).
+ */
+export type WasmSource = WasmModule | WasmBytes | string | { readonly href: string } | WasmResponse | PromiseLike<WasmResponse>;
+
 export interface WasmBackendOptions {
-  /** A compiled module or the bytes of adapool.wasm / adapool-scalar.wasm (default: the bundled build). */
-  module?: WebAssembly.Module | BufferSource;
+  /** The build to run (default entry: the inlined build; `@adapool/wasm/slim`: required). */
+  module?: WasmSource;
   /** Force the SIMD (`true`) or scalar (`false`) build; default: SIMD where the engine supports it. Ignored with `module`. */
   simd?: boolean;
 }
 
 const REQUIRED_EXPORTS = ['memory', 'lanes', 'heapBase', 'poolForward', 'poolBackward', 'unpool', 'unpoolGrad'] as const;
 const OP = 'createWasmBackend';
-const MODULE_MUST = 'module must be adapool.wasm or adapool-scalar.wasm, as a WebAssembly.Module or its bytes';
+const MODULE_MUST = 'module must be adapool.wasm or adapool-scalar.wasm, as a WebAssembly.Module, its bytes, its URL or a Response';
+
+const isModule = (v: unknown): v is WebAssembly.Module => typeof WebAssembly !== 'undefined' && v instanceof WebAssembly.Module;
+const isBytes = (v: unknown): v is WasmBytes => ArrayBuffer.isView(v) || v instanceof ArrayBuffer;
+const isUrl = (v: unknown): v is string | { href: string } => typeof v === 'string' || (typeof v === 'object' && v !== null && typeof (v as { href?: unknown }).href === 'string');
+const isResponse = (v: unknown): v is WasmResponse => typeof v === 'object' && v !== null && typeof (v as WasmResponse).arrayBuffer === 'function';
+const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof v === 'object' && v !== null && typeof (v as PromiseLike<unknown>).then === 'function';
 
 /** Checks `createWasmBackend`'s options, read once (unknown keys and wrong types are errors, not ignored). */
 export function checkOptions(options: unknown): WasmBackendOptions {
   const o = checkOptionKeys(OP, options, ['module', 'simd']) as WasmBackendOptions;
   if (o.simd !== undefined && typeof o.simd !== 'boolean') fail('OPTION', OP, 'simd must be a boolean', o.simd);
-  if (o.module !== undefined && !(o.module instanceof WebAssembly.Module) && !ArrayBuffer.isView(o.module) && !(o.module instanceof ArrayBuffer)) {
-    fail('OPTION', OP, MODULE_MUST, o.module);
+  const m = o.module;
+  if (m !== undefined && !isModule(m) && !isBytes(m) && !isUrl(m) && !isResponse(m) && !isThenable(m)) {
+    fail('OPTION', OP, MODULE_MUST, m);
   }
-  return o;
+  if (typeof m === 'string' && !URL.canParse(m, (globalThis as { location?: { href: string } }).location?.href)) {
+    throw new AdaPoolError('OPTION', OP, `${OP}: ${MODULE_MUST}, got ${describe(m)}, which is not a URL here`);
+  }
+  return { ...o };
+}
+
+function describe(v: unknown): string {
+  if (v === null || typeof v !== 'object') return typeof v === 'string' ? JSON.stringify(v) : String(v);
+  return `a ${(v as object).constructor?.name ?? 'object'}`;
+}
+
+/** A `WasmSource` compiled to a `WebAssembly.Module`; what cannot be one is an AdaPoolError. */
+async function compileSource(source: WasmSource): Promise<WebAssembly.Module> {
+  if (isModule(source)) return source;
+  if (isBytes(source)) return WebAssembly.compile(source as BufferSource);
+  let response: unknown = source;
+  if (isUrl(source)) {
+    const url = typeof source === 'string' ? source : (source as { href: string }).href;
+    if (typeof fetch !== 'function') throw new AdaPoolError('BACKEND', OP, `${OP}: ${MODULE_MUST}, got the URL ${url} where there is no fetch (pass the bytes)`);
+    if (url.startsWith('file:')) throw new AdaPoolError('BACKEND', OP, `${OP}: ${MODULE_MUST}, got the file: URL ${url}, which fetch cannot read here (pass readFileSync(fileURLToPath(url)))`);
+    response = fetch(url);
+  }
+  response = await response;
+  if (!isResponse(response)) throw new AdaPoolError('OPTION', OP, `${OP}: ${MODULE_MUST}, got a promise of ${describe(response)}`);
+  if (!response.ok) throw new AdaPoolError('BACKEND', OP, `${OP}: ${MODULE_MUST}, got HTTP ${response.status} for ${response.url}`);
+  const streaming = (WebAssembly as { compileStreaming?: (r: unknown) => Promise<WebAssembly.Module> }).compileStreaming;
+  if (typeof streaming === 'function' && typeof (response as { clone?: unknown }).clone === 'function') {
+    // compileStreaming needs `Content-Type: application/wasm`; other servers get the byte path.
+    const copy = (response as unknown as { clone(): WasmResponse }).clone();
+    try {
+      return await streaming(response);
+    } catch {
+      response = copy;
+    }
+  }
+  return WebAssembly.compile(await (response as WasmResponse).arrayBuffer());
 }
 
 /** Compiles (if needed) and instantiates a build; anything that is not one of ours is an AdaPoolError. */
-export async function instantiate(module: WebAssembly.Module | BufferSource): Promise<WasmBackend> {
+export async function instantiate(source: WasmSource): Promise<WasmBackend> {
   let mod: WebAssembly.Module;
   try {
-    mod = module instanceof WebAssembly.Module ? module : await WebAssembly.compile(module);
+    mod = await compileSource(source);
   } catch (e) {
-    throw new AdaPoolError('BACKEND', OP, `${OP}: ${MODULE_MUST}, got bytes that do not compile (${(e as Error).message})`);
+    if (e instanceof AdaPoolError) throw e;
+    throw new AdaPoolError('BACKEND', OP, `${OP}: ${MODULE_MUST}, got ${isUrl(source) || isResponse(source) ? 'a file' : 'bytes'} that do not compile (${(e as Error).message})`);
   }
   const names = WebAssembly.Module.exports(mod).map((e) => e.name);
   const missing = REQUIRED_EXPORTS.filter((n) => !names.includes(n));

@@ -1,9 +1,5 @@
-// Default entry (index.ts): esbuild's `binary` loader inlines the bytes of wasm-build/*.wasm.
-declare module '*/wasm-build/simd.wasm' {
-  const bytes: Uint8Array<ArrayBuffer>;
-  export default bytes;
-}
-declare module '*/wasm-build/scalar.wasm' {
+// Default entry (index.ts): esbuild's `binary` loader inlines the bytes of wasm-build/builds.wasm.gz.
+declare module '*/wasm-build/builds.wasm.gz' {
   const bytes: Uint8Array<ArrayBuffer>;
   export default bytes;
 }

@@ -86,7 +86,7 @@ describe('@adapool/wasm (built) in other runtimes: parity on the SIMD and scalar
     // the workerd entry: modules imported, no inlined bytes
     const code = readFileSync(file, 'utf8');
     expect(code).toMatch(/from "\.\/adapool\.wasm"/);
-    expect(code).not.toContain('AGFzbQ'); // base64 of the Wasm magic number: no inlined module
+    for (const magic of ['AGFzbQ', 'H4sI']) expect(code).not.toContain(magic); // base64 of the Wasm / gzip magic numbers: no inlined module
     for (const f of ['adapool.wasm', 'adapool-scalar.wasm']) copyFileSync(join(dist, f), join(dir, f));
     const config = join(dir, 'wasm-config.capnp');
     writeFileSync(
@@ -107,6 +107,22 @@ const w :Workerd.Worker = (
     expectAllPassed(parseRuntimeResult(r.stdout + r.stderr));
     expect(r.status, r.stderr).toBe(0);
   }, 300_000);
+
+  itWhenAvailable('Cloudflare workerd, bundled without the `workerd` condition: the error says to add it', missingRuntime('workerd'), async () => {
+    const file = await bundle('wasm-worker-nocond', `import { createWasmBackend } from '@adapool/wasm';
+export default { async test() {
+  try { await createWasmBackend(); } catch (e) { console.log('CAUGHT ' + e.code + ' ' + e.message); }
+} };`, ['worker']);
+    const config = join(dir, 'wasm-nocond.capnp');
+    writeFileSync(config, `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = ( services = [ (name = "main", worker = .w) ] );
+const w :Workerd.Worker = ( modules = [ (name = "worker", esModule = embed "${basename(file)}") ], compatibilityDate = "2024-09-01" );
+`);
+    const r = spawnSync(runtimeBin('workerd'), ['test', config], { encoding: 'utf8', timeout: 60_000 });
+    const out = r.stdout + r.stderr;
+    expect(out).toMatch(/CAUGHT BACKEND createWasmBackend: the inlined Wasm build must compile in this runtime, got ".+"; in Cloudflare Workers \(workerd\).*bundle with the "workerd" export condition/);
+    expect(out).not.toMatch(/options|module must be/);
+  }, 120_000);
 
   itWhenAvailable('Cloudflare workerd through miniflare (CompiledWasm modules, export condition `workerd`)', missingModule('miniflare'), async () => {
     const file = await bundle('wasm-worker-fetch', FETCH_WORKER, ['workerd', 'worker']);

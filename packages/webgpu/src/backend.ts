@@ -1,4 +1,3 @@
-/// <reference types="@webgpu/types" preserve="true" />
 /**
  * `createWebGPUBackend`: the `Backend` of @adapool/core on WebGPU. Tensors are pooled GPU buffers
  * that stay on the GPU between ops (kernels encode and submit, and return handles at once);
@@ -10,9 +9,16 @@ import { BufferPool, MAP_READ_MODE, USAGE, type PoolStats } from './buffers.js';
 import { batchChannel, geometryTable, padFront, spatial } from './geometry.js';
 import { generate, isScore, Params, recordStride, specKey, type KernelSpec } from './wgsl.js';
 
+/**
+ * WebGPU's own type `K` where the consumer's program has WebGPU types (lib DOM of TypeScript ≥ 6,
+ * or `@webgpu/types`), else `object`: the declarations bring no WebGPU typings of their own, so
+ * they never clash with the ones a program already has (TypeScript's, tfjs's `@webgpu/types`).
+ */
+export type WebGPUType<K extends string> = typeof globalThis extends { readonly [k in K]: { prototype: infer T } } ? T : object;
+
 /** The handle behind a tensor on this backend. */
 export interface GpuTensor {
-  readonly buffer: GPUBuffer;
+  readonly buffer: WebGPUType<'GPUBuffer'>;
   /** Elements. */
   readonly length: number;
   readonly dtype: 'float32' | 'int32';
@@ -20,9 +26,9 @@ export interface GpuTensor {
 
 export interface WebGPUBackendOptions {
   /** A `GPU` (default `navigator.gpu`), e.g. `create([])` from the `webgpu` package in Node. */
-  gpu?: GPU;
+  gpu?: WebGPUType<'GPU'>;
   /** An existing device to share (with TF.js or an app); the backend never destroys it. */
-  device?: GPUDevice;
+  device?: WebGPUType<'GPUDevice'>;
   /** Registry name (default `'webgpu'`). */
   name?: string;
   /** Invocations per workgroup (default 64; at most 128 unless the adapter's limits allow more). */
@@ -44,7 +50,7 @@ export interface WebGPUStats extends PoolStats {
 }
 
 export interface WebGPUBackend extends Backend<GpuTensor> {
-  readonly device: GPUDevice;
+  readonly device: WebGPUType<'GPUDevice'>;
   /** A software (CPU) adapter such as SwiftShader: correct, but slower than the CPU backends. */
   readonly software: boolean;
   readonly workgroupSize: number;
@@ -154,7 +160,10 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
   if (!device) {
     const gpu = settings.gpu ?? (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
     if (!gpu) {
-      throw new AdaPoolError('UNSUPPORTED', op0, `${op0}: WebGPU must be available (navigator.gpu, or pass { gpu }, e.g. create([]) from the 'webgpu' package in Node), got no GPU object`);
+      const where = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node
+        ? "Node has no navigator.gpu: pass { gpu: create([]) } with create from the 'webgpu' package (npm install webgpu; import { create } from 'webgpu')"
+        : 'navigator.gpu, or pass { gpu }';
+      throw new AdaPoolError('UNSUPPORTED', op0, `${op0}: WebGPU must be available (${where}), got no GPU object`);
     }
     const adapter = await setupStep('requestAdapter()', () => gpu.requestAdapter({ powerPreference: 'high-performance' }));
     if (!adapter) {

@@ -24,6 +24,7 @@ export interface PoolStats {
   pooledBytes: number;
 }
 
+/** @internal */
 export class BufferPool {
   private readonly free = new Map<string, GPUBuffer[]>();
   private created = 0;

@@ -361,7 +361,7 @@ describe('webgpu backend', () => {
 
 describe('webgpu backend: adapters and device loss', () => {
   itWhenAvailable('rejects with UNSUPPORTED when there is no WebGPU or no adapter', undefined, async () => {
-    await expectRejects(createWebGPUBackend(), 'UNSUPPORTED', /navigator\.gpu.*got no GPU object/);
+    await expectRejects(createWebGPUBackend(), 'UNSUPPORTED', /^createWebGPUBackend: WebGPU must be available \(Node has no navigator\.gpu: pass \{ gpu: create\(\[\]\) \} with create from the 'webgpu' package.*\), got no GPU object$/);
     const noAdapter = { requestAdapter: async () => null } as unknown as GPU; // a GPU whose adapter query finds nothing
     await expectRejects(createWebGPUBackend({ gpu: noAdapter }), 'UNSUPPORTED', /adapter must be available, got none/);
   });

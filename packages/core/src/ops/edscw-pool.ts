@@ -30,5 +30,5 @@ export const edscwPoolDef: PoolOpDef = {
   name: 'edscwPool',
   method: 'edscw',
   options: ['returnMask'],
-  region: scoreRegion(dscScore),
+  region: /* @__PURE__ */ scoreRegion(dscScore),
 };

@@ -16,5 +16,5 @@ export const emPoolDef: PoolOpDef = {
   name: 'emPool',
   method: 'em',
   options: ['returnMask'],
-  region: scoreRegion(emScore),
+  region: /* @__PURE__ */ scoreRegion(emScore),
 };

@@ -21,5 +21,5 @@ export const idwPoolDef: PoolOpDef = {
   name: 'idwPool',
   method: 'idw',
   options: ['returnMask', 'idwEps'],
-  region: scoreRegion(idwScore),
+  region: /* @__PURE__ */ scoreRegion(idwScore),
 };
