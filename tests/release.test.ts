@@ -15,6 +15,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const PUBLISHED = ['core', 'wasm', 'webgpu', 'layers'] as const;
 const read = (dir: string, p: string) => JSON.parse(readFileSync(join(dir, p), 'utf8'));
 
+const plainEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
+
 describe('release metadata', () => {
   it.each(PUBLISHED)('@adapool/%s has repository, homepage, bugs, engines, public access, a license and a prepack guard', (p) => {
     const pkg = read(ROOT, `packages/${p}/package.json`);
@@ -48,7 +50,7 @@ describe('changesets', () => {
       git('add', '-A');
       git('commit', '-qm', 'scratch');
       const cli = join(ROOT, 'node_modules/@changesets/cli/bin.js');
-      execFileSync(process.execPath, [cli, 'version'], { cwd: dir, encoding: 'utf8' });
+      execFileSync(process.execPath, [cli, 'version'], { cwd: dir, encoding: 'utf8', env: plainEnv });
       for (const p of PUBLISHED) {
         const pkg = read(dir, `packages/${p}/package.json`);
         expect(pkg.version, p).toBe('0.1.0');
@@ -58,7 +60,8 @@ describe('changesets', () => {
       expect(readFileSync(join(dir, 'packages/core/CHANGELOG.md'), 'utf8')).toMatch(/## 0\.1\.0/);
       git('add', '-A');
       git('commit', '-qm', 'version');
-      const status = execFileSync(process.execPath, [cli, 'status'], { cwd: dir, encoding: 'utf8' });
+      // CI=true makes changesets colour its output even without a terminal: strip escapes
+      const status = execFileSync(process.execPath, [cli, 'status'], { cwd: dir, encoding: 'utf8', env: plainEnv }).replace(/\u001b\[[0-9;]*m/g, '');
       expect(status).toMatch(/NO packages to be bumped/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
