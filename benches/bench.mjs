@@ -100,6 +100,8 @@ const listArg = (f, known) => {
   }
   return v;
 };
+/** Our backends and input paths (benches/lib/ours.mjs); the rest are anchors. */
+const OUR_NAMES = new Set(['wasm', 'wasm-user', 'wasm-tensor', 'wasm-from-js', 'js']);
 const onlyBackends = listArg('--backends', BACKENDS);
 const onlyOps = listArg('--ops', OPS);
 const opsHere = onlyOps ?? OPS;
@@ -419,26 +421,35 @@ function report(all) {
   const get = (col, c, op, dir) => cell.get(`${col}|${c}|${op}|${dir}`);
   const lines = [];
   const out = (s = '') => lines.push(s);
+  /** One row per (shape, op, direction) with a cell per column; rows whose cells are all blank are left out. */
+  const caseTable = (columns, ops, cellOf, blank = (x) => x === '') => {
+    out(`| shape | op | dir | ${columns.join(' | ')} |`);
+    out(`|---|---|---|${columns.map(() => '---:').join('|')}|`);
+    for (const c of CASES) {
+      for (const op of ops) {
+        for (const dir of DIRS) {
+          const cells = columns.map((col) => cellOf(col, c, op, dir));
+          if (cells.every(blank)) continue;
+          out(`| ${c.name} | ${op} | ${dir === 'forward' ? 'fwd' : 'bwd'} | ${cells.join(' | ')} |`);
+        }
+      }
+    }
+  };
 
   out(`## Medians (ms, lower is better), ${mode} run`);
   out();
-  out(`| shape | op | dir | ${cols.join(' | ')} |`);
-  out(`|---|---|---|${cols.map(() => '---:').join('|')}|`);
-  for (const c of CASES) {
-    for (const op of OPS) {
-      for (const dir of DIRS) {
-        const cells = cols.map((col) => {
-          const r = get(col, c.name, op, dir);
-          if (!r) return '';
-          if (r.skipped) return 'n/a';
-          if (r.error) return 'error';
-          return `${fmt(r.median)}${r.check && !r.check.ok ? ' ✗' : ''}${r.note ? ' †' : ''}`;
-        });
-        if (cells.every((x) => x === '' || x === 'n/a')) continue;
-        out(`| ${c.name} | ${op} | ${dir === 'forward' ? 'fwd' : 'bwd'} | ${cells.join(' | ')} |`);
-      }
-    }
-  }
+  caseTable(
+    cols,
+    OPS,
+    (col, c, op, dir) => {
+      const r = get(col, c.name, op, dir);
+      if (!r) return '';
+      if (r.skipped) return 'n/a';
+      if (r.error) return 'error';
+      return `${fmt(r.median)}${r.check && !r.check.ok ? ' ✗' : ''}${r.note ? ' †' : ''}`;
+    },
+    (x) => x === '' || x === 'n/a',
+  );
   out();
   out('Empty: not run there (js runs on every shape in Node only, with 3 timed runs; in Deno/Bun on the first shape). n/a: the anchor has no such op/direction. ✗: output differs from the reference beyond OPERATORS.md §6 tolerance. †: see notes.');
   const notes = results.filter((r) => r.note || r.error);
@@ -491,27 +502,16 @@ function report(all) {
 
   // Ratios anchor / ours in Node (> 1: ours faster).
   const oursCols = ['node:wasm', 'node:js'].filter((c) => cols.includes(c));
-  const anchorCols = cols.filter((c) => c.startsWith('node:') && !oursCols.includes(c));
+  const anchorCols = cols.filter((c) => c.startsWith('node:') && !OUR_NAMES.has(c.slice(5)));
   for (const oc of oursCols) {
     out();
     out(`## Speed-up of ${oc} over each anchor in Node (anchor median / ours; > 1: ours faster)`);
     out();
-    out(`| shape | op | dir | ${anchorCols.join(' | ')} |`);
-    out(`|---|---|---|${anchorCols.map(() => '---:').join('|')}|`);
-    for (const c of CASES) {
-      for (const op of ['avgPool', 'maxPool', 'softPool']) {
-        for (const dir of DIRS) {
-          const o = get(oc, c.name, op, dir);
-          if (!o?.median) continue;
-          const cells = anchorCols.map((ac) => {
-            const a = get(ac, c.name, op, dir);
-            return a?.median ? `${(a.median / o.median).toFixed(2)}x` : '';
-          });
-          if (cells.every((x) => x === '')) continue;
-          out(`| ${c.name} | ${op} | ${dir === 'forward' ? 'fwd' : 'bwd'} | ${cells.join(' | ')} |`);
-        }
-      }
-    }
+    caseTable(anchorCols, ['avgPool', 'maxPool', 'softPool'], (ac, c, op, dir) => {
+      const o = get(oc, c.name, op, dir);
+      const a = get(ac, c.name, op, dir);
+      return o?.median && a?.median ? `${(a.median / o.median).toFixed(2)}x` : '';
+    });
   }
 
   // How the inputs reach the op (benches/lib/ours.mjs PATHS), and the first call beside the steady median.
@@ -526,23 +526,13 @@ function report(all) {
       if (timed) out(`- ${p}: ${timed}`);
     }
     out();
-    out(`| shape | op | dir | ${pathCols.join(' | ')} |`);
-    out(`|---|---|---|${pathCols.map(() => '---:').join('|')}|`);
-    for (const c of CASES) {
-      for (const op of OPS) {
-        for (const dir of DIRS) {
-          const cells = pathCols.map((col) => {
-            const r = get(col, c.name, op, dir);
-            const res = get(`${col.split(':')[0]}:wasm`, c.name, op, dir);
-            if (!r?.median) return '';
-            const over = res?.median && !col.endsWith(':wasm') ? ` (${(r.median / res.median).toFixed(2)}x)` : '';
-            return `${fmt(r.median)} / ${r.first === undefined ? '?' : fmt(r.first)}${over}`;
-          });
-          if (cells.every((x) => x === '')) continue;
-          out(`| ${c.name} | ${op} | ${dir === 'forward' ? 'fwd' : 'bwd'} | ${cells.join(' | ')} |`);
-        }
-      }
-    }
+    caseTable(pathCols, OPS, (col, c, op, dir) => {
+      const r = get(col, c.name, op, dir);
+      const res = get(`${col.split(':')[0]}:wasm`, c.name, op, dir);
+      if (!r?.median) return '';
+      const over = res?.median && !col.endsWith(':wasm') ? ` (${(r.median / res.median).toFixed(2)}x)` : '';
+      return `${fmt(r.median)} / ${r.first === undefined ? '?' : fmt(r.first)}${over}`;
+    });
   }
 
   // The issue's targets, per runtime where both sides ran there.
@@ -637,7 +627,7 @@ if (jsonOut) {
 }
 // A dry run fails when one of our backends errs or disagrees with the reference (anchors' own
 // defects are reported above, not failed on).
-const ourNames = new Set(['wasm', 'wasm-user', 'wasm-tensor', 'wasm-from-js', 'js']);
-const broken = all.results.filter((r) => ourNames.has(r.backend) && (r.error || r.note || (r.check && !r.check.ok)));
+
+const broken = all.results.filter((r) => OUR_NAMES.has(r.backend) && (r.error || r.note || (r.check && !r.check.ok)));
 if (broken.length) console.log(`${broken.length} of our measurements failed: ${broken.map((r) => `${r.runtime}:${r.backend} ${key(r)}`).join(', ')}`);
 process.exit(dryRun && broken.length ? 1 : 0);

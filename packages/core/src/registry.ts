@@ -91,6 +91,11 @@ export function placementBackend(): Backend {
   return autoCandidates().find((b) => Number.isFinite(b.auto!.minWork ?? 0)) ?? jsBackendInstance();
 }
 
+/** @internal The backend `name` names for data (`'auto'` or none: where `tensor()` places it). */
+export function dataBackend(op: string, name: string | undefined): Backend {
+  return name === undefined || name === 'auto' ? placementBackend() : backendByName(op, name);
+}
+
 /** @internal Registered backends in `'auto'` order (highest priority first). */
 export function autoCandidates(): Backend[] {
   jsBackendInstance();

@@ -2,7 +2,7 @@ import type { Backend, DType, TensorData, TypedArray } from './backend.js';
 import { readTensorData } from './data.js';
 import { readOptions } from './read.js';
 import { AdaPoolError, Raw, fail } from './errors.js';
-import { assertBackendName, backendByName, placementBackend } from './registry.js';
+import { assertBackendName, dataBackend } from './registry.js';
 import { move, writeData } from './transfer.js';
 
 export type { DType, TensorData } from './backend.js';
@@ -70,7 +70,7 @@ export class Tensor {
     const op = 'Tensor.to';
     const s = slot(this, op);
     assertBackendName(op, name);
-    const target = name === 'auto' ? placementBackend() : backendByName(op, name);
+    const target = dataBackend(op, name);
     const handle = await move(op, s.backend, s.handle, target, this.dtype);
     return new Tensor(target, handle, this.shape, this.dtype);
   }
@@ -139,6 +139,6 @@ export function tensor(data: TensorData, shape: readonly number[], options?: DTy
   const op = 'tensor';
   const { dtype, backend: name } = tensorOptions(op, options);
   const { dims, dtype: dt, values, owned } = readTensorData(op, data, shape, dtype);
-  const backend = name === undefined || name === 'auto' ? placementBackend() : backendByName(op, name);
+  const backend = dataBackend(op, name);
   return new Tensor(backend, writeData(op, backend, values, dt, owned), dims, dt);
 }

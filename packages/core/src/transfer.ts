@@ -26,18 +26,13 @@ export function writeData(op: string, backend: Backend, data: TensorData, dtype:
   return backend.upload(dtype === 'int32' ? Int32Array.from(data) : Float32Array.from(data), op);
 }
 
-
 /**
  * A copy of `handle` (on `from`) on another backend `to`, synchronously; `undefined` when `from`
  * cannot be read synchronously (GPU memory).
  */
 export function moveSync(op: string, from: Backend, handle: unknown, to: Backend, dtype: DType): unknown {
+  if (from !== to && from.view) return writeData(op, to, from.view(handle), dtype);
   checkHolds(op, to, dtype);
-  if (from !== to && from.view) {
-    const v = from.view(handle);
-    if (to.write) return to.write(v, dtype, op);
-    return to.upload(sameType(v, dtype) ? v.slice() : dtype === 'int32' ? Int32Array.from(v) : Float32Array.from(v), op);
-  }
   if (!from.readSync) return undefined;
   return to.upload(from.readSync(handle), op);
 }
