@@ -40,9 +40,10 @@ const gzipKB = (code: string) => gzipSync(code, { level: 9 }).length / 1024;
 export const BUDGETS: [string, string, number][] = [
   ['core with one op (tensor + softPool2d)', ONE_OP, 12],
   // Issue 14's budget is 30 KB; issue 9's float64 redo paths (finite results over the float32
-  // range) doubled the builds (SIMD 10.4 -> 19.1 KB gzip), so this bound guards against further
-  // growth while the 30 KB target stays open (docs/benchmarks.md, "Bundle sizes").
-  ['core + @adapool/wasm (default entry, both builds inlined)', withBackend('@adapool/wasm', 'createWasmBackend()'), 45],
+  // range) doubled the builds (SIMD 10.4 -> 19.1 KB gzip; 18.2 KB since wasm-opt -O3 optimises them),
+  // so this bound (42.2 KB measured) guards against growth while the 30 KB target stays open
+  // (docs/benchmarks.md, "Bundle sizes").
+  ['core + @adapool/wasm (default entry, both builds inlined)', withBackend('@adapool/wasm', 'createWasmBackend()'), 43],
   ['core + @adapool/wasm/slim (no build inlined; + the .wasm)', withBackend('@adapool/wasm/slim', "createWasmBackend({ module: '/adapool.wasm' })"), 15],
   ['core + @adapool/webgpu', withBackend('@adapool/webgpu', 'createWebGPUBackend()'), 28],
 ];
@@ -54,10 +55,10 @@ describe('bundle sizes (esbuild, min+gzip)', () => {
     expect(kb).toBeLessThanOrEqual(budget);
   }, 60_000);
 
-  it('the .wasm a slim app serves is ~19 KB gzipped', () => {
+  it('the .wasm a slim app serves is < 20 KB gzipped', () => {
     const kb = gzipKB(readFileSync(`${ROOT}packages/wasm/dist/adapool.wasm`, 'latin1'));
     console.log(`bundle size: adapool.wasm: ${kb.toFixed(1)} KB gzip`);
-    expect(kb).toBeLessThan(21);
+    expect(kb).toBeLessThan(20);
   });
 });
 
