@@ -2,8 +2,12 @@
  * adapool kernels (OPERATORS.md), one rank-generic region walk for every op family.
  *
  * The host (src/backend.ts) lays out in linear memory, above __heap_base: a parameter block,
- * core's region table for the plan (taps of every output, as offsets), the tensors, and scratch.
- * A kernel call walks groups of LANES regions that share one table row and differ only by a
+ * the plan's geometry per axis (core's one rule: for each axis its taps π(o, κ) and padded
+ * counts, O(Σ_a O_a·K_a) ints, no table per output), the lane groups, the tensors, and scratch.
+ * Before a region is computed, its row (valid taps as input, mask and flat offsets, the region's
+ * output, mask and β offsets) is built from the per-axis tables as nested per-axis ranges
+ * (`materialize`) into one scratch row; the region math reads that row.
+ * A kernel call walks groups of LANES regions that share one row and differ only by a
  * per-lane base offset: either LANES channels at the same output (channels-last), or LANES
  * neighbouring outputs along the last axis of one plane (channels-first, or fewer channels than
  * lanes; the host forms such groups only where the windows are translations of each other).
@@ -36,8 +40,9 @@ const IDW_EPS = 8; // f64 (slots 8 and 9)
 const XS_N = 10; const XS_C = 11; const YS_N = 12; const YS_C = 13;
 const MS_N = 14; const MS_C = 15; const BS_N = 16; const BS_C = 17;
 const TILES = 19; // 1: every input element lies in exactly one window (no overlaps, no gaps)
-const T_COUNT = 20; const T_INPUT = 21; const T_MASK = 22; const T_FLAT = 23; const T_PADDED = 24;
-const T_OUT = 25; const T_MASKOFF = 26; const T_BETA = 27; const T_GROUPS = 28;
+const RANK = 20; // spatial rank n
+const AXES = 21; // the per-axis records (AXIS_INTS ints each, axis 0 first) and their tables
+const T_GROUPS = 28;
 const X = 30; const BETA = 31; const DY = 32; const Y = 33; const MASK = 34; const INDICES = 35;
 const DX = 36; const DBETA = 37; const SCRATCH = 38;
 
@@ -50,14 +55,70 @@ let P: usize = 0;
 @inline function i32At(table: usize, i: i32): i32 { return load<i32>(table + (<usize>i << 2)); }
 
 // Parameters of the running call, read once per call.
-let gW: i32 = 0;
 let withMask = false;
 let tiles = false;
 let countIncludePad = false;
-let tCount: usize = 0; let tInput: usize = 0; let tMask: usize = 0; let tFlat: usize = 0; let tPadded: usize = 0;
-let tOut: usize = 0; let tMaskOff: usize = 0; let tBeta: usize = 0;
+// The current region's row (materialize): its tap count, countIncludePad divisor, output, mask
+// and β offsets (one int each), and per valid tap its input, mask (window) and flat input offsets.
+let tCount: usize = 0; let tPadded: usize = 0; let tOut: usize = 0; let tMaskOff: usize = 0; let tBeta: usize = 0;
+let tInput: usize = 0; let tMask: usize = 0; let tFlat: usize = 0;
 let pX: usize = 0; let pBeta: usize = 0; let pDy: usize = 0; let pY: usize = 0; let pMask: usize = 0;
 let pIndices: usize = 0; let pDx: usize = 0; let pDbeta: usize = 0;
+
+// ---- geometry per axis ----------------------------------------------------------------------
+// Axis record (ints): O, K, L (input length), output index stride (outputs per step of o),
+// spatial strides of x, y and the mask's output part, the mask's window stride, β's stride, and
+// the element offsets (from AXES) of taps[o·K + κ] = π(o, κ) or −1, and padded[o].
+const A_O = 0; const A_K = 1; const A_L = 2; const A_OS = 3; const A_XS = 4; const A_YS = 5;
+const A_MS = 6; const A_MK = 7; const A_BS = 8; const A_TAPS = 9; const A_PADS = 10;
+const AXIS_INTS = 12;
+let rank = 0;
+let axes: usize = 0;
+// @ts-ignore: decorator
+@inline function axisInt(a: i32, f: i32): i32 { return load<i32>(axes + (<usize>(a * AXIS_INTS + f) << 2)); }
+
+/**
+ * The row of output oi: the valid taps of its window in row-major κ order (core's regionTable
+ * order), as the product of each axis's valid taps, axis 0 outermost. Entries are expanded in
+ * place from the last down, so entry e of the product so far becomes entries e·v … e·v + v − 1.
+ */
+function materialize(oi: i32): void {
+  let c = 1;
+  store<i32>(tInput, 0); store<i32>(tMask, 0); store<i32>(tFlat, 0);
+  let yo = 0; let mo = 0; let bo = 0; let Pd = 1;
+  for (let a = 0; a < rank; a++) {
+    const o = (oi / axisInt(a, A_OS)) % axisInt(a, A_O);
+    yo += o * axisInt(a, A_YS); mo += o * axisInt(a, A_MS); bo += o * axisInt(a, A_BS);
+    Pd *= i32At(axes, axisInt(a, A_PADS) + o);
+    const K = axisInt(a, A_K);
+    const L = axisInt(a, A_L); const xs = axisInt(a, A_XS); const mk = axisInt(a, A_MK);
+    const taps = axes + (<usize>(axisInt(a, A_TAPS) + o * K) << 2);
+    let v = 0;
+    for (let k = 0; k < K; k++) if (i32At(taps, k) >= 0) v++;
+    for (let e = c - 1; e >= 0; e--) {
+      const xi = i32At(tInput, e); const mi = i32At(tMask, e); const fi = i32At(tFlat, e) * L;
+      let j = <usize>(e * v) << 2;
+      for (let k = 0; k < K; k++) {
+        const pos = i32At(taps, k);
+        if (pos < 0) continue;
+        store<i32>(tInput + j, xi + pos * xs); store<i32>(tMask + j, mi + k * mk); store<i32>(tFlat + j, fi + pos);
+        j += 4;
+      }
+    }
+    c *= v;
+  }
+  store<i32>(tCount, c); store<i32>(tPadded, Pd); store<i32>(tOut, yo); store<i32>(tMaskOff, mo); store<i32>(tBeta, bo);
+}
+
+/** Bytes of a row buffer for `taps` taps: 8 ints, then 3 ints a tap, 16-byte aligned. */
+// @ts-ignore: decorator
+@inline function rowBytes(taps: i32): usize { return (32 + 12 * <usize>taps + 15) & ~15; }
+
+/** Makes the row buffer at `at` (for `taps` taps) the current region's row. */
+function useRow(at: usize, taps: i32): void {
+  tCount = at; tPadded = at + 4; tOut = at + 8; tMaskOff = at + 12; tBeta = at + 16;
+  tInput = at + 32; tMask = tInput + (<usize>taps << 2); tFlat = tMask + (<usize>taps << 2);
+}
 
 // ---- lanes: lane l of the current group sits at element base + l·step of each tensor --------
 let nLanes: i32 = 1;
@@ -89,11 +150,11 @@ let SE: usize = 0; // dense runs: per tap entry (offset, 1 if a pair), 8 bytes e
 @inline function pairLanes(): bool { return PAIRS && nLanes == LANES && sx == 2; }
 
 /** Loads the r tap values of the current lanes from `x` into `dst` (a scratch row). */
-function loadTaps(x: usize, t0: i32, r: i32, dst: usize): void {
+function loadTaps(x: usize, r: i32, dst: usize): void {
   const pairs = pairLanes();
   for (let j = 0; j < r; ) {
-    const off = i32At(tInput, t0 + j);
-    if (pairs && j + 1 < r && i32At(tInput, t0 + j + 1) == off + 1) {
+    const off = i32At(tInput, j);
+    if (pairs && j + 1 < r && i32At(tInput, j + 1) == off + 1) {
       gatherPair(x, bx, off, at(dst, j), at(dst, j + 1));
       j += 2;
     } else {
@@ -104,11 +165,11 @@ function loadTaps(x: usize, t0: i32, r: i32, dst: usize): void {
 }
 
 /** x[π_k] += SD[k] for the r taps of the current lanes (overlapping windows add). */
-function scatterAdd(x: usize, t0: i32, r: i32): void {
+function scatterAdd(x: usize, r: i32): void {
   const pairs = pairLanes();
   for (let k = 0; k < r; ) {
-    const off = i32At(tInput, t0 + k);
-    if (pairs && k + 1 < r && i32At(tInput, t0 + k + 1) == off + 1) {
+    const off = i32At(tInput, k);
+    if (pairs && k + 1 < r && i32At(tInput, k + 1) == off + 1) {
       accumulatePair(x, bx, off, sload(at(SD, k)), sload(at(SD, k + 1)));
       k += 2;
     } else {
@@ -395,8 +456,8 @@ function adaCombine(bhat: Vec, xmax: Vec, ytM: Vec, difference: bool): Vec {
 
 /** β̂ = clamp(β, 0, 1) of the current lanes at output oi. */
 // @ts-ignore: decorator
-@inline function betaAt(oi: i32): Vec {
-  return gather(pBeta, bb, sb, i32At(tBeta, oi));
+@inline function betaAt(): Vec {
+  return gather(pBeta, bb, sb, load<i32>(tBeta));
 }
 // @ts-ignore: decorator
 @inline function clamp01(b: Vec): Vec { return min(max(b, splat(0)), splat(1)); }
@@ -540,13 +601,13 @@ function exactGrad(method: i32, r: i32, l: i32, arr: usize): f64 {
 @inline function exactClamp(b: f64): f64 { return Math.min(Math.max(b, 0), 1); }
 
 /** Forward of the current group at output oi (r taps in SV), lane by lane: weights into SW1; returns y. */
-function carefulForward(method: i32, oi: i32, r: i32): Vec {
-  const beta = method == 5 ? betaAt(oi) : splat(0);
+function carefulForward(method: i32, r: i32): Vec {
+  const beta = method == 5 ? betaAt() : splat(0);
   const yRow = SD; // free during a forward
   for (let l = 0; l < nLanes; l++) {
     let y: f64;
     if (method == 0) {
-      const Pd: f64 = countIncludePad ? <f64>i32At(tPadded, oi) : <f64>r;
+      const Pd: f64 = countIncludePad ? <f64>load<i32>(tPadded) : <f64>r;
       let s: f64 = 0;
       for (let j = 0; j < r; j++) {
         s += tapX(j, l);
@@ -569,9 +630,9 @@ function carefulForward(method: i32, oi: i32, r: i32): Vec {
 }
 
 /** Input gradient of the current group (SD ← g·∂y/∂x_k), lane by lane; adaPool also adds dβ. */
-function carefulBackward(method: i32, oi: i32, r: i32, g: Vec): void {
-  const beta = method == 5 ? betaAt(oi) : splat(0);
-  const bOff = i32At(tBeta, oi);
+function carefulBackward(method: i32, r: i32, g: Vec): void {
+  const beta = method == 5 ? betaAt() : splat(0);
+  const bOff = load<i32>(tBeta);
   for (let l = 0; l < nLanes; l++) {
     const gl = <f64>lane(g, l);
     if (l < skipLanes) {
@@ -594,11 +655,11 @@ function carefulBackward(method: i32, oi: i32, r: i32, g: Vec): void {
 }
 
 /** Writes the mask row of output oi from weights `w` (row of r taps). */
-function storeMask(w: usize, oi: i32, t0: i32, r: i32): void {
+function storeMask(w: usize, r: i32): void {
   const mask = pMask;
   const tapMask = tMask;
-  const m0 = i32At(tMaskOff, oi);
-  for (let j = 0; j < r; j++) scatter(mask, bm, sm, m0 + i32At(tapMask, t0 + j), sload(at(w, j)));
+  const m0 = load<i32>(tMaskOff);
+  for (let j = 0; j < r; j++) scatter(mask, bm, sm, m0 + i32At(tapMask, j), sload(at(w, j)));
 }
 
 /** maxPool's winning tap per lane (first max, strict >, NaN wins) as a float index. */
@@ -615,17 +676,16 @@ function argmax(r: i32): Vec {
 }
 
 /** Forward of one group of lanes at output oi. */
-function forwardRegion(method: i32, oi: i32): void {
-  const r = i32At(tCount, oi);
+function forwardRegion(method: i32): void {
+  const r = load<i32>(tCount);
   if (r == 0) return; // empty region: output 0, mask 0, index −1 (buffers pre-filled)
-  const t0 = oi * gW;
-  loadTaps(pX, t0, r, SV);
-  const yOff = i32At(tOut, oi);
+  loadTaps(pX, r, SV);
+  const yOff = load<i32>(tOut);
   const wide = r > WIDE_TAPS;
   let y: Vec;
   if (method == 0) {
     // avg: y = Σ x / P, P = |R| or the countIncludePad divisor
-    const Pi = countIncludePad ? i32At(tPadded, oi) : r;
+    const Pi = countIncludePad ? load<i32>(tPadded) : r;
     const P = splat(<f32>Pi);
     if (wide) {
       y = wideRowSum(SV, r, 1 / <f64>Pi);
@@ -647,10 +707,10 @@ function forwardRegion(method: i32, oi: i32): void {
       if (withMask) sstore(at(SW1, j), ones(hit));
     }
     if (withMask) {
-      storeMask(SW1, oi, t0, r);
+      storeMask(SW1, r);
       for (let l = 0; l < nLanes; l++) {
         const k = <i32>lane(bi, l);
-        store<i32>(pIndices + (<usize>(by + l * sy + yOff) << 2), i32At(tFlat, t0 + k) + l * sf + fShift);
+        store<i32>(pIndices + (<usize>(by + l * sy + yOff) << 2), i32At(tFlat, k) + l * sf + fShift);
       }
     }
     scatter(pY, by, sy, yOff, y);
@@ -683,7 +743,7 @@ function forwardRegion(method: i32, oi: i32): void {
     y = narrow(yLo, yHi);
   } else {
     // ada: y = β̂ y^D + (1 − β̂) y^M, mask likewise
-    const b = clamp01(betaAt(oi));
+    const b = clamp01(betaAt());
     const b1 = sub(splat(1), b);
     const xmax = regionMax(r);
     const ytM = emWeights(r, SW2, ST2, xmax);
@@ -700,8 +760,8 @@ function forwardRegion(method: i32, oi: i32): void {
     }
     if (withMask) for (let j = 0; j < r; j++) sstore(at(SW1, j), add(mul(b, sload(at(SW1, j))), mul(b1, sload(at(SW2, j)))));
   }
-  if (nonFinite(y)) y = carefulForward(method, oi, r);
-  if (withMask) storeMask(SW1, oi, t0, r);
+  if (nonFinite(y)) y = carefulForward(method, r);
+  if (withMask) storeMask(SW1, r);
   scatter(pY, by, sy, yOff, y);
 }
 
@@ -724,17 +784,16 @@ function meanTerm(r: i32, yt: Vec, bIsMinusA: bool): Vec {
  * scattered as dx[π_k] += g · ∂y/∂x_k (overlapping windows add). adaPool also accumulates
  * dβ += g (y^D − y^M) 1[0 ≤ β ≤ 1] (float64, lane by lane since lanes may share a β).
  */
-function backwardRegion(method: i32, oi: i32): void {
-  const r = i32At(tCount, oi);
+function backwardRegion(method: i32): void {
+  const r = load<i32>(tCount);
   if (r == 0) return;
-  const t0 = oi * gW;
-  loadTaps(pX, t0, r, SV);
-  const g = dropLanes(gather(pDy, by, sy, i32At(tOut, oi)), skipLanes);
+  loadTaps(pX, r, SV);
+  const g = dropLanes(gather(pDy, by, sy, load<i32>(tOut)), skipLanes);
   const one = splat(1);
   const wide = r > WIDE_TAPS;
   let db = splat(0); // adaPool: g (y^D − y^M) 1[0 ≤ β ≤ 1]
   if (method == 0) {
-    const gd = div(g, splat(countIncludePad ? <f32>i32At(tPadded, oi) : <f32>r));
+    const gd = div(g, splat(countIncludePad ? <f32>load<i32>(tPadded) : <f32>r));
     for (let k = 0; k < r; k++) sstore(at(SD, k), gd);
   } else if (method == 1) {
     const bi = argmax(r);
@@ -763,7 +822,7 @@ function backwardRegion(method: i32, oi: i32): void {
     }
   } else {
     // ada: β̂-mix of the edscw and em derivatives; dβ = (y^D − y^M)·1[0 ≤ β ≤ 1]
-    const beta = betaAt(oi);
+    const beta = betaAt();
     const b = clamp01(beta);
     const b1 = sub(one, b);
     const xmax = regionMax(r);
@@ -788,42 +847,40 @@ function backwardRegion(method: i32, oi: i32): void {
     let sumD = splat(0);
     for (let k = 0; k < r; k++) sumD = add(sumD, sload(at(SD, k)));
     if (nonFinite(sumD)) {
-      carefulBackward(method, oi, r, g);
+      carefulBackward(method, r, g);
     } else if (method == 5) {
-      const bOff = i32At(tBeta, oi);
+      const bOff = load<i32>(tBeta);
       for (let l = 0; l < nLanes; l++) {
         const p = pDbeta + (<usize>(bb + l * sb + bOff) << 3);
         store<f64>(p, load<f64>(p) + <f64>lane(db, l));
       }
     }
   }
-  scatterAdd(pDx, t0, r);
+  scatterAdd(pDx, r);
 }
 
 /** adaUnpool: U[π(o,κ)] += v_o W_{o,κ}. */
-function unpoolRegion(oi: i32): void {
-  const r = i32At(tCount, oi);
+function unpoolRegion(): void {
+  const r = load<i32>(tCount);
   const n = nLanes;
-  const t0 = oi * gW;
-  const v = dropLanes(gather(pY, by, sy, i32At(tOut, oi)), skipLanes);
-  const m0 = i32At(tMaskOff, oi);
+  const v = dropLanes(gather(pY, by, sy, load<i32>(tOut)), skipLanes);
+  const m0 = load<i32>(tMaskOff);
   const tapMask = tMask;
   const tapInput = tInput;
   const U = pX;
   for (let j = 0; j < r; j++) {
-    const w = gather(pMask, bm, sm, m0 + i32At(tapMask, t0 + j));
-    accumulate(U, bx, sx, i32At(tapInput, t0 + j), mul(v, w));
+    const w = gather(pMask, bm, sm, m0 + i32At(tapMask, j));
+    accumulate(U, bx, sx, i32At(tapInput, j), mul(v, w));
   }
 }
 
 /** adaUnpool backward: dv_o = Σ_κ W_{o,κ} G_{π(o,κ)}, dW_{o,κ} = v_o G_{π(o,κ)}. */
-function unpoolGradRegion(oi: i32): void {
-  const r = i32At(tCount, oi);
+function unpoolGradRegion(): void {
+  const r = load<i32>(tCount);
   const n = nLanes;
-  const t0 = oi * gW;
-  const yOff = i32At(tOut, oi);
+  const yOff = load<i32>(tOut);
   const v = gather(pY, by, sy, yOff);
-  const m0 = i32At(tMaskOff, oi);
+  const m0 = load<i32>(tMaskOff);
   const tapMask = tMask;
   const tapInput = tInput;
   const wide = r > WIDE_TAPS; // dv summed in float64 (see WIDE_TAPS)
@@ -831,8 +888,8 @@ function unpoolGradRegion(oi: i32): void {
   let lo = wsplat(0);
   let hi = wsplat(0);
   for (let j = 0; j < r; j++) {
-    const G = gather(pDx, bx, sx, i32At(tapInput, t0 + j));
-    const mo = m0 + i32At(tapMask, t0 + j);
+    const G = gather(pDx, bx, sx, i32At(tapInput, j));
+    const mo = m0 + i32At(tapMask, j);
     const p = mul(gather(pMask, bm, sm, mo), G);
     if (wide) {
       lo = wadd(lo, widen(p, 0));
@@ -878,11 +935,11 @@ function unpoolGradRegion(oi: i32): void {
  * where needed) or backwardRegion; bx, by, bb are the plane's bases (the fast run functions
  * leave them so).
  */
-function redoGroup(job: i32, method: i32, oi: i32, rr: i32, k: i32): void {
+function redoGroup(job: i32, method: i32, rr: i32, k: i32): void {
   const sbx = bx; const sby = by; const sbb = bb;
   bx += rr * runDxr + k * nLanes * sx; by += rr * runDyr + k * nLanes; bb += rr * runDbr + k * nLanes * sb;
-  if (job == FORWARD) forwardRegion(method, oi);
-  else backwardRegion(method, oi);
+  if (job == FORWARD) forwardRegion(method);
+  else backwardRegion(method);
   bx = sbx; by = sby; bb = sbb;
 }
 
@@ -891,11 +948,11 @@ function redoGroup(job: i32, method: i32, oi: i32, rr: i32, k: i32): void {
  * if sumY is not finite, the groups with an output that is not (a sum that overflowed, or NaN/±∞
  * inputs) are redone by forwardRegion. A finite sumY proves every output finite.
  */
-function redoNonFinite(sumY: Vec, method: i32, oi: i32, reps: i32, yp0: usize): void {
+function redoNonFinite(sumY: Vec, method: i32, reps: i32, yp0: usize): void {
   if (!nonFinite(sumY)) return;
   for (let rr = 0; rr < runRows; rr++) {
     const yp = yp0 + (<usize>(rr * runDyr) << 2);
-    for (let k = 0; k < reps; k++) if (nonFinite(sload(yp + <usize>k * VBYTES))) redoGroup(FORWARD, method, oi, rr, k);
+    for (let k = 0; k < reps; k++) if (nonFinite(sload(yp + <usize>k * VBYTES))) redoGroup(FORWARD, method, rr, k);
   }
 }
 
@@ -904,7 +961,7 @@ function redoNonFinite(sumY: Vec, method: i32, oi: i32, reps: i32, yp0: usize): 
  * the taps stay interleaved as loaded (a = outputs 0, 1; b = outputs 2, 3, two taps each) and
  * each pass reduces them in that form; one deinterleave per reduction, none per tap.
  */
-function pairedRun(method: i32, oi: i32, reps: i32, nE: i32, step: i32, yp0: usize, P: Vec): void {
+function pairedRun(method: i32, reps: i32, nE: i32, step: i32, yp0: usize, P: Vec): void {
   let sumY = splat(0);
   for (let rr = 0; rr < runRows; rr++) {
   const xr = bx + rr * runDxr;
@@ -954,14 +1011,14 @@ function pairedRun(method: i32, oi: i32, reps: i32, nE: i32, step: i32, yp0: usi
     sstore(yp + (<usize>k * VBYTES), y);
   }
   }
-  if (method != 1) redoNonFinite(sumY, method, oi, reps, yp0);
+  if (method != 1) redoNonFinite(sumY, method, reps, yp0);
 }
 
 /**
  * avg or max of a run whose entries mix pairs and single taps (e.g. width-3 windows at stride 2):
  * pairs reduce interleaved (A, B), singles deinterleaved (D), one combine per group.
  */
-function mixedRun(isMax: bool, oi: i32, reps: i32, nE: i32, step: i32, yp0: usize, P: Vec): void {
+function mixedRun(isMax: bool, reps: i32, nE: i32, step: i32, yp0: usize, P: Vec): void {
   const zero = splat(0);
   let sumY = zero;
   for (let rr = 0; rr < runRows; rr++) {
@@ -1017,7 +1074,7 @@ function mixedRun(isMax: bool, oi: i32, reps: i32, nE: i32, step: i32, yp0: usiz
     sstore(yp + (<usize>k * VBYTES), y);
   }
   }
-  if (!isMax) redoNonFinite(sumY, 0, oi, reps, yp0);
+  if (!isMax) redoNonFinite(sumY, 0, reps, yp0);
 }
 
 /**
@@ -1028,7 +1085,7 @@ function mixedRun(isMax: bool, oi: i32, reps: i32, nE: i32, step: i32, yp0: usiz
  * with pmax and sums the loaded values (F) to spot a NaN (or ∞ − ∞): such a group is redone with
  * the NaN-propagating max.
  */
-function tripleRun(isMax: bool, oi: i32, reps: i32, nE: i32, step: i32, yp0: usize, P: Vec): void {
+function tripleRun(isMax: bool, reps: i32, nE: i32, step: i32, yp0: usize, P: Vec): void {
   let sumY = splat(0);
   for (let rr = 0; rr < runRows; rr++) {
   const xr = bx + rr * runDxr;
@@ -1072,14 +1129,14 @@ function tripleRun(isMax: bool, oi: i32, reps: i32, nE: i32, step: i32, yp0: usi
     sstore(yp + (<usize>k * VBYTES), y);
   }
   }
-  if (!isMax) redoNonFinite(sumY, 0, oi, reps, yp0);
+  if (!isMax) redoNonFinite(sumY, 0, reps, yp0);
 }
 
 /**
  * em (SoftPool) of a run of triples (see tripleRun): x_max from the lines' pmax (a dropped NaN
  * still makes its τ and Z NaN), then per line the even, odd and single taps deinterleaved.
  */
-function tripleRunEm(oi: i32, reps: i32, nE: i32, step: i32, yp0: usize): void {
+function tripleRunEm(reps: i32, nE: i32, step: i32, yp0: usize): void {
   const zero = splat(0);
   let sumY = zero;
   for (let rr = 0; rr < runRows; rr++) {
@@ -1117,7 +1174,7 @@ function tripleRunEm(oi: i32, reps: i32, nE: i32, step: i32, yp0: usize): void {
     sstore(yp + (<usize>k * VBYTES), y);
   }
   }
-  redoNonFinite(sumY, 2, oi, reps, yp0); // x − x_max overflowed, or NaN/±∞ inputs
+  redoNonFinite(sumY, 2, reps, yp0); // x − x_max overflowed, or NaN/±∞ inputs
 }
 
 /** Set by fusedDsc when its float32 result may miss the tolerance (the caller redoes the group). */
@@ -1204,14 +1261,13 @@ let entriesPaired = false;
 let entriesTriple = false;
 
 /** The taps of group oi as entries (offset, 1 if taps off and off + 1 of stride-2 lanes pair up) in SE. */
-function tapEntries(oi: i32, r: i32): void {
-  const t0 = oi * gW;
+function tapEntries(r: i32): void {
   const pairs = pairLanes();
   let nE = 0;
   let allPairs = pairs;
   for (let j = 0; j < r; nE++) {
-    const off = i32At(tInput, t0 + j);
-    const pair = pairs && j + 1 < r && i32At(tInput, t0 + j + 1) == off + 1;
+    const off = i32At(tInput, j);
+    const pair = pairs && j + 1 < r && i32At(tInput, j + 1) == off + 1;
     store<i32>(SE + (<usize>nE << 3), off);
     store<i32>(SE + (<usize>nE << 3), pair ? 1 : 0, 4);
     allPairs = allPairs && pair;
@@ -1236,19 +1292,19 @@ let runP: f32 = 0; // avg divisor
 let runRows: i32 = 1; let runDxr: i32 = 0; let runDyr: i32 = 0; let runDbr: i32 = 0;
 
 /** Reads the run of group oi: its tap entries into SE and the facts above. False for empty regions. */
-function prepareRun(oi: i32): bool {
-  const r = i32At(tCount, oi);
+function prepareRun(): bool {
+  const r = load<i32>(tCount);
   runR = r;
   if (r == 0) return false;
-  tapEntries(oi, r);
-  runYOff = i32At(tOut, oi);
-  runBOff = i32At(tBeta, oi);
-  runP = countIncludePad ? <f32>i32At(tPadded, oi) : <f32>r;
+  tapEntries(r);
+  runYOff = load<i32>(tOut);
+  runBOff = load<i32>(tBeta);
+  runP = countIncludePad ? <f32>load<i32>(tPadded) : <f32>r;
   return true;
 }
 
 /** denseRun of the prepared run (prepareRun) in the current plane (bases bx, by, bb). */
-function denseRun(method: i32, oi: i32, reps: i32): void {
+function denseRun(method: i32, reps: i32): void {
   const r = runR;
   const nE = nEntries;
   const allPairs = entriesPaired;
@@ -1256,16 +1312,16 @@ function denseRun(method: i32, oi: i32, reps: i32): void {
   const yp = pY + (<usize>(by + runYOff) << 2);
   const P = splat(runP);
   if (allPairs && method <= 2) {
-    pairedRun(method, oi, reps, nE, step, yp, P);
+    pairedRun(method, reps, nE, step, yp, P);
     return;
   }
   if (entriesTriple && method <= 2) {
-    if (method == 2) tripleRunEm(oi, reps, nE, step, yp);
-    else tripleRun(method == 1, oi, reps, nE, step, yp, P);
+    if (method == 2) tripleRunEm(reps, nE, step, yp);
+    else tripleRun(method == 1, reps, nE, step, yp, P);
     return;
   }
   if (method <= 1) {
-    mixedRun(method == 1, oi, reps, nE, step, yp, P);
+    mixedRun(method == 1, reps, nE, step, yp, P);
     return;
   }
   const bOff = runBOff;
@@ -1328,7 +1384,7 @@ function denseRun(method: i32, oi: i32, reps: i32): void {
     if ((method >= 3 && fusedRedo) || (method != 1 && nonFinite(y))) {
       const sbx = bx; const sby = by; const sbb = bb;
       bx = base; by += k * nLanes; bb += k * nLanes * sb;
-      forwardRegion(method, oi);
+      forwardRegion(method);
       bx = sbx; by = sby; bb = sbb;
       continue;
     }
@@ -1346,7 +1402,7 @@ function denseRun(method: i32, oi: i32, reps: i32): void {
  * Input gradient of the prepared run (prepareRun; its taps all pair up, see pairedRun) of `reps`
  * full groups in the current plane, for avg, max and em.
  */
-function pairedRunGrad(method: i32, oi: i32, reps: i32): void {
+function pairedRunGrad(method: i32, reps: i32): void {
   const nE = nEntries;
   const step = nLanes * sx;
   const gp = pDy + (<usize>(by + runYOff) << 2);
@@ -1451,7 +1507,7 @@ function pairedRunGrad(method: i32, oi: i32, reps: i32): void {
           put(q, zero);
           put(q + VBYTES, zero);
         }
-        redoGroup(BACKWARD, 2, oi, rr, k);
+        redoGroup(BACKWARD, 2, rr, k);
         continue;
       }
       const gz = mul(g, iz);
@@ -1644,7 +1700,7 @@ function tripleRunGrad(isMax: bool, reps: i32): void {
  * em (SoftPool) gradient of a run of triples (see tripleRunGrad): ∂y/∂x_k = w_k (1 + τ_k − ỹ);
  * per line e^τ and τ of the even, odd and single taps are kept in SV (6 rows per line).
  */
-function tripleRunGradEm(oi: i32, reps: i32): void {
+function tripleRunGradEm(reps: i32): void {
   const nE = nEntries;
   const step = nLanes * sx;
   const gp = pDy + (<usize>(by + runYOff) << 2);
@@ -1688,7 +1744,7 @@ function tripleRunGradEm(oi: i32, reps: i32): void {
     }
     const iz = div(one, Z);
     if (nonFinite(mul(S, iz))) {
-      redoGroup(BACKWARD, 2, oi, rr, k); // x − x_max overflowed, or NaN/±∞ inputs (dx is added to)
+      redoGroup(BACKWARD, 2, rr, k); // x − x_max overflowed, or NaN/±∞ inputs (dx is added to)
       continue;
     }
     const c = sub(one, mul(S, iz)); // 1 − ỹ
@@ -1713,18 +1769,25 @@ function tripleRunGradEm(oi: i32, reps: i32): void {
 
 // ---- drivers --------------------------------------------------------------------------------
 
-const GROUP_ROW = 14; // ints per row of the group table
+const GROUP_ROW = 16; // ints per row of the group table
 const FORWARD = 0;
 const BACKWARD = 1;
 const UNPOOL = 2;
 const UNPOOL_GRAD = 3;
 
 // @ts-ignore: decorator
+@inline function regionRow(job: i32, method: i32): void {
+  if (job == FORWARD) forwardRegion(method);
+  else if (job == BACKWARD) backwardRegion(method);
+  else if (job == UNPOOL) unpoolRegion();
+  else unpoolGradRegion();
+}
+
+/** The job for the current lanes at output oi. */
+// @ts-ignore: decorator
 @inline function region(job: i32, method: i32, oi: i32): void {
-  if (job == FORWARD) forwardRegion(method, oi);
-  else if (job == BACKWARD) backwardRegion(method, oi);
-  else if (job == UNPOOL) unpoolRegion(oi);
-  else unpoolGradRegion(oi);
+  materialize(oi);
+  regionRow(job, method);
 }
 
 // @ts-ignore: decorator
@@ -1739,17 +1802,21 @@ function run(job: i32): void {
   const N = param(NB);
   const C = param(NC);
   const groups = param(GROUPS);
-  gW = param(W);
+  const W_ = param(W);
   withMask = param(RETURN_MASK) != 0;
   countIncludePad = param(COUNT_INCLUDE_PAD) != 0;
   tiles = param(TILES) != 0;
-  tCount = ptr(T_COUNT); tInput = ptr(T_INPUT); tMask = ptr(T_MASK); tFlat = ptr(T_FLAT); tPadded = ptr(T_PADDED);
-  tOut = ptr(T_OUT); tMaskOff = ptr(T_MASKOFF); tBeta = ptr(T_BETA);
+  rank = param(RANK);
+  axes = ptr(AXES);
   pX = ptr(X); pBeta = ptr(BETA); pDy = ptr(DY); pY = ptr(Y); pMask = ptr(MASK);
   pIndices = ptr(INDICES); pDx = ptr(DX); pDbeta = ptr(DBETA);
-  const taps: i32 = gW > 0 ? gW : 1;
+  const taps: i32 = W_ > 0 ? W_ : 1;
+  // scratch: a row buffer (rowBytes), then per-tap Vec rows, then per lane group its tap
+  // entries (8 B a tap), a 32 B record and its row buffer
+  const freeRow = ptr(SCRATCH);
+  useRow(freeRow, taps);
   const row: usize = <usize>taps * VBYTES;
-  SV = ptr(SCRATCH); ST = SV + row; SW1 = ST + row; SW2 = SW1 + row; SA = SW2 + row; SB = SA + row; ST2 = SB + row; SD = ST2 + row;
+  SV = freeRow + rowBytes(taps); ST = SV + row; SW1 = ST + row; SW2 = SW1 + row; SA = SW2 + row; SB = SA + row; ST2 = SB + row; SD = ST2 + row;
   // float64 rows: edscw/idw's value path and the careful path; avg, max and unpool (method 0) have none
   const wrow: usize = method <= 1 ? 0 : <usize>taps * <usize>WIDE_PARTS * WBYTES;
   WW = SD + row; WA = WW + wrow; WB = WA + wrow;
@@ -1759,26 +1826,33 @@ function run(job: i32): void {
   const msN = param(MS_N); const msC = param(MS_C);
   const bsN = param(BS_N); const bsC = param(BS_C);
   if (groups == 0) {
-    // lanes across channels: LANES channels share every output's table row
-    for (let b = 0; b < N; b++) {
-      sx = xsC; sy = ysC; sm = msC; sb = bsC; sf = 0; fShift = 0;
-      for (let c = 0; c < C; c += LANES) {
-        setLanes(imin(LANES, C - c));
-        bx = b * xsN + c * xsC; by = b * ysN + c * ysC; bm = b * msN + c * msC; bb = b * bsN + c * bsC;
-        for (let oi = 0; oi < outputs; oi++) region(job, method, oi);
+    // lanes across channels: LANES channels share every output's row (built once per output)
+    sx = xsC; sy = ysC; sm = msC; sb = bsC; sf = 0; fShift = 0;
+    for (let oi = 0; oi < outputs; oi++) {
+      materialize(oi);
+      for (let b = 0; b < N; b++) {
+        for (let c = 0; c < C; c += LANES) {
+          setLanes(imin(LANES, C - c));
+          bx = b * xsN + c * xsC; by = b * ysN + c * ysC; bm = b * msN + c * msC; bb = b * bsN + c * bsC;
+          regionRow(job, method);
+        }
       }
     }
     return;
   }
-  // lanes across neighbouring outputs of one plane: row = (oi, lanes, Δx, Δy, Δmask, Δβ, Δflat,
-  // reps, skip), a run of `reps` groups, group k being group oi translated by k·lanes outputs;
+  // lanes across neighbouring outputs of one plane: entry = (oi, lanes, Δx, Δy, Δmask, Δβ, Δflat,
+  // reps, skip, rows, Δx, Δy, Δβ, outputs, Δmask, Δflat per row), a run of `reps` groups, group k
+  // being group oi translated by k·lanes outputs (groups of one: outputs oi … oi + reps − 1),
+  // repeated over `rows` rows of outputs, each the first translated by the per-row steps;
   // a row's tail group overlaps the previous one by `skip` lanes (forward recomputes them,
-  // accumulating jobs add 0 for them). Each row's plane-independent facts are prepared once.
+  // accumulating jobs add 0 for them). Each entry's region row and plane-independent facts are
+  // prepared once.
   const gt = ptr(T_GROUPS);
   const dense = job == FORWARD && !withMask && method != 4;
   const denseGrad = job == BACKWARD && method <= 2 && !withMask;
   const entries = SE;
   const records = entries + <usize>groups * <usize>taps * 8;
+  const groupRows = records + (<usize>groups << 5);
   for (let g = 0; g < groups; g++) {
     const e = g * GROUP_ROW;
     const oi = i32At(gt, e);
@@ -1787,9 +1861,11 @@ function run(job: i32): void {
     const rec = records + (<usize>g << 5);
     SE = entries + <usize>g * <usize>taps * 8;
     setLanes(n);
+    useRow(groupRows + <usize>g * rowBytes(taps), taps);
+    materialize(oi);
     let fast = 0; // 1: dense forward, 2: paired gradient, 3: empty regions (nothing to do), 4: mixed gradient
-    if (n == LANES && i32At(gt, e + 3) == 1 && (dense || denseGrad) && i32At(tCount, oi) <= WIDE_TAPS) {
-      if (!prepareRun(oi)) fast = 3;
+    if (n == LANES && i32At(gt, e + 3) == 1 && (dense || denseGrad) && load<i32>(tCount) <= WIDE_TAPS) {
+      if (!prepareRun()) fast = 3;
       else if (dense) fast = 1;
       else if (entriesPaired) fast = 2;
       else if (entriesTriple) fast = 5;
@@ -1818,6 +1894,8 @@ function run(job: i32): void {
         const reps = i32At(gt, e + 7);
         skipLanes = job == BACKWARD || job == UNPOOL ? i32At(gt, e + 8) : 0;
         const rows = i32At(gt, e + 9);
+        // the group's row (prepared above); the fast runs' redone groups read it too
+        if (n != 1) useRow(groupRows + <usize>g * rowBytes(taps), taps);
         if (fast != 0) {
           // the run repeats over `rows` rows of outputs, translated by (Δx, Δy, Δβ) per row
           const dxr = i32At(gt, e + 10); const dyr = i32At(gt, e + 11); const dbr = i32At(gt, e + 12);
@@ -1827,21 +1905,32 @@ function run(job: i32): void {
           entriesTriple = load<i32>(rec, 28) != 0;
           bx = x0; by = y0; bb = b0; bm = m0; fShift = 0;
           runRows = rows; runDxr = dxr; runDyr = dyr; runDbr = dbr;
-          if (fast == 1) denseRun(method, oi, reps);
-          else if (fast == 2) pairedRunGrad(method, oi, reps);
+          if (fast == 1) denseRun(method, reps);
+          else if (fast == 2) pairedRunGrad(method, reps);
           else if (fast == 5) {
-            if (method == 2) tripleRunGradEm(oi, reps);
+            if (method == 2) tripleRunGradEm(reps);
             else tripleRunGrad(method == 1, reps);
           }
           else mixedRunGrad(method == 1, reps);
           continue;
         }
-        const rowStep = i32At(gt, e + 13);
+        if (n == 1) {
+          // `reps` single outputs oi … oi + reps − 1 in each of `rows` rows, each with its own row
+          const rowStep = i32At(gt, e + 13);
+          useRow(freeRow, taps);
+          bx = x0; by = y0; bm = m0; bb = b0; fShift = 0;
+          for (let rr = 0; rr < rows; rr++) for (let k = 0; k < reps; k++) region(job, method, oi + k + rr * rowStep);
+          continue;
+        }
+        // the group's row, translated by (Δx, Δy, Δmask, Δβ, Δflat) per row of outputs
+        const dxr = i32At(gt, e + 10); const dyr = i32At(gt, e + 11); const dbr = i32At(gt, e + 12);
+        const dmr = i32At(gt, e + 14); const dfr = i32At(gt, e + 15);
         for (let rr = 0; rr < rows; rr++) {
           for (let k = 0; k < reps; k++) {
             const s = k * n;
-            bx = x0 + s * sx; by = y0 + s * sy; bm = m0 + s * sm; bb = b0 + s * sb; fShift = s * sf;
-            region(job, method, oi + rr * rowStep);
+            bx = x0 + rr * dxr + s * sx; by = y0 + rr * dyr + s * sy; bm = m0 + rr * dmr + s * sm; bb = b0 + rr * dbr + s * sb;
+            fShift = rr * dfr + s * sf;
+            regionRow(job, method);
           }
         }
       }

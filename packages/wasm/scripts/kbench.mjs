@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Kernel tuning aid (not the benchmark suite): min ms of N runs of each op on a resident
+// Kernel tuning aid (not the benchmark suite): median ms of N runs of each op on a resident
 // 'wasm' tensor (op call + read + dispose, as benches/ times it). SHAPE=1,64,112,112 K=2 N=31.
 import * as ap from '@adapool/core';
 import { createWasmBackend } from '../dist/index.js';
@@ -25,7 +25,7 @@ const F = {
   idwPool: [() => ap.idwPool(x, opts), () => ap.idwPoolGrad(x, dy, opts)],
 };
 const time = (f) => {
-  let best = Infinity;
+  const all = [];
   for (let i = 0; i < N + 3; i++) {
     const s = performance.now();
     const r = f();
@@ -33,8 +33,9 @@ const time = (f) => {
     for (const t of parts) t.readSync();
     const e = performance.now() - s;
     for (const t of parts) t.dispose();
-    if (i >= 3) best = Math.min(best, e);
+    if (i >= 3) all.push(e);
   }
-  return best.toFixed(3);
+  all.sort((a, b) => a - b);
+  return all[all.length >> 1].toFixed(3);
 };
-for (const op of ops) console.log(`${op} k${k}s2 [${shape}]: fwd ${time(F[op][0])} bwd ${time(F[op][1])} ms (min of ${N})`);
+for (const op of ops) console.log(`${op} k${k}s2 [${shape}]: fwd ${time(F[op][0])} bwd ${time(F[op][1])} ms (median of ${N})`);

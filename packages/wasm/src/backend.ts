@@ -5,11 +5,12 @@
  * a 256-byte parameter block), allocated first-fit from a coalescing free list; `upload` copies
  * in, `read`/`readSync` copy out (a fresh array), `dispose` frees. Kernels read their inputs in
  * place and write new blocks, so a call copies nothing; memory grows only when no free block
- * fits, and stays flat while tensors are created and disposed. Core's region table for a plan is
- * resident too (cached per geometry). A call that cannot fit a 32-bit Wasm memory (4 GiB) throws
+ * fits, and stays flat while tensors are created and disposed. A call also holds, while it runs,
+ * the plan's geometry per axis (O(Σ_a O_a·K_a) ints, nothing per output) and scratch of a few
+ * rows per tap; nothing is cached between calls. A call that cannot fit a 32-bit Wasm memory (4 GiB) throws
  * `AdaPoolError` code `UNSUPPORTED` before allocating anything; a failing call frees what it took.
  */
-import { AdaPoolError, callSize, checkOptionKeys, fail, referenceUnpool, regionTable, type Backend, type KernelName, type Kernels, type PoolMethod, type PoolPlan, type TypedArray } from '@adapool/core';
+import { AdaPoolError, axisPaddedCounts, axisTaps, callSize, checkOptionKeys, fail, referenceUnpool, type Backend, type KernelName, type Kernels, type PoolMethod, type PoolPlan, type TypedArray } from '@adapool/core';
 
 /** The raw exports of adapool.wasm / adapool-scalar.wasm. */
 export interface KernelExports {
@@ -39,7 +40,7 @@ export interface WasmBackend extends Backend<WasmTensor> {
   readonly simd: boolean;
   /** Current linear memory size in bytes (for memory-use checks). */
   memoryBytes(): number;
-  /** Blocks of linear memory in use: live tensors and cached geometry tables (for leak checks). */
+  /** Blocks of linear memory in use: the live tensors (for leak checks). */
   liveBlocks(): number;
   /** The module's raw exports (tests and benchmarks). */
   readonly exports: KernelExports;
@@ -52,21 +53,24 @@ const METHODS = Object.keys(METHOD_CODE) as PoolMethod[];
 const S = {
   METHOD: 0, OUTPUTS: 1, W: 2, N: 3, C: 4, RETURN_MASK: 5, COUNT_INCLUDE_PAD: 6, GROUPS: 7, IDW_EPS: 8,
   XS_N: 10, XS_C: 11, YS_N: 12, YS_C: 13, MS_N: 14, MS_C: 15, BS_N: 16, BS_C: 17, TILES: 19,
-  T_COUNT: 20, T_INPUT: 21, T_MASK: 22, T_FLAT: 23, T_PADDED: 24, T_OUT: 25, T_MASKOFF: 26, T_BETA: 27, T_GROUPS: 28,
+  RANK: 20, AXES: 21, T_GROUPS: 28,
   X: 30, BETA: 31, DY: 32, Y: 33, MASK: 34, INDICES: 35, DX: 36, DBETA: 37, SCRATCH: 38,
 } as const;
 const PARAM_BYTES = 256;
-const GROUP_ROW = 14; // ints per row of the lane-group table
+const GROUP_ROW = 16; // ints per row of the lane-group table
+const AXIS_INTS = 12; // ints per axis record (assembly/kernels.ts, "geometry per axis")
 const PAGE = 65536;
 const MAX_BYTES = 65536 * PAGE; // 4 GiB: the most a 32-bit Wasm memory can address
-const TABLES = ['count', 'tapInput', 'tapMask', 'tapFlat', 'padded', 'outputOffset', 'maskOffset', 'betaOffset', 'groups'] as const;
-const TABLE_SLOT = [S.T_COUNT, S.T_INPUT, S.T_MASK, S.T_FLAT, S.T_PADDED, S.T_OUT, S.T_MASKOFF, S.T_BETA, S.T_GROUPS];
 
-/** Core's region table for a plan, packed as one int32 block, plus the lane groups. */
-interface Packed {
+/**
+ * A plan's geometry for the kernels, from core's one rule, per axis: O(Σ_a O_a·K_a) ints, nothing
+ * per output. The kernels build each region's row from it (kernels.ts, `materialize`).
+ */
+interface Geometry {
+  /** Axis records (AXIS_INTS ints each), then each axis's taps and padded counts, then the lane groups. */
   readonly data: Int32Array;
-  /** Element offset of each table in `data`, in TABLES order. */
-  readonly at: number[];
+  /** Element offset of the lane groups in `data`. */
+  readonly groupsAt: number;
   readonly outputs: number;
   readonly W: number;
   /** Lane groups across neighbouring outputs (0: lanes across channels). */
@@ -76,184 +80,189 @@ interface Packed {
   /** Every output has a non-empty region: a forward writes every output (no zero pre-fill needed). */
   readonly noEmpty: boolean;
   /**
-   * The windows tile the input and every lane-group row is a full run of width-2, stride-2 pairs
+   * The windows tile the input and every lane group is a full run of width-2, stride-2 pairs
    * (Δy 1, no overlap): the avg/max/em gradients store every dx element (no zero pre-fill needed).
    */
   readonly pairedTiles: boolean;
 }
 
+/** One axis of a plan: its taps π(o, κ) (−1: invalid), padded counts and strides. */
+interface Axis {
+  readonly O: number;
+  readonly K: number;
+  readonly taps: Int32Array;
+  readonly pads: Int32Array;
+}
+
 /**
- * Groups of `lanes` consecutive outputs along the last axis whose regions are one translation
- * of each other (same valid taps, offsets shifted by l·Δ): one kernel pass computes them together.
- * Returned as rows (oi, lanes, Δx, Δy, Δmask, Δβ, Δflat, reps, skip, rows, Δx row, Δy row, Δβ row,
- * row step); other outputs form groups of one.
- * Consecutive groups that are translations of the first (by k·lanes outputs) form one row, a run
- * of `reps` groups, so the kernel reads their taps once.
+ * Whether window o + s of an axis is window o translated by s·d positions (d > 0 unless `anyStep`):
+ * the same valid κ, the same padded count. Returns d, or undefined.
  */
-function laneGroups(plan: PoolPlan, T: ReturnType<typeof regionTable>, lanes: number): { rows: number[]; full: number } {
-  const rows: number[][] = [];
-  const Olast = plan.outSize[plan.n - 1];
-  const W = T.W;
+function stepOf(A: Axis, o: number, s: number, d?: number): number | undefined {
+  const { K, taps, pads } = A;
+  if (pads[o + s] !== pads[o]) return undefined;
+  let step = d;
+  let valid = 0;
+  for (let k = 0; k < K; k++) {
+    const p = taps[o * K + k];
+    const q = taps[(o + s) * K + k];
+    if ((p < 0) !== (q < 0)) return undefined;
+    if (p < 0) continue;
+    valid++;
+    if (step === undefined) {
+      if ((q - p) % s !== 0) return undefined;
+      step = (q - p) / s;
+    } else if (q - p !== s * step) return undefined;
+  }
+  return valid ? step : undefined;
+}
+
+/**
+ * Lane groups along the last axis, the same for every row of outputs: segments
+ * [o, lanes, d, reps, skip] — a run of `reps` groups of `lanes` outputs whose windows are
+ * translations (by d positions per output, group k being the first translated by k·lanes
+ * outputs); a row's last rem < lanes outputs form one group ending at the row's end, overlapping
+ * the previous one by `skip` (forward recomputes those; gradients skip them); other outputs are
+ * groups of one, consecutive ones as one segment with `reps` of them. `full`: outputs of the row
+ * in groups of `lanes`.
+ */
+function lastAxisGroups(A: Axis, lanes: number): { segs: number[][]; full: number } {
+  const O = A.O;
+  const uniform = (o: number): number | undefined => {
+    const d = stepOf(A, o, 1);
+    if (d === undefined || d <= 0) return undefined;
+    for (let l = 2; l < lanes; l++) if (stepOf(A, o, l, d) !== d) return undefined;
+    return d;
+  };
+  const segs: number[][] = [];
   let full = 0;
-  const uniform = (oi: number): number[] | undefined => {
-    const r = T.count[oi];
-    if (r === 0) return undefined;
-    const d = (a: Int32Array, stride: number, l: number) => a[(oi + l) * stride] - a[oi * stride];
-    const dX = d(T.tapInput, W, 1);
-    if (dX <= 0) return undefined;
-    const dY = d(T.outputOffset, 1, 1);
-    const dM = d(T.maskOffset, 1, 1);
-    const dB = d(T.betaOffset, 1, 1);
-    const dF = d(T.tapFlat, W, 1);
-    for (let l = 1; l < lanes; l++) {
-      const o = oi + l;
-      if (T.count[o] !== r || T.padded[o] !== T.padded[oi]) return undefined;
-      if (T.outputOffset[o] - T.outputOffset[oi] !== l * dY || T.maskOffset[o] - T.maskOffset[oi] !== l * dM) return undefined;
-      if (T.betaOffset[o] - T.betaOffset[oi] !== l * dB) return undefined;
-      for (let j = 0; j < r; j++) {
-        if (T.tapKappa[o * W + j] !== T.tapKappa[oi * W + j]) return undefined;
-        if (T.tapInput[o * W + j] - T.tapInput[oi * W + j] !== l * dX) return undefined;
-        if (T.tapFlat[o * W + j] - T.tapFlat[oi * W + j] !== l * dF) return undefined;
-      }
-    }
-    return [oi, lanes, dX, dY, dM, dB, dF];
-  };
-  /** Whether group o is group oi translated by s = o − oi outputs (steps `d` per output). */
-  const translated = (oi: number, o: number, d: number[]): boolean => {
-    const s = o - oi;
-    const r = T.count[oi];
-    if (T.count[o] !== r || T.padded[o] !== T.padded[oi]) return false;
-    if (T.outputOffset[o] - T.outputOffset[oi] !== s * d[3] || T.maskOffset[o] - T.maskOffset[oi] !== s * d[4]) return false;
-    if (T.betaOffset[o] - T.betaOffset[oi] !== s * d[5]) return false;
-    for (let j = 0; j < r; j++) {
-      if (T.tapKappa[o * W + j] !== T.tapKappa[oi * W + j]) return false;
-      if (T.tapInput[o * W + j] - T.tapInput[oi * W + j] !== s * d[2]) return false;
-      if (T.tapFlat[o * W + j] - T.tapFlat[oi * W + j] !== s * d[6]) return false;
-    }
-    return true;
-  };
-  let run: number[] | undefined; // the open run's row
-  for (let oi = 0; oi < T.outputs; ) {
-    const g = (oi % Olast) + lanes <= Olast ? uniform(oi) : undefined;
-    if (g) {
-      if (run && oi - run[0] === run[7] * lanes && g.slice(1).every((v, i) => v === run![i + 1]) && translated(run[0], oi, run)) {
-        run[7]++;
-      } else {
-        run = [...g, 1, 0];
-        rows.push(run);
-      }
+  let run: number[] | undefined;
+  for (let o = 0; o < O; ) {
+    const d = o + lanes <= O ? uniform(o) : undefined;
+    if (d !== undefined) {
+      if (run && run[2] === d && o - run[0] === run[3] * lanes && stepOf(A, run[0], o - run[0], d) === d) run[3]++;
+      else segs.push((run = [o, lanes, d, 1, 0]));
       full += lanes;
-      oi += lanes;
-    } else {
-      // a row's last rem < lanes outputs: one group ending at the row's end, overlapping the
-      // previous group by `skip` outputs (forward recomputes those; gradients skip them)
-      const rem = Olast - (oi % Olast);
-      const o = oi + rem - lanes;
-      const tail = rem < lanes && Olast >= lanes && oi % Olast !== 0 ? uniform(o) : undefined;
-      if (tail) {
-        rows.push([...tail, 1, lanes - rem]);
-        full += rem;
-        oi += rem;
-      } else {
-        rows.push([oi, 1, 0, 0, 0, 0, 0, 1, 0]);
-        oi += 1;
-      }
-      run = undefined;
+      o += lanes;
+      continue;
     }
-  }
-  // Rows of outputs (along the last axis) whose group rows are all translations of the previous
-  // row's: one entry with `rows` repeats, offsets stepping by (Δx, Δy, Δβ) per row.
-  const byRow = new Map<number, number[][]>();
-  for (const g of rows) {
-    const k = Math.floor(g[0] / Olast);
-    if (!byRow.has(k)) byRow.set(k, []);
-    byRow.get(k)!.push(g);
-  }
-  const merged: number[][] = [];
-  let open: number[][] | undefined; // the entries the next row may join (full rows of lanes only)
-  for (const [k, list] of [...byRow].sort((a, b) => a[0] - b[0])) {
-    const ok = open && open.length === list.length && list.every((g, i) => {
-      const p = open![i];
-      if (p[1] !== lanes || g.slice(1, 9).some((v, c) => v !== p[c + 1])) return false;
-      const m = p[9]; // rows so far
-      if (g[0] - p[0] !== m * Olast || Math.floor(p[0] / Olast) + m !== k) return false;
-      const dx = T.tapInput[g[0] * W] - T.tapInput[p[0] * W];
-      const dy = T.outputOffset[g[0]] - T.outputOffset[p[0]];
-      const db = T.betaOffset[g[0]] - T.betaOffset[p[0]];
-      if (m > 1 && (dx !== m * p[10] || dy !== m * p[11] || db !== m * p[12])) return false;
-      const r = T.count[p[0]];
-      if (T.count[g[0]] !== r || T.padded[g[0]] !== T.padded[p[0]]) return false;
-      for (let j = 0; j < r; j++) {
-        if (T.tapKappa[g[0] * W + j] !== T.tapKappa[p[0] * W + j] || T.tapInput[g[0] * W + j] - T.tapInput[p[0] * W + j] !== dx) return false;
-      }
-      return true;
-    });
-    if (ok) {
-      list.forEach((g, i) => {
-        const p = open![i];
-        if (p[9] === 1) [p[10], p[11], p[12]] = [T.tapInput[g[0] * W] - T.tapInput[p[0] * W], T.outputOffset[g[0]] - T.outputOffset[p[0]], T.betaOffset[g[0]] - T.betaOffset[p[0]]];
-        p[9]++;
-      });
+    const rem = O - o;
+    const tail = rem < lanes && O >= lanes && o !== 0 ? uniform(O - lanes) : undefined;
+    if (tail !== undefined) {
+      segs.push([O - lanes, lanes, tail, 1, lanes - rem]);
+      full += rem;
+      o += rem;
     } else {
-      const entries = list.map((g) => [...g, 1, 0, 0, 0, Olast]);
-      merged.push(...entries);
-      open = entries.every((g) => g[1] === lanes) ? entries : undefined;
+      const prev = segs[segs.length - 1];
+      if (prev && prev[1] === 1 && prev[0] + prev[3] === o) prev[3]++;
+      else segs.push([o, 1, 0, 1, 0]);
+      o += 1;
     }
+    run = undefined;
   }
-  return { rows: merged.flat(), full };
+  return { segs, full };
 }
 
-function pack(plan: PoolPlan, lanes: number): Packed {
-  const T = regionTable(plan);
-  const W = T.W;
-  const tapMask = new Int32Array(T.outputs * W);
-  for (let i = 0; i < tapMask.length; i++) tapMask[i] = T.kappaMaskOffset[T.tapKappa[i]];
-  let groups: number[] = [];
-  // Lanes across outputs where lanes across channels would leave lanes idle (channels-first
-  // planes, or fewer channels than lanes), if most outputs fall into full groups.
-  if (lanes > 1 && (!plan.channelsLast || plan.C < lanes)) {
-    const g = laneGroups(plan, T, lanes);
-    if (g.full * 2 >= T.outputs) groups = g.rows;
+/** Runs [o, rows, d] of consecutive outputs of an axis whose windows are translations (d per output, any sign). */
+function axisRuns(A: Axis): number[][] {
+  const runs: number[][] = [];
+  for (let o = 0; o < A.O; ) {
+    const d = o + 1 < A.O ? stepOf(A, o, 1) : undefined;
+    let rows = 1;
+    if (d !== undefined) while (o + rows < A.O && stepOf(A, o, rows, d) === d) rows++;
+    runs.push([o, rows, d ?? 0]);
+    o += rows;
   }
-  const parts: ArrayLike<number>[] = [T.count, T.tapInput, tapMask, T.tapFlat, T.padded, T.outputOffset, T.maskOffset, T.betaOffset, groups];
-  const at: number[] = [];
-  let size = 0;
-  for (const p of parts) {
-    at.push(size);
-    size += (p.length + 3) & ~3; // 16-byte aligned tables
-  }
-  const data = new Int32Array(size);
-  parts.forEach((p, i) => data.set(p, at[i]));
-  // windows tile the input: each spatial input offset is a tap of exactly one output
-  const hits = new Uint8Array(plan.inSize.reduce((p, d) => p * d, 1));
-  let tiles = true;
-  for (let o = 0; o < T.outputs && tiles; o++) {
-    for (let j = 0; j < T.count[o]; j++) {
-      if (hits[T.tapFlat[o * W + j]]++) tiles = false;
-    }
-  }
-  tiles &&= hits.every((h) => h === 1);
-  let pairedTiles = tiles && groups.length > 0;
-  for (let g = 0; pairedTiles && g < groups.length; g += GROUP_ROW) {
-    const [oi, n, dX, dY, , , , , skip] = groups.slice(g, g + GROUP_ROW);
-    const r = T.count[oi];
-    if (n !== lanes || dX !== 2 || dY !== 1 || skip !== 0 || r % 2 !== 0) pairedTiles = false;
-    for (let j = 0; pairedTiles && j < r; j += 2) if (T.tapInput[oi * W + j + 1] !== T.tapInput[oi * W + j] + 1) pairedTiles = false;
-  }
-  const noEmpty = T.count.every((c) => c > 0);
-  return { data, at, outputs: T.outputs, W, groups: groups.length / GROUP_ROW, tiles, noEmpty, pairedTiles };
+  return runs;
 }
 
-// per tap: 8 float32 rows (16 B) and, but for avg, max and unpool (which runs as 'avg'), 3 float64
-// rows (32 B); per lane-group row (at most one per output): its tap entries (8 B a tap) and a 32 B record
-const scratchFor = (W: number, rows: number, method: PoolMethod) =>
-  (method === 'avg' || method === 'max' ? 128 : 256) * Math.max(W, 1) + rows * (8 * Math.max(W, 1) + 32);
+/** Whether every input position of an axis is a tap of exactly one window. */
+function axisTiles(A: Axis, L: number): boolean {
+  const hits = new Uint8Array(L);
+  for (const p of A.taps) if (p >= 0 && hits[p]++) return false;
+  return hits.every((h) => h === 1);
+}
 
-/** Upper bounds of a call's region-table and scratch blocks, from the plan alone. */
-function blockBounds(plan: PoolPlan, method: PoolMethod = plan.method): { table: number; scratch: number } {
+function geometry(plan: PoolPlan, lanes: number): Geometry {
+  const n = plan.n;
+  const axes: Axis[] = plan.axes.map((a) => ({ O: a.O, K: a.K, taps: axisTaps(a), pads: axisPaddedCounts(a) }));
   const outputs = plan.outSize.reduce((p, d) => p * d, 1);
-  return { table: 4 * (outputs * (3 * plan.windowSize + 13) + 64), scratch: scratchFor(plan.windowSize, outputs, method) };
+  const xs = plan.inputStrides.s;
+  const ys = plan.outputStrides.s;
+  const ms = plan.maskStrides.s;
+  const bs = plan.beta?.strides.s;
+  const last = axes[n - 1];
+  // Lanes across outputs where lanes across channels would leave lanes idle (channels-first
+  // planes, or fewer channels than lanes), if most outputs fall into full groups. Rows of outputs
+  // (along the last axis) share the last axis's groups; along axis n − 2, consecutive rows whose
+  // windows are translations form one entry with `rows` repeats, offsets stepping per row.
+  let groups: number[] = [];
+  if (lanes > 1 && (!plan.channelsLast || plan.C < lanes) && outputs > 0) {
+    const { segs, full } = lastAxisGroups(last, lanes);
+    if (full * 2 >= last.O) {
+      const rowAxis = n >= 2 ? n - 2 : -1;
+      const runs = rowAxis >= 0 ? axisRuns(axes[rowAxis]) : [[0, 1, 0]];
+      const prefixes = plan.outSize.slice(0, Math.max(n - 2, 0)).reduce((p, d) => p * d, 1);
+      const perRow = last.O;
+      const rowStride = rowAxis >= 0 ? perRow : 0; // outputs per step along axis n − 2
+      const prefixStride = rowAxis >= 0 ? perRow * axes[rowAxis].O : perRow;
+      for (let q = 0; q < prefixes; q++) {
+        for (const [o2, rows, d2] of runs) {
+          for (const [o, nl, d, reps, skip] of segs) {
+            groups.push(q * prefixStride + o2 * rowStride + o, nl, d * xs[n - 1], ys[n - 1], ms[n - 1], bs?.[n - 1] ?? 0, d, reps, skip,
+              rows, ...(rowAxis >= 0 ? [d2 * xs[rowAxis], ys[rowAxis], bs?.[rowAxis] ?? 0, perRow, ms[rowAxis], d2 * plan.inSize[n - 1]] : [0, 0, 0, perRow, 0, 0]));
+          }
+        }
+      }
+    }
+  }
+  const header = AXIS_INTS * n;
+  const tablesLength = axes.reduce((t, a) => t + a.taps.length + a.pads.length, 0);
+  const groupsAt = (header + tablesLength + 3) & ~3;
+  const data = new Int32Array(groupsAt + groups.length);
+  let at = header;
+  let outStride = outputs;
+  axes.forEach((A, a) => {
+    outStride /= A.O;
+    data.set([A.O, A.K, plan.inSize[a], outStride, xs[a], ys[a], ms[a], ms[n + a], bs?.[a] ?? 0, at, at + A.taps.length], a * AXIS_INTS);
+    data.set(A.taps, at);
+    data.set(A.pads, at + A.taps.length);
+    at += A.taps.length + A.pads.length;
+  });
+  data.set(groups, groupsAt);
+  const nGroups = groups.length / GROUP_ROW;
+  const tiles = axes.every((A, a) => axisTiles(A, plan.inSize[a]));
+  let noEmpty = true;
+  for (const A of axes) for (let o = 0; o < A.O && noEmpty; o++) noEmpty = hasTap(A, o);
+  // full pair groups: every group of lanes outputs at Δx 2, Δy 1, no overlap, taps in pairs (off, off + 1)
+  const pairs = (o: number) => {
+    const v: number[] = [];
+    for (let k = 0; k < last.K; k++) if (last.taps[o * last.K + k] >= 0) v.push(last.taps[o * last.K + k] * xs[n - 1]);
+    return v.length % 2 === 0 && v.every((p, j) => j % 2 === 0 || p === v[j - 1] + 1);
+  };
+  let pairedTiles = tiles && nGroups > 0;
+  for (let g = 0; pairedTiles && g < groups.length; g += GROUP_ROW) {
+    const [o, nl, dX, dY, , , , , skip] = groups.slice(g, g + GROUP_ROW);
+    if (nl !== lanes || dX !== 2 || dY !== 1 || skip !== 0 || !pairs(o % last.O)) pairedTiles = false;
+  }
+  return { data, groupsAt, outputs, W: plan.windowSize, groups: nGroups, tiles, noEmpty, pairedTiles };
 }
+
+/** Bytes of a plan's per-axis geometry without its lane groups (from the plan's numbers alone). */
+const geometryBytes = (plan: PoolPlan): number => 4 * (AXIS_INTS * plan.n + 4 + plan.axes.reduce((t, a) => t + a.O * (a.K + 1), 0));
+
+const hasTap = (A: Axis, o: number): boolean => {
+  for (let k = 0; k < A.K; k++) if (A.taps[o * A.K + k] >= 0) return true;
+  return false;
+};
+
+// a region row (48 B and 12 B a tap); per tap 8 float32 rows (16 B) and, but for avg, max and
+// unpool (which runs as 'avg'), 3 float64 rows (32 B); per lane group: its tap entries (8 B a
+// tap), a 32 B record and its region row
+const scratchFor = (W: number, groups: number, method: PoolMethod) => {
+  const taps = Math.max(W, 1);
+  return 48 + 12 * taps + (method === 'avg' || method === 'max' ? 128 : 256) * taps + groups * (80 + 20 * taps);
+};
 
 /** A tensor resident in Wasm linear memory: `length` elements (float32 or int32) at byte `ptr`. */
 export interface WasmTensor {
@@ -382,7 +391,7 @@ interface Slot {
   /** Pre-fill of an output (bytes value). */
   fill?: number;
   /** Whether the kernel writes every element of this output for these tables (no pre-fill). */
-  written?: (T: Packed) => boolean;
+  written?: (T: Geometry) => boolean;
 }
 
 export function createBackendFromInstance(instance: { readonly exports: object }): WasmBackend {
@@ -391,7 +400,6 @@ export function createBackendFromInstance(instance: { readonly exports: object }
   const lanes = ex.lanes();
   const base = (ex.heapBase() + 15) & ~15; // the parameter block; the arena follows it
   const arena = new Arena(memory, Math.ceil((base + PARAM_BYTES) / ALIGN) * ALIGN);
-  const cache = new Map<string, Packed & { ptr: number }>();
 
   function unsupported(op: string, what: string): AdaPoolError {
     return new AdaPoolError('UNSUPPORTED', op, `${op}: the tensors of one call must fit a 32-bit Wasm memory (4 GiB) on backend 'wasm', got ${what} needed`);
@@ -408,75 +416,57 @@ export function createBackendFromInstance(instance: { readonly exports: object }
     return at;
   }
 
-  /** The plan's region table, resident in the arena (cached per geometry, 16 entries). */
-  const tableKey = (plan: PoolPlan) => JSON.stringify([plan.axes, plan.C, plan.channelsLast, plan.beta?.strides ?? null]);
-
-  /** The plan's tables: cached (resident), or packed and not yet resident. */
-  function tablesOf(plan: PoolPlan): { cached?: Packed & { ptr: number }; packed?: Packed } {
-    const cached = cache.get(tableKey(plan));
-    return cached ? { cached } : { packed: pack(plan, lanes) };
-  }
-
-  /** The plan's region table, resident in the arena (cached per geometry, 16 entries). */
-  function tablesFor(plan: PoolPlan, owned: number[], packed: Packed | undefined): Packed & { ptr: number } {
-    const key = tableKey(plan);
-    let p = cache.get(key);
-    if (p) {
-      cache.delete(key); // most recently used goes last
-    } else {
-      packed ??= pack(plan, lanes);
-      const ptr = allocFor(plan.op, packed.data.byteLength, owned);
-      owned.pop(); // the cache owns it
-      new Int32Array(memory.buffer, ptr, packed.data.length).set(packed.data);
-      p = { ...packed, ptr };
-      if (cache.size >= 16) {
-        const [oldKey, old] = cache.entries().next().value!;
-        cache.delete(oldKey);
-        arena.release(old.ptr);
-      }
-    }
-    cache.set(key, p);
-    return p;
+  /** A plan's geometry, computed once for checkSize and the call that follows it. */
+  const geometries = new WeakMap<PoolPlan, Geometry>();
+  function geometryOf(plan: PoolPlan): Geometry {
+    let g = geometries.get(plan);
+    if (!g) geometries.set(plan, (g = geometry(plan, lanes)));
+    return g;
   }
 
   /**
    * Before inputs are moved in (dispatch calls this): UNSUPPORTED unless the moved inputs
-   * (`uploads` bytes), the tables, results and scratch of the call fit the 4 GiB beside the live tensors.
+   * (`uploads` bytes), the geometry, results and scratch of the call fit the 4 GiB beside the live tensors.
    */
   function checkSize(kernel: KernelName, plan: PoolPlan, uploads: readonly number[]): void {
-    const b = blockBounds(plan);
-    const blocks = [...uploads, ...(cache.has(tableKey(plan)) ? [] : [b.table]), ...callSize(kernel, plan).results.map((r) => 4 * r), b.scratch];
-    if (kernel === 'adaPoolGrad' && plan.beta) blocks.push(8 * plan.beta.size); // the float64 dβ accumulator
-    const end = arena.endAfter(blocks);
-    if (end > MAX_BYTES) throw unsupported(plan.op, `${(end / 2 ** 30).toFixed(2)} GiB of Wasm memory`);
+    // from the plan's numbers first (the per-axis tables without the lane groups), so that a
+    // call far too big is refused before its geometry is computed
+    const blocks = (G?: Geometry) => {
+      const b = [...uploads, G ? G.data.byteLength : geometryBytes(plan), ...callSize(kernel, plan).results.map((r) => 4 * r), scratchFor(plan.windowSize, G?.groups ?? 0, plan.method)];
+      if (kernel === 'adaPoolGrad' && plan.beta) b.push(8 * plan.beta.size); // the float64 dβ accumulator
+      return b;
+    };
+    for (const G of [undefined, geometryOf]) {
+      const end = arena.endAfter(blocks(G?.(plan)));
+      if (end > MAX_BYTES) throw unsupported(plan.op, `${(end / 2 ** 30).toFixed(2)} GiB of Wasm memory`);
+    }
   }
 
   /**
-   * Allocates the outputs and scratch of a call, fills the parameter block, runs `kernel`.
-   * Returns the output tensors by slot; on any failure frees everything the call allocated.
-   * The 4 GiB check comes first, from the plan's numbers alone.
+   * Allocates the geometry, outputs and scratch of a call, fills the parameter block, runs
+   * `kernel`. Returns the output tensors by slot; on any failure frees everything the call
+   * allocated. The 4 GiB check comes first, before anything is allocated.
    */
   function call(plan: PoolPlan, method: PoolMethod, slots: Slot[], kernel: (p: number) => void): Map<number, WasmTensor> {
-    const { table: tableBound, scratch: scratchBound } = blockBounds(plan, method);
-    const need = slots.reduce((sum, s) => sum + reserve(s.bytes), base + PARAM_BYTES + reserve(tableBound) + reserve(scratchBound));
+    const need = slots.reduce((sum, s) => sum + reserve(s.bytes), base + PARAM_BYTES + reserve(geometryBytes(plan)) + reserve(scratchFor(plan.windowSize, 0, method)));
     if (need > MAX_BYTES) throw unsupported(plan.op, `${(need / 2 ** 30).toFixed(2)} GiB`);
-    // every block this call will take, in order (tables if new, outputs, scratch, a float32 dβ):
+    const T = geometryOf(plan);
+    const scratchBytes = scratchFor(T.W, T.groups, method);
+    // every block this call will take, in order (geometry, outputs, scratch, a float32 dβ):
     // memory grows once, to where they end, or the call is refused before anything is taken
-    const { cached, packed } = tablesOf(plan);
-    const tables = cached ?? packed!;
-    const blocks = [...(packed ? [packed.data.byteLength] : []), ...slots.filter((s) => !s.input).map((s) => s.bytes), scratchFor(tables.W, tables.groups, method)];
+    const blocks = [T.data.byteLength, ...slots.filter((s) => !s.input).map((s) => s.bytes), scratchBytes];
     const dbeta = slots.find((s) => s.slot === S.DBETA && method === 'ada');
     if (dbeta) blocks.push(dbeta.bytes / 2);
     const short = arena.ensure(arena.endAfter(blocks));
     if (short !== undefined) throw unsupported(plan.op, short);
     const owned: number[] = [];
-    const T = tablesFor(plan, owned, packed);
+    const geo = allocFor(plan.op, T.data.byteLength, owned);
     const where = new Map<number, WasmTensor>();
     for (const s of slots) {
       if (s.input) where.set(s.slot, s.input);
       else where.set(s.slot, { ptr: allocFor(plan.op, s.bytes, owned), length: s.bytes / 4, dtype: s.slot === S.INDICES ? 'int32' : 'float32' });
     }
-    const scratch = allocFor(plan.op, scratchFor(T.W, T.groups, method), owned);
+    const scratch = allocFor(plan.op, scratchBytes, owned);
     try {
       const buf = memory.buffer; // views only after the last allocation (grow detaches them)
       const u8 = new Uint8Array(buf);
@@ -503,7 +493,10 @@ export function createBackendFromInstance(instance: { readonly exports: object }
       new Float64Array(buf, base, PARAM_BYTES / 8)[S.IDW_EPS / 2] = plan.idwEps; // f64 in slots 8, 9
       [P[S.XS_N], P[S.XS_C], P[S.YS_N], P[S.YS_C], P[S.MS_N], P[S.MS_C]] = [xs.n, xs.c, ys.n, ys.c, ms.n, ms.c];
       [P[S.BS_N], P[S.BS_C]] = [bs?.n ?? 0, bs?.c ?? 0];
-      TABLES.forEach((_, i) => (P[TABLE_SLOT[i]] = T.ptr + 4 * T.at[i]));
+      new Int32Array(buf, geo, T.data.length).set(T.data);
+      P[S.RANK] = plan.n;
+      P[S.AXES] = geo;
+      P[S.T_GROUPS] = geo + 4 * T.groupsAt;
       for (const [slot, { ptr }] of where) P[slot] = ptr;
       P[S.SCRATCH] = scratch;
       kernel(base);
@@ -512,6 +505,7 @@ export function createBackendFromInstance(instance: { readonly exports: object }
       throw e;
     }
     arena.release(scratch);
+    arena.release(geo);
     return where;
   }
 

@@ -1,0 +1,140 @@
+/**
+ * Geometry per axis (issue 11): the kernels build each region's row from per-axis tables and walk
+ * lane groups formed per axis (runs along the last axis, tails, single outputs at padded borders,
+ * rows of outputs along the axis before it translated by per-row steps). These shapes are wide
+ * enough for every such form to occur; each op and its gradient (masks and maxPool indices, dβ,
+ * adaUnpool and its gradient) must match the float64 reference within OPERATORS.md 6 on both
+ * builds, with and without a mask (the mask-free forward takes the dense runs). And the memory a
+ * call needs no longer grows with its outputs × taps: no table per output, no cache.
+ */
+import * as ap from '@adapool/core';
+import type { PoolMethod, PoolPlan } from '@adapool/core';
+import { compare, TOLERANCE } from '@adapool/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createWasmBackend } from '../dist/index.js';
+
+afterEach(() => {
+  if (ap.listBackends().includes('wasm')) ap.removeBackend('wasm');
+  ap.setBackend('js');
+});
+
+interface Shape {
+  name: string;
+  shape: number[];
+  opts: ap.PoolOptions & { channelsLast?: boolean };
+}
+
+const SHAPES: Shape[] = [
+  // pairs: one run of 5 groups per row, 6 rows translated
+  { name: 'k2 [1,3,12,40]', shape: [1, 3, 12, 40], opts: { kernelSize: 2 } },
+  // border singles (padding), runs, a tail overlapping the last run; rows of one run
+  { name: 'k3 s2 p1 [2,2,17,38]', shape: [2, 2, 17, 38], opts: { kernelSize: 3, stride: 2, padding: 1 } },
+  // triples (width 3 at stride 2), no padding; ceil mode adds a short last window
+  { name: 'k3 s2 ceil [1,2,9,45]', shape: [1, 2, 9, 45], opts: { kernelSize: 3, stride: 2, ceilMode: true } },
+  // dilation and stride 1 (overlapping windows), rows with a padded first and last row
+  { name: 'k[2,3] s1 d[1,2] p1 [1,2,7,30]', shape: [1, 2, 7, 30], opts: { kernelSize: [2, 3], stride: 1, dilation: [1, 2], padding: 1 } },
+  // adaptive rows that are not translations of each other
+  { name: 'O[5,13] of [11,41]', shape: [1, 3, 11, 41], opts: { outputSize: [5, 13] } },
+  // rank 3: rows along axis 1 repeat for every index of axis 0
+  { name: 'k[1,3,3] s[1,2,2] p[0,1,1] [1,2,3,9,26]', shape: [1, 2, 3, 9, 26], opts: { kernelSize: [1, 3, 3], stride: [1, 2, 2], padding: [0, 1, 1] } },
+  // rank 1: one row
+  { name: 'k4 s3 p2 [2,3,61]', shape: [2, 3, 61], opts: { kernelSize: 4, stride: 3, padding: 2 } },
+  // channels-last, fewer channels than lanes (lanes across outputs) and more (lanes across channels)
+  { name: 'k3 s2 p1 [1,17,30,2] cl', shape: [1, 17, 30, 2], opts: { kernelSize: 3, stride: 2, padding: 1, channelsLast: true } },
+  { name: 'k2 [1,10,12,6] cl', shape: [1, 10, 12, 6], opts: { kernelSize: 2, channelsLast: true } },
+];
+
+const METHODS: PoolMethod[] = ['avg', 'max', 'em', 'edscw', 'idw', 'ada'];
+const FORWARD = { avg: ap.avgPool, max: ap.maxPool, em: ap.emPool, edscw: ap.edscwPool, idw: ap.idwPool } as const;
+const GRAD = { avg: ap.avgPoolGrad, max: ap.maxPoolGrad, em: ap.emPoolGrad, edscw: ap.edscwPoolGrad, idw: ap.idwPoolGrad } as const;
+
+/** Distinct values away from the kinks of OPERATORS.md 6 (|x| ∈ [0.3, 2.5], no ties). */
+const values = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => (i % 3 === 1 ? -1 : 1) * (0.3 + ((i * 0.6180339887 + seed * 0.37) % 1) * 2.2));
+
+function plans(s: Shape, method: PoolMethod, x: ap.Tensor, beta?: ap.Tensor): PoolPlan {
+  let { plan } = ap.planPool(s.name, method, x, { ...s.opts, returnMask: true }, ap.poolOpDefs[method].options, undefined);
+  if (beta) plan = ap.withBeta(plan, ap.planBeta(s.name, beta, plan));
+  return plan;
+}
+
+const check = (name: string, got: ArrayLike<number>, ref: ArrayLike<number>, tol: { atol: number; rtol: number }) => expect(compare(name, got, ref, tol), name).toBeUndefined();
+
+for (const simd of [true, false]) {
+  describe(`geometry per axis on the ${simd ? 'SIMD' : 'scalar'} build`, () => {
+    for (const s of SHAPES) {
+      it(s.name, async () => {
+        ap.registerBackend(await createWasmBackend({ simd }));
+        const size = s.shape.reduce((p, d) => p * d, 1);
+        const C = s.opts.channelsLast ? s.shape[s.shape.length - 1] : s.shape[1];
+        const xData = values(size, 1);
+        const x = ap.tensor(xData, s.shape, { backend: 'wasm' });
+        const bData = Float32Array.from({ length: C }, (_, c) => 0.15 + (0.7 * c) / Math.max(C - 1, 1));
+        const beta = ap.tensor(bData, s.opts.channelsLast ? [C] : [C, ...s.shape.slice(2).map(() => 1)], { backend: 'wasm' });
+        for (const method of METHODS) {
+          const ada = method === 'ada';
+          const plan = plans(s, method, ap.tensor(xData, s.shape, { backend: 'js' }), ada ? ap.tensor(bData, beta.shape, { backend: 'js' }) : undefined);
+          const ref = ap.referencePool(plan, xData, ada ? bData : undefined);
+          const opts = { ...s.opts, backend: 'wasm' };
+          const plain = ada ? ap.adaPool(x, beta, opts) : FORWARD[method as keyof typeof FORWARD](x, opts);
+          check(`${method} output (no mask)`, plain.readSync(), ref.output, TOLERANCE.forward);
+          const r = ada ? ap.adaPool(x, beta, { ...opts, returnMask: true }) : FORWARD[method as keyof typeof FORWARD](x, { ...opts, returnMask: true });
+          check(`${method} output`, r.output.readSync(), ref.output, TOLERANCE.forward);
+          check(`${method} mask`, r.mask.readSync(), ref.mask!, TOLERANCE.forward);
+          if (method === 'max') expect(Array.from(r.indices!.readSync()), 'indices').toEqual(Array.from(ref.indices!));
+          const dyData = values(plan.outputElements, 2);
+          const dy = ap.tensor(dyData, plan.outputShape, { backend: 'wasm' });
+          const refg = ap.referencePoolGrad(plan, xData, dyData, ada ? bData : undefined);
+          if (ada) {
+            const g = ap.adaPoolGrad(x, beta, dy, opts);
+            check('ada dx', g.dx.readSync(), refg.dx, TOLERANCE.grad);
+            check('ada dβ', g.dbeta.readSync(), refg.dbeta!, TOLERANCE.grad);
+          } else {
+            check(`${method} dx`, GRAD[method as keyof typeof GRAD](x, dy, opts).readSync(), refg.dx, TOLERANCE.grad);
+          }
+          // adaUnpool of this op's mask, and its gradient
+          const v = ap.tensor(dyData, plan.outputShape, { backend: 'wasm' });
+          const uopts = { ...s.opts, backend: 'wasm', inputSize: plan.inSize.slice() };
+          const uplan = { ...plan, returnMask: false };
+          const maskData = Float32Array.from(ref.mask!);
+          const U = ap.adaUnpool(v, r.mask, uopts);
+          check(`unpool(${method}) U`, U.readSync(), ap.referenceUnpool(uplan, dyData, maskData), TOLERANCE.forward);
+          const dUData = values(plan.inputElements, 3);
+          const ug = ap.adaUnpoolGrad(v, r.mask, ap.tensor(dUData, plan.inputShape, { backend: 'wasm' }), uopts);
+          const refu = ap.referenceUnpoolGrad(uplan, dyData, maskData, dUData);
+          check(`unpool(${method}) dv`, ug.dv.readSync(), refu.dv, TOLERANCE.grad);
+          check(`unpool(${method}) dmask`, ug.dmask.readSync(), refu.dmask, TOLERANCE.grad);
+        }
+      });
+    }
+  });
+}
+
+describe('memory per call follows the tensors, not outputs × taps', () => {
+  it('softPool2d and its gradient on 1x3x1024x1024: Wasm memory ≤ 1.25x the tensors + 16 MiB; nothing stays allocated', async () => {
+    const b = await createWasmBackend();
+    ap.registerBackend(b);
+    const shape = [1, 3, 1024, 1024];
+    const x = ap.tensor(new Float32Array(3 * 2 ** 20).map((_, i) => Math.sin(i)), shape, { backend: 'wasm' });
+    const y = ap.softPool2d(x, { kernelSize: 2 });
+    const dx = ap.softPool2dGrad(x, ap.tensor(new Float32Array(y.size).fill(1), y.shape, { backend: 'wasm' }), { kernelSize: 2 });
+    const tensors = 4 * (2 * x.size + 2 * y.size); // x, y, dy, dx
+    expect(b.memoryBytes()).toBeLessThanOrEqual(1.25 * tensors + 16 * 2 ** 20);
+    for (const t of [x, y, dx]) t.dispose();
+    expect(b.liveBlocks()).toBe(1); // dy
+  });
+
+  it('a new geometry costs no table: calls on 100 new shapes leave memory where one call on the largest left it', async () => {
+    const b = await createWasmBackend();
+    ap.registerBackend(b);
+    const run = (h: number) => {
+      const x = ap.tensor(new Float32Array(2 * h * 200), [1, 2, h, 200], { backend: 'wasm' });
+      ap.softPool2d(x, { kernelSize: 3, stride: 1 }).dispose();
+      x.dispose();
+    };
+    run(200);
+    const settled = b.memoryBytes();
+    for (let h = 101; h < 200; h++) run(h);
+    expect(b.memoryBytes()).toBe(settled);
+    expect(b.liveBlocks()).toBe(0);
+  });
+});
