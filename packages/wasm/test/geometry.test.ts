@@ -45,7 +45,7 @@ const SHAPES: Shape[] = [
 ];
 
 const METHODS: PoolMethod[] = ['avg', 'max', 'em', 'edscw', 'idw', 'ada'];
-const FORWARD = { avg: ap.avgPool, max: ap.maxPool, em: ap.emPool, edscw: ap.edscwPool, idw: ap.idwPool } as const;
+const FORWARD: Record<Exclude<PoolMethod, 'ada'>, ap.PoolFn<ap.PoolOptions>> = { avg: ap.avgPool, max: ap.maxPool, em: ap.emPool, edscw: ap.edscwPool, idw: ap.idwPool as ap.PoolFn<ap.PoolOptions> };
 const GRAD = { avg: ap.avgPoolGrad, max: ap.maxPoolGrad, em: ap.emPoolGrad, edscw: ap.edscwPoolGrad, idw: ap.idwPoolGrad } as const;
 
 /** Distinct values away from the kinks of OPERATORS.md 6 (|x| ∈ [0.3, 2.5], no ties). */
@@ -75,9 +75,9 @@ for (const simd of [true, false]) {
           const plan = plans(s, method, ap.tensor(xData, s.shape, { backend: 'js' }), ada ? ap.tensor(bData, beta.shape, { backend: 'js' }) : undefined);
           const ref = ap.referencePool(plan, xData, ada ? bData : undefined);
           const opts = { ...s.opts, backend: 'wasm' };
-          const plain = ada ? ap.adaPool(x, beta, opts) : FORWARD[method as keyof typeof FORWARD](x, opts);
+          const plain = (ada ? ap.adaPool(x, beta, opts) : FORWARD[method as Exclude<PoolMethod, 'ada'>](x, opts)) as ap.Tensor;
           check(`${method} output (no mask)`, plain.readSync(), ref.output, TOLERANCE.forward);
-          const r = ada ? ap.adaPool(x, beta, { ...opts, returnMask: true }) : FORWARD[method as keyof typeof FORWARD](x, { ...opts, returnMask: true });
+          const r = ada ? ap.adaPool(x, beta, { ...opts, returnMask: true }) : FORWARD[method as Exclude<PoolMethod, 'ada'>](x, { ...opts, returnMask: true });
           check(`${method} output`, r.output.readSync(), ref.output, TOLERANCE.forward);
           check(`${method} mask`, r.mask.readSync(), ref.mask!, TOLERANCE.forward);
           if (method === 'max') expect(Array.from(r.indices!.readSync()), 'indices').toEqual(Array.from(ref.indices!));
