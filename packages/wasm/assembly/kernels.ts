@@ -26,9 +26,20 @@ import {
   Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wmin, wpmax, wpmin, wabs, wsqrt, weq, wsgn, wselect,
   wload, wstore, wexp, wexpUnit, wfirst, PAIRS, gatherPair, accumulatePair,
 } from './vec';
+import { AVG, MAX, EM, EDSCW, IDW, ADA, METHODS } from './methods';
+
+// The method codes come from core's list (./methods is generated from it by scripts/build-wasm.mjs).
+// Every kernel below handles exactly these six: a method added to core's list stops the build
+// here until its kernels are written; a code outside the list traps (run) before anything is computed.
+// @ts-ignore: compile-time check
+if (METHODS != 6) ERROR('kernels.ts handles the methods avg, max, em, edscw, idw, ada: a method added to core needs its kernels here');
+
+/** avg and max: plain reductions (no weights in float64, no exp). */
+// @ts-ignore: decorator
+@inline function plain(method: i32): bool { return method == AVG || method == MAX; }
 
 // ---- parameter block (i32 slots, written by the host) -------------------------------------
-const METHOD = 0; // 0 avg, 1 max, 2 em, 3 edscw, 4 idw, 5 ada
+const METHOD = 0; // a code of ./methods (core's list of methods)
 const OUTPUTS = 1; // spatial outputs per plane
 const W = 2; // taps per window (table row length)
 const NB = 3; // batch N
@@ -506,12 +517,12 @@ let exactB: f64 = 0;
 
 /** φ(x, m) of em (2), edscw (3) or idw (4), as the reference computes it. */
 function exactScore(method: i32, x: f64, m: f64, grad: bool): f64 {
-  if (method == 2) {
+  if (method == EM) {
     exactA = 1;
     exactB = 0;
     return x;
   }
-  if (method == 3) {
+  if (method == EDSCW) {
     const M = Math.max(Math.abs(x), Math.abs(m));
     if (M == 0) {
       exactA = 0;
@@ -602,11 +613,11 @@ function exactGrad(method: i32, r: i32, l: i32, arr: usize): f64 {
 
 /** Forward of the current group at output oi (r taps in SV), lane by lane: weights into SW1; returns y. */
 function carefulForward(method: i32, r: i32): Vec {
-  const beta = method == 5 ? betaAt() : splat(0);
+  const beta = method == ADA ? betaAt() : splat(0);
   const yRow = SD; // free during a forward
   for (let l = 0; l < nLanes; l++) {
     let y: f64;
-    if (method == 0) {
+    if (method == AVG) {
       const Pd: f64 = countIncludePad ? <f64>load<i32>(tPadded) : <f64>r;
       let s: f64 = 0;
       for (let j = 0; j < r; j++) {
@@ -614,10 +625,10 @@ function carefulForward(method: i32, r: i32): Vec {
         setLane(at(SW1, j), l, 1 / Pd);
       }
       y = s / Pd;
-    } else if (method == 5) {
+    } else if (method == ADA) {
       const b = exactClamp(<f64>lane(beta, l));
-      const yD = exactWeights(3, r, l, WW);
-      const yM = exactWeights(2, r, l, WA);
+      const yD = exactWeights(EDSCW, r, l, WW);
+      const yM = exactWeights(EM, r, l, WA);
       for (let j = 0; j < r; j++) setLane(at(SW1, j), l, b * load<f64>(dAt(WW, j)) + (1 - b) * load<f64>(dAt(WA, j)));
       y = b * yD + (1 - b) * yM;
     } else {
@@ -631,7 +642,7 @@ function carefulForward(method: i32, r: i32): Vec {
 
 /** Input gradient of the current group (SD ← g·∂y/∂x_k), lane by lane; adaPool also adds dβ. */
 function carefulBackward(method: i32, r: i32, g: Vec): void {
-  const beta = method == 5 ? betaAt() : splat(0);
+  const beta = method == ADA ? betaAt() : splat(0);
   const bOff = load<i32>(tBeta);
   for (let l = 0; l < nLanes; l++) {
     const gl = <f64>lane(g, l);
@@ -639,11 +650,11 @@ function carefulBackward(method: i32, r: i32, g: Vec): void {
       for (let k = 0; k < r; k++) setLane(at(SD, k), l, 0); // done by the previous group
       continue;
     }
-    if (method == 5) {
+    if (method == ADA) {
       const bl = <f64>lane(beta, l);
       const b = exactClamp(bl);
-      const yD = exactGrad(3, r, l, WW);
-      const yM = exactGrad(2, r, l, WA);
+      const yD = exactGrad(EDSCW, r, l, WW);
+      const yM = exactGrad(EM, r, l, WA);
       for (let k = 0; k < r; k++) setLane(at(SD, k), l, gl * (b * load<f64>(dAt(WW, k)) + (1 - b) * load<f64>(dAt(WA, k))));
       const p = pDbeta + (<usize>(bb + l * sb + bOff) << 3);
       store<f64>(p, load<f64>(p) + gl * ((yD - yM) * (bl >= 0 && bl <= 1 ? 1 : 0)));
@@ -683,7 +694,7 @@ function forwardRegion(method: i32): void {
   const yOff = load<i32>(tOut);
   const wide = r > WIDE_TAPS;
   let y: Vec;
-  if (method == 0) {
+  if (method == AVG) {
     // avg: y = Σ x / P, P = |R| or the countIncludePad divisor
     const Pi = countIncludePad ? load<i32>(tPadded) : r;
     const P = splat(<f32>Pi);
@@ -698,7 +709,7 @@ function forwardRegion(method: i32): void {
       const w = div(splat(1), P);
       for (let j = 0; j < r; j++) sstore(at(SW1, j), w);
     }
-  } else if (method == 1) {
+  } else if (method == MAX) {
     const bi = argmax(r);
     y = splat(0);
     for (let j = 0; j < r; j++) {
@@ -715,7 +726,7 @@ function forwardRegion(method: i32): void {
     }
     scatter(pY, by, sy, yOff, y);
     return;
-  } else if (method == 2) {
+  } else if (method == EM) {
     const xmax = regionMax(r);
     if (wide) {
       y = add(xmax, emWeights(r, SW1, ST2, xmax));
@@ -734,11 +745,11 @@ function forwardRegion(method: i32): void {
       y = add(xmax, mul(S, iz));
       if (withMask) for (let j = 0; j < r; j++) sstore(at(SW1, j), mul(sload(at(SW1, j)), iz));
     }
-  } else if (method == 3) {
+  } else if (method == EDSCW) {
     if (!wide) dscWeights32(r, false);
     if (wide || needsWide(splat(1), narrow(yLo, yHi))) dscWeights(r, false);
     y = narrow(yLo, yHi);
-  } else if (method == 4) {
+  } else if (method == IDW) {
     idwWeights(r, false);
     y = narrow(yLo, yHi);
   } else {
@@ -792,29 +803,29 @@ function backwardRegion(method: i32): void {
   const one = splat(1);
   const wide = r > WIDE_TAPS;
   let db = splat(0); // adaPool: g (y^D − y^M) 1[0 ≤ β ≤ 1]
-  if (method == 0) {
+  if (method == AVG) {
     const gd = div(g, splat(countIncludePad ? <f32>load<i32>(tPadded) : <f32>r));
     for (let k = 0; k < r; k++) sstore(at(SD, k), gd);
-  } else if (method == 1) {
+  } else if (method == MAX) {
     const bi = argmax(r);
     for (let k = 0; k < r; k++) sstore(at(SD, k), select(g, splat(0), eq(bi, splat(<f32>k))));
-  } else if (method == 2) {
+  } else if (method == EM) {
     // em: ∂y/∂x_k = w_k (1 + x_k − y)
     const yt = emWeights(r, SW1, ST2, regionMax(r));
     for (let k = 0; k < r; k++) {
       sstore(at(SD, k), mul(g, mul(sload(at(SW1, k)), add(one, sub(sload(at(ST2, k)), yt)))));
     }
-  } else if (method == 3 || method == 4) {
+  } else if (method == EDSCW || method == IDW) {
     // the gradient formulas need the weights to float32 accuracy only (unless x̂² + m̂² underflowed)
     let yt: Vec;
-    if (method == 4) yt = idwWeights(r, true);
+    if (method == IDW) yt = idwWeights(r, true);
     else if (wide) yt = dscWeights(r, true);
     else {
       yt = dscWeights32(r, true);
       if (dscTiny) yt = dscWeights(r, true);
     }
     shiftTaps(r);
-    const A = meanTerm(r, yt, method == 4);
+    const A = meanTerm(r, yt, method == IDW);
     for (let k = 0; k < r; k++) {
       const wk = sload(at(SW1, k));
       const d = add(add(wk, mul(mul(wk, sub(sload(at(ST, k)), yt)), sload(at(SA, k)))), A);
@@ -841,14 +852,14 @@ function backwardRegion(method: i32): void {
     const inRange = ones(and(ge(beta, splat(0)), le(beta, splat(1))));
     db = mul(mul(g, adaCombine(b, xmax, ytM, true)), inRange);
   }
-  if (method >= 2) {
+  if (!plain(method)) {
     // a contribution that is not finite (their sum is then not finite either, and a finite sum
     // proves them all finite): the careful path, which also does dβ
     let sumD = splat(0);
     for (let k = 0; k < r; k++) sumD = add(sumD, sload(at(SD, k)));
     if (nonFinite(sumD)) {
       carefulBackward(method, r, g);
-    } else if (method == 5) {
+    } else if (method == ADA) {
       const bOff = load<i32>(tBeta);
       for (let l = 0; l < nLanes; l++) {
         const p = pDbeta + (<usize>(bb + l * sb + bOff) << 3);
@@ -972,14 +983,14 @@ function pairedRun(method: i32, reps: i32, nE: i32, step: i32, yp0: usize, P: Ve
     let A = sload(p);
     let B = sload(p + VBYTES);
     let y: Vec;
-    if (method == 0) {
+    if (method == AVG) {
       for (let e = 1; e < nE; e++) {
         p = xb + (<usize>load<i32>(SE + (<usize>e << 3)) << 2);
         A = add(A, sload(p));
         B = add(B, sload(p + VBYTES));
       }
       y = div(add(evens(A, B), odds(A, B)), P);
-    } else if (method == 1) {
+    } else if (method == MAX) {
       y = pairedMax(xb, nE);
     } else {
       // em: x_max, then y = x_max + Σ e^τ τ / Σ e^τ with τ = x − x_max, interleaved
@@ -1011,7 +1022,7 @@ function pairedRun(method: i32, reps: i32, nE: i32, step: i32, yp0: usize, P: Ve
     sstore(yp + (<usize>k * VBYTES), y);
   }
   }
-  if (method != 1) redoNonFinite(sumY, method, reps, yp0);
+  if (method != MAX) redoNonFinite(sumY, method, reps, yp0);
 }
 
 /**
@@ -1074,7 +1085,7 @@ function mixedRun(isMax: bool, reps: i32, nE: i32, step: i32, yp0: usize, P: Vec
     sstore(yp + (<usize>k * VBYTES), y);
   }
   }
-  if (!isMax) redoNonFinite(sumY, 0, reps, yp0);
+  if (!isMax) redoNonFinite(sumY, AVG, reps, yp0);
 }
 
 /**
@@ -1129,7 +1140,7 @@ function tripleRun(isMax: bool, reps: i32, nE: i32, step: i32, yp0: usize, P: Ve
     sstore(yp + (<usize>k * VBYTES), y);
   }
   }
-  if (!isMax) redoNonFinite(sumY, 0, reps, yp0);
+  if (!isMax) redoNonFinite(sumY, AVG, reps, yp0);
 }
 
 /**
@@ -1174,7 +1185,7 @@ function tripleRunEm(reps: i32, nE: i32, step: i32, yp0: usize): void {
     sstore(yp + (<usize>k * VBYTES), y);
   }
   }
-  redoNonFinite(sumY, 2, reps, yp0); // x − x_max overflowed, or NaN/±∞ inputs
+  redoNonFinite(sumY, EM, reps, yp0); // x − x_max overflowed, or NaN/±∞ inputs
 }
 
 /** Set by fusedDsc when its float32 result may miss the tolerance (the caller redoes the group). */
@@ -1311,17 +1322,17 @@ function denseRun(method: i32, reps: i32): void {
   const step = nLanes * sx;
   const yp = pY + (<usize>(by + runYOff) << 2);
   const P = splat(runP);
-  if (allPairs && method <= 2) {
+  if (allPairs && (plain(method) || method == EM)) {
     pairedRun(method, reps, nE, step, yp, P);
     return;
   }
-  if (entriesTriple && method <= 2) {
-    if (method == 2) tripleRunEm(reps, nE, step, yp);
-    else tripleRun(method == 1, reps, nE, step, yp, P);
+  if (entriesTriple && (plain(method) || method == EM)) {
+    if (method == EM) tripleRunEm(reps, nE, step, yp);
+    else tripleRun(method == MAX, reps, nE, step, yp, P);
     return;
   }
-  if (method <= 1) {
-    mixedRun(method == 1, reps, nE, step, yp, P);
+  if (plain(method)) {
+    mixedRun(method == MAX, reps, nE, step, yp, P);
     return;
   }
   const bOff = runBOff;
@@ -1356,14 +1367,14 @@ function denseRun(method: i32, reps: i32): void {
       }
     }
     let y: Vec;
-    if (method == 0) {
+    if (method == AVG) {
       let sum = splat(0);
       for (let i = 0; i < r; i++) sum = add(sum, sload(at(SV, i)));
       y = div(sum, P);
-    } else if (method == 1) {
+    } else if (method == MAX) {
       y = sload(at(SV, 0));
       for (let i = 1; i < r; i++) y = max(y, sload(at(SV, i))); // NaN-propagating: a NaN tap wins
-    } else if (method == 2) {
+    } else if (method == EM) {
       const xmax = regionMax(r);
       let Z = splat(0);
       let S = splat(0);
@@ -1377,11 +1388,11 @@ function denseRun(method: i32, reps: i32): void {
     } else {
       // edscw (3) / ada (5): fused float32 pass; where it could miss the tolerance (or x̂² + m̂²
       // underflowed, or the region is all zeros) the group goes through forwardRegion instead (below)
-      const b = method == 5 ? clamp01(gather(pBeta, bb + k * nLanes * sb, sb, bOff)) : splat(1);
-      y = fusedDsc(method == 5, r, b);
+      const b = method == ADA ? clamp01(gather(pBeta, bb + k * nLanes * sb, sb, bOff)) : splat(1);
+      y = fusedDsc(method == ADA, r, b);
     }
     // edscw / ada: fusedDsc's error bound; any: a result that is not finite (an overflow, NaN/±∞ inputs)
-    if ((method >= 3 && fusedRedo) || (method != 1 && nonFinite(y))) {
+    if (((method == EDSCW || method == ADA) && fusedRedo) || (method != MAX && nonFinite(y))) {
       const sbx = bx; const sby = by; const sbb = bb;
       bx = base; by += k * nLanes; bb += k * nLanes * sb;
       forwardRegion(method);
@@ -1415,7 +1426,7 @@ function pairedRunGrad(method: i32, reps: i32): void {
     const xb = pX + (<usize>(xr + k * step) << 2);
     const db = pDx + (<usize>(xr + k * step) << 2);
     const g = dropLanes(sload(gpr + (<usize>k * VBYTES)), skipLanes);
-    if (method == 0) {
+    if (method == AVG) {
       const d = div(g, P);
       const dA = spreadLo(d);
       const dB = spreadHi(d);
@@ -1424,7 +1435,7 @@ function pairedRunGrad(method: i32, reps: i32): void {
         put(q, dA);
         put(q + VBYTES, dB);
       }
-    } else if (method == 1) {
+    } else if (method == MAX) {
       // the first tap attaining y (a NaN tap, if any) takes g; taps run even, odd per entry
       if (tiles && skipLanes == 0) {
         // fast: every tap equal to the pmax (or NaN) takes g (stores, interleaved as loaded); an
@@ -1507,7 +1518,7 @@ function pairedRunGrad(method: i32, reps: i32): void {
           put(q, zero);
           put(q + VBYTES, zero);
         }
-        redoGroup(BACKWARD, 2, rr, k);
+        redoGroup(BACKWARD, EM, rr, k);
         continue;
       }
       const gz = mul(g, iz);
@@ -1744,7 +1755,7 @@ function tripleRunGradEm(reps: i32): void {
     }
     const iz = div(one, Z);
     if (nonFinite(mul(S, iz))) {
-      redoGroup(BACKWARD, 2, rr, k); // x − x_max overflowed, or NaN/±∞ inputs (dx is added to)
+      redoGroup(BACKWARD, EM, rr, k); // x − x_max overflowed, or NaN/±∞ inputs (dx is added to)
       continue;
     }
     const c = sub(one, mul(S, iz)); // 1 − ỹ
@@ -1798,6 +1809,7 @@ const UNPOOL_GRAD = 3;
 
 function run(job: i32): void {
   const method = param(METHOD);
+  if (<u32>method >= <u32>METHODS) unreachable();
   const outputs = param(OUTPUTS);
   const N = param(NB);
   const C = param(NC);
@@ -1818,7 +1830,7 @@ function run(job: i32): void {
   const row: usize = <usize>taps * VBYTES;
   SV = freeRow + rowBytes(taps); ST = SV + row; SW1 = ST + row; SW2 = SW1 + row; SA = SW2 + row; SB = SA + row; ST2 = SB + row; SD = ST2 + row;
   // float64 rows: edscw/idw's value path and the careful path; avg, max and unpool (method 0) have none
-  const wrow: usize = method <= 1 ? 0 : <usize>taps * <usize>WIDE_PARTS * WBYTES;
+  const wrow: usize = plain(method) ? 0 : <usize>taps * <usize>WIDE_PARTS * WBYTES;
   WW = SD + row; WA = WW + wrow; WB = WA + wrow;
   SE = WB + wrow;
   const xsN = param(XS_N); const xsC = param(XS_C);
@@ -1848,8 +1860,8 @@ function run(job: i32): void {
   // accumulating jobs add 0 for them). Each entry's region row and plane-independent facts are
   // prepared once.
   const gt = ptr(T_GROUPS);
-  const dense = job == FORWARD && !withMask && method != 4;
-  const denseGrad = job == BACKWARD && method <= 2 && !withMask;
+  const dense = job == FORWARD && !withMask && method != IDW;
+  const denseGrad = job == BACKWARD && (plain(method) || method == EM) && !withMask;
   const entries = SE;
   const records = entries + <usize>groups * <usize>taps * 8;
   const groupRows = records + (<usize>groups << 5);
@@ -1869,7 +1881,7 @@ function run(job: i32): void {
       else if (dense) fast = 1;
       else if (entriesPaired) fast = 2;
       else if (entriesTriple) fast = 5;
-      else if (method <= 1 && sx == 2) fast = 4;
+      else if (plain(method) && sx == 2) fast = 4;
     }
     store<i32>(rec, fast);
     store<i32>(rec, runR, 4); store<i32>(rec, runYOff, 8); store<i32>(rec, runBOff, 12);
@@ -1908,10 +1920,10 @@ function run(job: i32): void {
           if (fast == 1) denseRun(method, reps);
           else if (fast == 2) pairedRunGrad(method, reps);
           else if (fast == 5) {
-            if (method == 2) tripleRunGradEm(reps);
-            else tripleRunGrad(method == 1, reps);
+            if (method == EM) tripleRunGradEm(reps);
+            else tripleRunGrad(method == MAX, reps);
           }
-          else mixedRunGrad(method == 1, reps);
+          else mixedRunGrad(method == MAX, reps);
           continue;
         }
         if (n == 1) {

@@ -10,7 +10,7 @@
  * rows per tap; nothing is cached between calls. A call that cannot fit a 32-bit Wasm memory (4 GiB) throws
  * `AdaPoolError` code `UNSUPPORTED` before allocating anything; a failing call frees what it took.
  */
-import { AdaPoolError, axisPaddedCounts, axisTaps, callSize, checkOptionKeys, fail, referenceUnpool, type Backend, type KernelName, type Kernels, type PoolMethod, type PoolPlan, type TypedArray } from '@adapool/core';
+import { AdaPoolError, axisPaddedCounts, axisTaps, callSize, checkOptionKeys, fail, poolOpDefs, referenceUnpool, type Backend, type KernelName, type Kernels, type PoolMethod, type PoolPlan, type TypedArray } from '@adapool/core';
 
 /** The raw exports of adapool.wasm / adapool-scalar.wasm. */
 export interface KernelExports {
@@ -46,8 +46,8 @@ export interface WasmBackend extends Backend<WasmTensor> {
   readonly exports: KernelExports;
 }
 
-const METHOD_CODE: Record<PoolMethod, number> = { avg: 0, max: 1, em: 2, edscw: 3, idw: 4, ada: 5 };
-const METHODS = Object.keys(METHOD_CODE) as PoolMethod[];
+/** Core's methods in its order; a method's code is its index (the kernels' ./methods, generated from the same list). */
+const METHODS = Object.keys(poolOpDefs) as PoolMethod[];
 
 // Parameter block slots (assembly/kernels.ts).
 const S = {
@@ -481,7 +481,7 @@ export function createBackendFromInstance(instance: { readonly exports: object }
       const ys = plan.outputStrides;
       const ms = plan.maskStrides;
       const bs = plan.beta?.strides;
-      P[S.METHOD] = METHOD_CODE[method];
+      P[S.METHOD] = METHODS.indexOf(method);
       P[S.OUTPUTS] = T.outputs;
       P[S.W] = T.W;
       P[S.N] = plan.N;

@@ -138,3 +138,27 @@ describe('memory per call follows the tensors, not outputs × taps', () => {
     expect(b.liveBlocks()).toBe(0);
   });
 });
+
+describe("method codes come from core's list", () => {
+  it('the generated ./methods of both builds names core\'s methods in its order', async () => {
+    const { readFileSync } = await import('node:fs');
+    for (const build of ['simd', 'scalar']) {
+      const src = readFileSync(new URL(`../wasm-build/src-${build}/methods.ts`, import.meta.url), 'utf8');
+      const names = [...src.matchAll(/export const (\w+): i32 = (\d+);/g)].map((m) => [m[1], Number(m[2])]);
+      const methods = Object.keys(ap.poolOpDefs);
+      expect(names).toEqual([...methods.map((m, i) => [m.toUpperCase(), i]), ['METHODS', methods.length]]);
+    }
+  });
+
+  it('a code outside the list traps before anything is computed (no else to fall into)', async () => {
+    for (const simd of [true, false]) {
+      const b = await createWasmBackend({ simd });
+      const base = (b.exports.heapBase() + 15) & ~15;
+      const P = new Int32Array(b.exports.memory.buffer, base, 64);
+      P.fill(0);
+      P[0] = Object.keys(ap.poolOpDefs).length; // one past the last method
+      expect(() => b.exports.poolForward(base)).toThrow(WebAssembly.RuntimeError);
+      expect(() => b.exports.poolBackward(base)).toThrow(/unreachable/);
+    }
+  });
+});
