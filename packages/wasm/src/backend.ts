@@ -86,7 +86,7 @@ interface Geometry {
   readonly pairedTiles: boolean;
 }
 
-/** One axis of a plan: its taps π(o, κ) (−1: invalid), padded counts and strides. */
+/** One axis of a plan: its taps π(o, κ) (−1: invalid) and padded counts (core's tables). */
 interface Axis {
   readonly O: number;
   readonly K: number;
@@ -95,8 +95,8 @@ interface Axis {
 }
 
 /**
- * Whether window o + s of an axis is window o translated by s·d positions (d > 0 unless `anyStep`):
- * the same valid κ, the same padded count. Returns d, or undefined.
+ * Whether window o + s of an axis is window o translated by s·d positions: the same valid κ, the
+ * same padded count, at least one valid tap. Returns d (which must equal `d` when given), or undefined.
  */
 function stepOf(A: Axis, o: number, s: number, d?: number): number | undefined {
   const { K, taps, pads } = A;
