@@ -5,6 +5,7 @@
 //   BASE=dir with another build's dist/ (e.g. `git worktree add /tmp/base <commit>` and build it,
 //   or a copy of dist/ saved before a change; default packages/wasm/dist-base)
 //   SHAPE=1,64,112,112 CL=1 (channels-last) K=2 (kernel size, stride 2) OPS=em,ada,max,avg N=41
+//   FRESH=0 (one plan object for all calls; default: a new one per call, as op calls make)
 import * as ap from '@adapool/core';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,10 +22,11 @@ const bd = Float32Array.from({ length: C }, () => 0.2 + 0.6 * Math.random());
 const opts = { kernelSize: Number(process.env.K ?? 2), stride: 2, channelsLast: cl };
 const methods = (process.env.OPS ?? 'em,ada,max,avg').split(',');
 const N = Number(process.env.N ?? 41);
+const fresh = process.env.FRESH !== '0'; // FRESH=0: one plan object for every call
 for (const method of methods) {
   const xt = ap.tensor(xd, shape, { backend: 'js' });
   let { plan } = ap.planPool('x', method, xt, opts, [], undefined);
-  if (method === 'ada') plan = ap.withBeta(plan, ap.planBeta('x', ap.tensor(bd, cl ? [1, C] : [C, 1, 1], { backend: 'js' }), plan));
+  if (method === 'ada') plan = ap.withBeta(plan, ap.planBeta('x', ap.tensor(bd, cl ? [C] : [C, ...shape.slice(2).map(() => 1)], { backend: 'js' }), plan));
   const res = {};
   for (const [name, b] of [['base', A], ['new', B]]) {
     const x = b.upload(xd); const beta = b.upload(bd); const dy = b.upload(Float32Array.from({ length: plan.outputElements }, () => Math.random()));
@@ -34,11 +36,12 @@ for (const method of methods) {
     for (const name of (i & 1 ? ['base', 'new'] : ['new', 'base'])) {
       const r = res[name]; const b = r.b;
       let t = performance.now();
-      const y = b.kernels[`${method}Pool`](plan, r.x, method === 'ada' ? r.beta : undefined);
+      const p = fresh ? { ...plan } : plan; // a new plan object per call, as every op call makes
+      const y = b.kernels[`${method}Pool`](p, r.x, method === 'ada' ? r.beta : undefined);
       b.readSync(y.output); b.dispose(y.output);
       const tf = performance.now() - t;
       t = performance.now();
-      const g = b.kernels[`${method}PoolGrad`](plan, r.x, r.dy, method === 'ada' ? r.beta : undefined);
+      const g = b.kernels[`${method}PoolGrad`](fresh ? { ...plan } : plan, r.x, r.dy, method === 'ada' ? r.beta : undefined);
       b.readSync(g.dx); b.dispose(g.dx); if (g.dbeta) b.dispose(g.dbeta);
       const tg = performance.now() - t;
       if (i >= 3) { r.f.push(tf); r.g.push(tg); }

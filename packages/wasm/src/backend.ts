@@ -7,7 +7,7 @@
  * place and write new blocks, so a call copies nothing; memory grows only when no free block
  * fits, and stays flat while tensors are created and disposed. A call also holds, while it runs,
  * the plan's geometry per axis (O(Σ_a O_a·K_a) ints, nothing per output) and scratch of a few
- * rows per tap; nothing is cached between calls. A call that cannot fit a 32-bit Wasm memory (4 GiB) throws
+ * rows per tap; only the per-axis geometry of recent plans is kept (in JavaScript). A call that cannot fit a 32-bit Wasm memory (4 GiB) throws
  * `AdaPoolError` code `UNSUPPORTED` before allocating anything; a failing call frees what it took.
  */
 import { AdaPoolError, axisPaddedCounts, axisTaps, callSize, checkOptionKeys, fail, poolOpDefs, referenceUnpool, type Backend, type KernelName, type Kernels, type PoolMethod, type PoolPlan, type TypedArray } from '@adapool/core';
@@ -248,6 +248,14 @@ function geometry(plan: PoolPlan, lanes: number): Geometry {
   return { data, groupsAt, outputs, W: plan.windowSize, groups: nGroups, tiles, noEmpty, pairedTiles };
 }
 
+/** What a plan's Geometry depends on: the axes, channels, layout and β's strides. */
+function geometryKey(plan: PoolPlan): string {
+  const k: number[] = [plan.n, plan.C, plan.channelsLast ? 1 : 0];
+  for (const a of plan.axes) k.push(a.L, a.O, a.K, ...(a.kind === 'strided' ? [a.stride, a.padding, a.dilation] : [-1, -1, -1]));
+  if (plan.beta) k.push(...plan.beta.strides.s, plan.beta.strides.n, plan.beta.strides.c);
+  return k.join(',');
+}
+
 /** Bytes of a plan's per-axis geometry without its lane groups (from the plan's numbers alone). */
 const geometryBytes = (plan: PoolPlan): number => 4 * (AXIS_INTS * plan.n + 4 + plan.axes.reduce((t, a) => t + a.O * (a.K + 1), 0));
 
@@ -416,11 +424,21 @@ export function createBackendFromInstance(instance: { readonly exports: object }
     return at;
   }
 
-  /** A plan's geometry, computed once for checkSize and the call that follows it. */
-  const geometries = new WeakMap<PoolPlan, Geometry>();
+  /**
+   * A plan's geometry, kept for the last 16 geometries (each O(Σ_a O_a·K_a) ints, in JavaScript:
+   * a call copies it into its own block), so that a training loop or a stream of same-shaped
+   * calls does not rebuild it every call.
+   */
+  const geometries = new Map<string, Geometry>();
   function geometryOf(plan: PoolPlan): Geometry {
-    let g = geometries.get(plan);
-    if (!g) geometries.set(plan, (g = geometry(plan, lanes)));
+    const key = geometryKey(plan);
+    let g = geometries.get(key);
+    if (g) geometries.delete(key); // most recently used goes last
+    else {
+      g = geometry(plan, lanes);
+      if (geometries.size >= 16) geometries.delete(geometries.keys().next().value!);
+    }
+    geometries.set(key, g);
     return g;
   }
 
