@@ -26,7 +26,7 @@ import {
   Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wmin, wpmax, wpmin, wabs, wsqrt, weq, wsgn, wselect,
   wload, wstore, wexp, wexpUnit, wfirst, PAIRS, gatherPair, accumulatePair,
 } from './vec';
-import { AVG, MAX, EM, EDSCW, IDW, ADA, METHODS } from './methods';
+import { AVG, MAX, EM, EDSCW, IDW, ADA, METHODS, REGION, DENSE_FORWARD, PAIRED_GRAD, EMPTY, MIXED_GRAD, TRIPLE_GRAD, CHANNELS } from './methods';
 
 // The method codes come from core's list (./methods is generated from it by scripts/build-wasm.mjs).
 // Every kernel below handles exactly these six: a method added to core's list stops the build
@@ -54,6 +54,7 @@ const TILES = 19; // 1: every input element lies in exactly one window (no overl
 const RANK = 20; // spatial rank n
 const AXES = 21; // the per-axis records (AXIS_INTS ints each, axis 0 first) and their tables
 const T_GROUPS = 28;
+const HITS = 29; // 0, or where to count the runs of each variant (tests: src/backend.ts countVariants)
 const X = 30; const BETA = 31; const DY = 32; const Y = 33; const MASK = 34; const INDICES = 35;
 const DX = 36; const DBETA = 37; const SCRATCH = 38;
 
@@ -1780,7 +1781,11 @@ function tripleRunGradEm(reps: i32): void {
 
 // ---- drivers --------------------------------------------------------------------------------
 
-const GROUP_ROW = 16; // ints per row of the group table
+const GROUP_ROW = 20; // ints per row of the group table (src/backend.ts)
+// Slots of a group entry filled by the host: its region's tap count, how its taps pair (as
+// tapEntries pairs them: TAPS_PAIRS all pairs, TAPS_TRIPLES pair + single at +2), the call's variant.
+const G_TAPS = 16; const G_KIND = 17; const G_VARIANT = 18;
+const TAPS_PAIRS = 1; const TAPS_TRIPLES = 2;
 const FORWARD = 0;
 const BACKWARD = 1;
 const UNPOOL = 2;
@@ -1820,6 +1825,7 @@ function run(job: i32): void {
   tiles = param(TILES) != 0;
   rank = param(RANK);
   axes = ptr(AXES);
+  const hits = ptr(HITS);
   pX = ptr(X); pBeta = ptr(BETA); pDy = ptr(DY); pY = ptr(Y); pMask = ptr(MASK);
   pIndices = ptr(INDICES); pDx = ptr(DX); pDbeta = ptr(DBETA);
   const taps: i32 = W_ > 0 ? W_ : 1;
@@ -1839,6 +1845,7 @@ function run(job: i32): void {
   const bsN = param(BS_N); const bsC = param(BS_C);
   if (groups == 0) {
     // lanes across channels: LANES channels share every output's row (built once per output)
+    if (hits != 0) store<i32>(hits + (<usize>CHANNELS << 2), load<i32>(hits + (<usize>CHANNELS << 2)) + 1);
     sx = xsC; sy = ysC; sm = msC; sb = bsC; sf = 0; fShift = 0;
     for (let oi = 0; oi < outputs; oi++) {
       materialize(oi);
@@ -1860,8 +1867,6 @@ function run(job: i32): void {
   // accumulating jobs add 0 for them). Each entry's region row and plane-independent facts are
   // prepared once.
   const gt = ptr(T_GROUPS);
-  const dense = job == FORWARD && !withMask && method != IDW;
-  const denseGrad = job == BACKWARD && (plain(method) || method == EM) && !withMask;
   const entries = SE;
   const records = entries + <usize>groups * <usize>taps * 8;
   const groupRows = records + (<usize>groups << 5);
@@ -1875,13 +1880,13 @@ function run(job: i32): void {
     setLanes(n);
     useRow(groupRows + <usize>g * rowBytes(taps), taps);
     materialize(oi);
-    let fast = 0; // 1: dense forward, 2: paired gradient, 3: empty regions (nothing to do), 4: mixed gradient
-    if (n == LANES && i32At(gt, e + 3) == 1 && (dense || denseGrad) && load<i32>(tCount) <= WIDE_TAPS) {
-      if (!prepareRun()) fast = 3;
-      else if (dense) fast = 1;
-      else if (entriesPaired) fast = 2;
-      else if (entriesTriple) fast = 5;
-      else if (plain(method) && sx == 2) fast = 4;
+    // the run variant, chosen by the host (src/backend.ts, `variant`) from the facts it wrote here;
+    // what tapEntries makes of the taps must be what the host saw, or nothing is computed
+    const fast = i32At(gt, e + G_VARIANT);
+    if (fast != REGION && fast != EMPTY) {
+      prepareRun();
+      const kind = i32At(gt, e + G_KIND);
+      if (entriesPaired != (kind == TAPS_PAIRS) || entriesTriple != (kind == TAPS_TRIPLES) || runR != i32At(gt, e + G_TAPS)) unreachable();
     }
     store<i32>(rec, fast);
     store<i32>(rec, runR, 4); store<i32>(rec, runYOff, 8); store<i32>(rec, runBOff, 12);
@@ -1898,7 +1903,8 @@ function run(job: i32): void {
         const e = g * GROUP_ROW;
         const rec = records + (<usize>g << 5);
         const fast = load<i32>(rec);
-        if (fast == 3) continue;
+        if (hits != 0) store<i32>(hits + (<usize>fast << 2), load<i32>(hits + (<usize>fast << 2)) + 1);
+        if (fast == EMPTY) continue;
         const oi = i32At(gt, e);
         const n = i32At(gt, e + 1);
         setLanes(n);
@@ -1908,7 +1914,7 @@ function run(job: i32): void {
         const rows = i32At(gt, e + 9);
         // the group's row (prepared above); the fast runs' redone groups read it too
         if (n != 1) useRow(groupRows + <usize>g * rowBytes(taps), taps);
-        if (fast != 0) {
+        if (fast != REGION) {
           // the run repeats over `rows` rows of outputs, translated by (Δx, Δy, Δβ) per row
           const dxr = i32At(gt, e + 10); const dyr = i32At(gt, e + 11); const dbr = i32At(gt, e + 12);
           SE = entries + <usize>g * <usize>taps * 8;
@@ -1917,13 +1923,13 @@ function run(job: i32): void {
           entriesTriple = load<i32>(rec, 28) != 0;
           bx = x0; by = y0; bb = b0; bm = m0; fShift = 0;
           runRows = rows; runDxr = dxr; runDyr = dyr; runDbr = dbr;
-          if (fast == 1) denseRun(method, reps);
-          else if (fast == 2) pairedRunGrad(method, reps);
-          else if (fast == 5) {
+          if (fast == DENSE_FORWARD) denseRun(method, reps);
+          else if (fast == PAIRED_GRAD) pairedRunGrad(method, reps);
+          else if (fast == TRIPLE_GRAD) {
             if (method == EM) tripleRunGradEm(reps);
             else tripleRunGrad(method == MAX, reps);
-          }
-          else mixedRunGrad(method == MAX, reps);
+          } else if (fast == MIXED_GRAD) mixedRunGrad(method == MAX, reps);
+          else unreachable();
           continue;
         }
         if (n == 1) {

@@ -44,6 +44,11 @@ export interface WasmBackend extends Backend<WasmTensor> {
   liveBlocks(): number;
   /** The module's raw exports (tests and benchmarks). */
   readonly exports: KernelExports;
+  /**
+   * Runs `fn` and counts the runs of each kernel variant in its calls: per group entry and plane
+   * ('channels': per call without group entries). Tests use it to see that a variant really ran.
+   */
+  countVariants<T>(fn: () => T): { result: T; hits: Record<Variant, number> };
 }
 
 /** Core's methods in its order; a method's code is its index (the kernels' ./methods, generated from the same list). */
@@ -53,11 +58,32 @@ const METHODS = Object.keys(poolOpDefs) as PoolMethod[];
 const S = {
   METHOD: 0, OUTPUTS: 1, W: 2, N: 3, C: 4, RETURN_MASK: 5, COUNT_INCLUDE_PAD: 6, GROUPS: 7, IDW_EPS: 8,
   XS_N: 10, XS_C: 11, YS_N: 12, YS_C: 13, MS_N: 14, MS_C: 15, BS_N: 16, BS_C: 17, TILES: 19,
-  RANK: 20, AXES: 21, T_GROUPS: 28,
+  RANK: 20, AXES: 21, T_GROUPS: 28, HITS: 29,
   X: 30, BETA: 31, DY: 32, Y: 33, MASK: 34, INDICES: 35, DX: 36, DBETA: 37, SCRATCH: 38,
 } as const;
 const PARAM_BYTES = 256;
-const GROUP_ROW = 16; // ints per row of the lane-group table
+const GROUP_ROW = 20; // ints per row of the lane-group table (assembly/kernels.ts, run)
+/** Taps per region up to which the dense runs take a group (kernels.ts WIDE_TAPS: beyond it, float64 sums). */
+const WIDE_TAPS = 64;
+/**
+ * The kernels' run variants (kernels.ts, run), chosen here once per call and group entry
+ * (`variant`), never in the kernels: the per-region walk, the dense forward runs, nothing (empty
+ * regions), and the dense gradient runs on taps in pairs, in triples, or mixed; 'channels' is the
+ * walk with lanes across channels, for plans without group entries. scripts/build-wasm.mjs writes
+ * this list into the kernels' ./methods (REGION = 0, …).
+ */
+export const VARIANTS = ['region', 'denseForward', 'pairedGrad', 'empty', 'mixedGrad', 'tripleGrad', 'channels'] as const;
+export type Variant = (typeof VARIANTS)[number];
+const VARIANT = Object.fromEntries(VARIANTS.map((v, i) => [v, i])) as Record<Variant, number>;
+/** How a group entry's taps come as the kernels' tap entries: no pairs, all pairs, triples (pair + single at +2), mixed. */
+const TAPS_NONE = 0;
+const TAPS_PAIRS = 1;
+const TAPS_TRIPLES = 2;
+const TAPS_MIXED = 3;
+/** Slots of a group entry: taps of its region, how they pair (TAPS_*), the variant of the call. */
+const G_TAPS = 16;
+const G_KIND = 17;
+const G_VARIANT = 18;
 const AXIS_INTS = 12; // ints per axis record (assembly/kernels.ts, "geometry per axis")
 const PAGE = 65536;
 const MAX_BYTES = 65536 * PAGE; // 4 GiB: the most a 32-bit Wasm memory can address
@@ -79,11 +105,8 @@ interface Geometry {
   readonly tiles: boolean;
   /** Every output has a non-empty region: a forward writes every output (no zero pre-fill needed). */
   readonly noEmpty: boolean;
-  /**
-   * The windows tile the input and every lane group is a full run of width-2, stride-2 pairs
-   * (Δy 1, no overlap): the avg/max/em gradients store every dx element (no zero pre-fill needed).
-   */
-  readonly pairedTiles: boolean;
+  /** SIMD lanes of the build the geometry is for. */
+  readonly lanes: number;
 }
 
 /** One axis of a plan: its taps π(o, κ) (−1: invalid) and padded counts (core's tables). */
@@ -209,8 +232,11 @@ function geometry(plan: PoolPlan, lanes: number): Geometry {
       for (let q = 0; q < prefixes; q++) {
         for (const [o2, rows, d2] of runs) {
           for (const [o, nl, d, reps, skip] of segs) {
-            groups.push(q * prefixStride + o2 * rowStride + o, nl, d * xs[n - 1], ys[n - 1], ms[n - 1], bs?.[n - 1] ?? 0, d, reps, skip,
-              rows, ...(rowAxis >= 0 ? [d2 * xs[rowAxis], ys[rowAxis], bs?.[rowAxis] ?? 0, perRow, ms[rowAxis], d2 * plan.inSize[n - 1]] : [0, 0, 0, perRow, 0, 0]));
+            const oi = q * prefixStride + o2 * rowStride + o;
+            const offsets = rowOffsets(axes, xs, plan.outSize, oi);
+            groups.push(oi, nl, d * xs[n - 1], ys[n - 1], ms[n - 1], bs?.[n - 1] ?? 0, d, reps, skip,
+              rows, ...(rowAxis >= 0 ? [d2 * xs[rowAxis], ys[rowAxis], bs?.[rowAxis] ?? 0, perRow, ms[rowAxis], d2 * plan.inSize[n - 1]] : [0, 0, 0, perRow, 0, 0]),
+              offsets.length, nl === lanes && d * xs[n - 1] === 2 && offsets.length <= WIDE_TAPS ? tapKind(offsets) : TAPS_NONE, VARIANT.region, 0);
           }
         }
       }
@@ -235,17 +261,7 @@ function geometry(plan: PoolPlan, lanes: number): Geometry {
   let noEmpty = true;
   for (const A of axes) for (let o = 0; o < A.O && noEmpty; o++) noEmpty = hasTap(A, o);
   // full pair groups: every group of lanes outputs at Δx 2, Δy 1, no overlap, taps in pairs (off, off + 1)
-  const pairs = (o: number) => {
-    const v: number[] = [];
-    for (let k = 0; k < last.K; k++) if (last.taps[o * last.K + k] >= 0) v.push(last.taps[o * last.K + k] * xs[n - 1]);
-    return v.length % 2 === 0 && v.every((p, j) => j % 2 === 0 || p === v[j - 1] + 1);
-  };
-  let pairedTiles = tiles && nGroups > 0;
-  for (let g = 0; pairedTiles && g < groups.length; g += GROUP_ROW) {
-    const [o, nl, dX, dY, , , , , skip] = groups.slice(g, g + GROUP_ROW);
-    if (nl !== lanes || dX !== 2 || dY !== 1 || skip !== 0 || !pairs(o % last.O)) pairedTiles = false;
-  }
-  return { data, groupsAt, outputs, W: plan.windowSize, groups: nGroups, tiles, noEmpty, pairedTiles };
+  return { data, groupsAt, outputs, W: plan.windowSize, groups: nGroups, tiles, noEmpty, lanes };
 }
 
 /** What a plan's Geometry depends on: the axes, channels, layout and β's strides. */
@@ -258,6 +274,61 @@ function geometryKey(plan: PoolPlan): string {
 
 /** Bytes of a plan's per-axis geometry without its lane groups (from the plan's numbers alone). */
 const geometryBytes = (plan: PoolPlan): number => 4 * (AXIS_INTS * plan.n + 4 + plan.axes.reduce((t, a) => t + a.O * (a.K + 1), 0));
+
+/** Input offsets of the valid taps of output oi (flat over the spatial outputs), in the kernels' row order. */
+function rowOffsets(axes: readonly Axis[], xs: readonly number[], outSize: readonly number[], oi: number): number[] {
+  let offsets = [0];
+  let stride = outSize.reduce((p, d) => p * d, 1);
+  axes.forEach((A, a) => {
+    stride /= A.O;
+    const o = Math.floor(oi / stride) % A.O;
+    const line: number[] = [];
+    for (let k = 0; k < A.K; k++) if (A.taps[o * A.K + k] >= 0) line.push(A.taps[o * A.K + k] * xs[a]);
+    offsets = offsets.flatMap((b) => line.map((p) => b + p));
+  });
+  return offsets;
+}
+
+/**
+ * How the kernels' tapEntries (stride-2 lanes) turns these taps into entries: taps off, off + 1
+ * pair up, greedily; TAPS_PAIRS if all do, TAPS_TRIPLES if entries alternate pair, single at +2.
+ */
+function tapKind(offsets: readonly number[]): number {
+  const E: [number, boolean][] = [];
+  for (let j = 0; j < offsets.length; ) {
+    const pair = j + 1 < offsets.length && offsets[j + 1] === offsets[j] + 1;
+    E.push([offsets[j], pair]);
+    j += pair ? 2 : 1;
+  }
+  if (E.every(([, pair]) => pair)) return TAPS_PAIRS;
+  let triple = E.length % 2 === 0;
+  for (let e = 0; triple && e < E.length; e += 2) triple = E[e][1] && !E[e + 1][1] && E[e + 1][0] === E[e][0] + 2;
+  return triple ? TAPS_TRIPLES : E.some(([, pair]) => pair) ? TAPS_MIXED : TAPS_NONE;
+}
+
+type Job = 'forward' | 'backward' | 'unpool';
+
+/**
+ * The run variant of one group entry in a call: the one place it is chosen. Dense runs take
+ * full groups of `lanes` outputs at Δy 1 with at most WIDE_TAPS taps: forward without a mask
+ * (but idw), or the avg/max/em gradient without a mask on taps in pairs, triples, or mixed
+ * (avg/max at stride 2).
+ */
+function variant(G: Geometry, g: number, job: Job, method: PoolMethod, withMask: boolean): Variant {
+  const e = G.groupsAt + g * GROUP_ROW;
+  const [nl, dX, dY] = [G.data[e + 1], G.data[e + 2], G.data[e + 3]];
+  const taps = G.data[e + G_TAPS];
+  const kind = G.data[e + G_KIND];
+  const plain = method === 'avg' || method === 'max';
+  const dense = job === 'forward' && !withMask && method !== 'idw';
+  const denseGrad = job === 'backward' && !withMask && (plain || method === 'em');
+  if (nl !== G.lanes || dY !== 1 || taps > WIDE_TAPS || !(dense || denseGrad)) return 'region';
+  if (taps === 0) return 'empty';
+  if (dense) return 'denseForward';
+  if (kind === TAPS_PAIRS) return 'pairedGrad';
+  if (kind === TAPS_TRIPLES) return 'tripleGrad';
+  return plain && dX === 2 ? 'mixedGrad' : 'region';
+}
 
 const hasTap = (A: Axis, o: number): boolean => {
   for (let k = 0; k < A.K; k++) if (A.taps[o * A.K + k] >= 0) return true;
@@ -399,7 +470,7 @@ interface Slot {
   /** Pre-fill of an output (bytes value). */
   fill?: number;
   /** Whether the kernel writes every element of this output for these tables (no pre-fill). */
-  written?: (T: Geometry) => boolean;
+  written?: (T: Geometry, variants: readonly Variant[]) => boolean;
 }
 
 export function createBackendFromInstance(instance: { readonly exports: object }): WasmBackend {
@@ -465,10 +536,11 @@ export function createBackendFromInstance(instance: { readonly exports: object }
    * `kernel`. Returns the output tensors by slot; on any failure frees everything the call
    * allocated. The 4 GiB check comes first, before anything is allocated.
    */
-  function call(plan: PoolPlan, method: PoolMethod, slots: Slot[], kernel: (p: number) => void): Map<number, WasmTensor> {
+  function call(plan: PoolPlan, job: Job, method: PoolMethod, slots: Slot[], kernel: (p: number) => void): Map<number, WasmTensor> {
     const need = slots.reduce((sum, s) => sum + reserve(s.bytes), base + PARAM_BYTES + reserve(geometryBytes(plan)) + reserve(scratchFor(plan.windowSize, 0, method)));
     if (need > MAX_BYTES) throw unsupported(plan.op, `${(need / 2 ** 30).toFixed(2)} GiB`);
     const T = geometryOf(plan);
+    const variants = Array.from({ length: T.groups }, (_, g) => variant(T, g, job, method, plan.returnMask));
     const scratchBytes = scratchFor(T.W, T.groups, method);
     // every block this call will take, in order (geometry, outputs, scratch, a float32 dβ):
     // memory grows once, to where they end, or the call is refused before anything is taken
@@ -489,7 +561,7 @@ export function createBackendFromInstance(instance: { readonly exports: object }
       const buf = memory.buffer; // views only after the last allocation (grow detaches them)
       const u8 = new Uint8Array(buf);
       for (const s of slots) {
-        if (s.input || s.written?.(T)) continue;
+        if (s.input || s.written?.(T, variants)) continue;
         const { ptr } = where.get(s.slot)!;
         u8.fill(s.fill ?? 0, ptr, ptr + s.bytes);
       }
@@ -515,8 +587,11 @@ export function createBackendFromInstance(instance: { readonly exports: object }
       P[S.RANK] = plan.n;
       P[S.AXES] = geo;
       P[S.T_GROUPS] = geo + 4 * T.groupsAt;
+      const G32 = new Int32Array(buf, geo + 4 * T.groupsAt, T.groups * GROUP_ROW);
+      variants.forEach((v, g) => (G32[g * GROUP_ROW + G_VARIANT] = VARIANT[v]));
       for (const [slot, { ptr }] of where) P[slot] = ptr;
       P[S.SCRATCH] = scratch;
+      P[S.HITS] = hits;
       kernel(base);
     } catch (e) {
       for (const p of owned) arena.release(p);
@@ -539,6 +614,24 @@ export function createBackendFromInstance(instance: { readonly exports: object }
     return { ptr, length: n, dtype: 'float32' };
   }
 
+  /** Where the kernels count variant runs while countVariants runs (0: not counting). */
+  let hits = 0;
+  function countVariants<T>(fn: () => T): { result: T; hits: Record<Variant, number> } {
+    if (hits) throw new AdaPoolError('BACKEND', 'countVariants', 'countVariants: calls must not nest, got a call inside another');
+    const owned: number[] = [];
+    const at = allocFor('countVariants', 4 * VARIANTS.length, owned);
+    new Int32Array(memory.buffer, at, VARIANTS.length).fill(0);
+    hits = at;
+    try {
+      const result = fn();
+      const counts = new Int32Array(memory.buffer, at, VARIANTS.length);
+      return { result, hits: Object.fromEntries(VARIANTS.map((v, i) => [v, counts[i]])) as Record<Variant, number> };
+    } finally {
+      hits = 0;
+      arena.release(at);
+    }
+  }
+
   const kernels: Partial<Kernels<WasmTensor>> = {};
   for (const method of METHODS) {
     kernels[`${method}Pool`] = (plan, x, beta) => {
@@ -547,17 +640,18 @@ export function createBackendFromInstance(instance: { readonly exports: object }
       if (beta) slots.push(input(S.BETA, beta));
       if (plan.returnMask) slots.push({ slot: S.MASK, bytes: f32(plan.maskElements) });
       if (withIdx) slots.push({ slot: S.INDICES, bytes: f32(plan.outputElements), fill: 0xff }); // −1
-      const at = call(plan, method, slots, ex.poolForward);
+      const at = call(plan, 'forward', method, slots, ex.poolForward);
       return { output: at.get(S.Y)!, mask: at.get(S.MASK), indices: at.get(S.INDICES) };
     };
     kernels[`${method}PoolGrad`] = (plan, x, dy, beta) => {
       const slots: Slot[] = [
         { slot: S.X, bytes: f32(plan.inputElements), input: x },
         { slot: S.DY, bytes: f32(plan.outputElements), input: dy },
-        { slot: S.DX, bytes: f32(plan.inputElements), written: (T) => T.pairedTiles && !plan.returnMask && (method === 'avg' || method === 'max' || method === 'em') },
+        // the paired gradient runs store (not add) every tap's dx where the windows tile the input
+        { slot: S.DX, bytes: f32(plan.inputElements), written: (T, v) => T.tiles && v.length > 0 && v.every((k, g) => k === 'pairedGrad' && T.data[T.groupsAt + g * GROUP_ROW + 8] === 0) },
       ];
       if (beta) slots.push(input(S.BETA, beta), { slot: S.DBETA, bytes: 8 * beta.length });
-      const at = call(plan, method, slots, ex.poolBackward);
+      const at = call(plan, 'backward', method, slots, ex.poolBackward);
       const dx = at.get(S.DX)!;
       if (!beta) return { dx };
       try {
@@ -570,7 +664,7 @@ export function createBackendFromInstance(instance: { readonly exports: object }
   }
   kernels.adaUnpool = (plan, v, mask) => {
     let nonFinite = false;
-    const at = call(plan, 'avg', [
+    const at = call(plan, 'unpool', 'avg', [
       { slot: S.Y, bytes: f32(plan.outputElements), input: v },
       { slot: S.MASK, bytes: f32(plan.maskElements), input: mask },
       { slot: S.X, bytes: f32(plan.inputElements) },
@@ -585,7 +679,7 @@ export function createBackendFromInstance(instance: { readonly exports: object }
     return U;
   };
   kernels.adaUnpoolGrad = (plan, v, mask, dU) => {
-    const at = call(plan, 'avg', [
+    const at = call(plan, 'unpool', 'avg', [
       { slot: S.Y, bytes: f32(plan.outputElements), input: v },
       { slot: S.MASK, bytes: f32(plan.maskElements), input: mask },
       { slot: S.DX, bytes: f32(plan.inputElements), input: dU },
@@ -612,6 +706,7 @@ export function createBackendFromInstance(instance: { readonly exports: object }
     simd: lanes > 1,
     exports: ex,
     memoryBytes: () => memory.buffer.byteLength,
+    countVariants,
     liveBlocks: () => arena.liveBlocks,
     upload: (data, op) => write(data, data instanceof Int32Array ? 'int32' : 'float32', op ?? 'wasm'),
     write,

@@ -6,7 +6,7 @@
 import { checkOptions, instantiate, type WasmBackend, type WasmBackendOptions } from './backend.js';
 import { AdaPoolError } from '@adapool/core';
 
-export type { KernelExports, WasmBackend, WasmBackendOptions, WasmBytes, WasmMemory, WasmModule, WasmResponse, WasmSource, WasmTensor } from './backend.js';
+export type { KernelExports, Variant, WasmBackend, WasmBackendOptions, WasmBytes, WasmMemory, WasmModule, WasmResponse, WasmSource, WasmTensor } from './backend.js';
 export { chooseBuild } from './backend.js';
 
 /** Creates the `wasm` backend from `options.module`; register it with `registerBackend(...)`. */
