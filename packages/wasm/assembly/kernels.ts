@@ -1843,7 +1843,9 @@ function run(job: i32): void {
   const ysN = param(YS_N); const ysC = param(YS_C);
   const msN = param(MS_N); const msC = param(MS_C);
   const bsN = param(BS_N); const bsC = param(BS_C);
-  if (groups == 0) {
+  // the scalar build (one lane) never gets group entries: with LANES a constant 1 the compiler
+  // drops everything below and the dense runs with it
+  if (LANES == 1 || groups == 0) {
     // lanes across channels: LANES channels share every output's row (built once per output)
     if (hits != 0) store<i32>(hits + (<usize>CHANNELS << 2), load<i32>(hits + (<usize>CHANNELS << 2)) + 1);
     sx = xsC; sy = ysC; sm = msC; sb = bsC; sf = 0; fShift = 0;

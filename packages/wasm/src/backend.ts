@@ -45,10 +45,11 @@ export interface WasmBackend extends Backend<WasmTensor> {
   /** The module's raw exports (tests and benchmarks). */
   readonly exports: KernelExports;
   /**
-   * Runs `fn` and counts the runs of each kernel variant in its calls: per group entry and plane
-   * ('channels': per call without group entries). Tests use it to see that a variant really ran.
+   * Debug hit counters (tests): an int32 tensor of this backend with one element per entry of
+   * VARIANTS, where the kernels add one per run of that variant (per group entry and plane;
+   * 'channels': per call without group entries). Unset: nothing is counted.
    */
-  countVariants<T>(fn: () => T): { result: T; hits: Record<Variant, number> };
+  hits?: WasmTensor;
 }
 
 /** Core's methods in its order; a method's code is its index (the kernels' ./methods, generated from the same list). */
@@ -591,7 +592,7 @@ export function createBackendFromInstance(instance: { readonly exports: object }
       variants.forEach((v, g) => (G32[g * GROUP_ROW + G_VARIANT] = VARIANT[v]));
       for (const [slot, { ptr }] of where) P[slot] = ptr;
       P[S.SCRATCH] = scratch;
-      P[S.HITS] = hits;
+      P[S.HITS] = self.hits?.ptr ?? 0;
       kernel(base);
     } catch (e) {
       for (const p of owned) arena.release(p);
@@ -612,24 +613,6 @@ export function createBackendFromInstance(instance: { readonly exports: object }
     new Float32Array(memory.buffer, ptr, n).set(src);
     arena.release(acc.ptr);
     return { ptr, length: n, dtype: 'float32' };
-  }
-
-  /** Where the kernels count variant runs while countVariants runs (0: not counting). */
-  let hits = 0;
-  function countVariants<T>(fn: () => T): { result: T; hits: Record<Variant, number> } {
-    if (hits) throw new AdaPoolError('BACKEND', 'countVariants', 'countVariants: calls must not nest, got a call inside another');
-    const owned: number[] = [];
-    const at = allocFor('countVariants', 4 * VARIANTS.length, owned);
-    new Int32Array(memory.buffer, at, VARIANTS.length).fill(0);
-    hits = at;
-    try {
-      const result = fn();
-      const counts = new Int32Array(memory.buffer, at, VARIANTS.length);
-      return { result, hits: Object.fromEntries(VARIANTS.map((v, i) => [v, counts[i]])) as Record<Variant, number> };
-    } finally {
-      hits = 0;
-      arena.release(at);
-    }
   }
 
   const kernels: Partial<Kernels<WasmTensor>> = {};
@@ -701,12 +684,11 @@ export function createBackendFromInstance(instance: { readonly exports: object }
     return h;
   };
 
-  return {
+  const self: WasmBackend = {
     name: 'wasm',
     simd: lanes > 1,
     exports: ex,
     memoryBytes: () => memory.buffer.byteLength,
-    countVariants,
     liveBlocks: () => arena.liveBlocks,
     upload: (data, op) => write(data, data instanceof Int32Array ? 'int32' : 'float32', op ?? 'wasm'),
     write,
@@ -718,6 +700,7 @@ export function createBackendFromInstance(instance: { readonly exports: object }
     kernels,
     auto: { priority: 10, minWork: 0 },
   };
+  return self;
 }
 
 /** Which build to run: SIMD when the engine validates the SIMD module, else scalar. */

@@ -9,7 +9,7 @@ import packed from '../wasm-build/builds.wasm.gz';
 import { checkOptions, chooseBuild, instantiate, type WasmBackend, type WasmBackendOptions } from './backend.js';
 
 export type { KernelExports, Variant, WasmBackend, WasmBackendOptions, WasmBytes, WasmMemory, WasmModule, WasmResponse, WasmSource, WasmTensor } from './backend.js';
-export { chooseBuild } from './backend.js';
+export { chooseBuild, VARIANTS } from './backend.js';
 
 /** Creates the `wasm` backend; register it with `registerBackend(await createWasmBackend())`. */
 export async function createWasmBackend(options?: WasmBackendOptions): Promise<WasmBackend> {

@@ -7,7 +7,7 @@ import { checkOptions, instantiate, type WasmBackend, type WasmBackendOptions } 
 import { AdaPoolError } from '@adapool/core';
 
 export type { KernelExports, Variant, WasmBackend, WasmBackendOptions, WasmBytes, WasmMemory, WasmModule, WasmResponse, WasmSource, WasmTensor } from './backend.js';
-export { chooseBuild } from './backend.js';
+export { chooseBuild, VARIANTS } from './backend.js';
 
 /** Creates the `wasm` backend from `options.module`; register it with `registerBackend(...)`. */
 export async function createWasmBackend(options: WasmBackendOptions & { module: NonNullable<WasmBackendOptions['module']> }): Promise<WasmBackend> {
