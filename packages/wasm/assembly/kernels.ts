@@ -26,7 +26,7 @@ import {
   Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wmin, wpmax, wpmin, wabs, wsqrt, weq, wsgn, wselect,
   wload, wstore, wexp, wexpUnit, wfirst, PAIRS, gatherPair, accumulatePair,
 } from './vec';
-import { AVG, MAX, EM, EDSCW, IDW, ADA, METHODS, REGION, DENSE_FORWARD, PAIRED_GRAD, EMPTY, MIXED_GRAD, TRIPLE_GRAD, CHANNELS } from './methods';
+import { AVG, MAX, EM, EDSCW, IDW, ADA, METHODS, REGION, DENSE_FORWARD, PAIRED_GRAD, EMPTY, MIXED_GRAD, TRIPLE_GRAD, CHANNELS, STREAMED } from './methods';
 
 // The method codes come from core's list (./methods is generated from it by scripts/build-wasm.mjs).
 // Every kernel below handles exactly these six: a method added to core's list stops the build
@@ -1779,6 +1779,245 @@ function tripleRunGradEm(reps: i32): void {
 // @ts-ignore: decorator
 @inline function imin(a: i32, b: i32): i32 { return a < b ? a : b; }
 
+
+// ---- huge regions: streamed -----------------------------------------------------------------
+// A region of more than BIG_TAPS taps (global pooling of large maps) is never laid out per tap:
+// its taps are walked as nested per-axis κ ranges (valid κ are one contiguous range per axis),
+// once per pass, lane by lane, with the careful path's float64 formulas (exactScore), so scratch
+// stays at BIG_TAPS taps whatever the window, and results follow the reference (OPERATORS.md 5).
+const BIG_TAPS: i32 = 16384;
+// the walk's state (CURSOR, 16 B an axis): the axis's taps row for this output, κ range, current κ
+const C_ROW = 0; const C_LO = 4; const C_HI = 8; const C_K = 12;
+let cursor: usize = 0;
+// the walked output's offsets (y, mask, β), countIncludePad divisor; the current tap's mask and flat offsets
+let bigYOff = 0; let bigMOff = 0; let bigBOff = 0; let bigPad = 0;
+let tapMaskOff = 0; let tapFlat = 0;
+
+/** Taps of output oi's region: Π_a (valid κ of axis a), from the per-axis tables. */
+function regionCount(oi: i32): i32 {
+  let r = 1;
+  for (let a = 0; a < rank; a++) {
+    const o = (oi / axisInt(a, A_OS)) % axisInt(a, A_O);
+    const K = axisInt(a, A_K);
+    const taps = axes + (<usize>(axisInt(a, A_TAPS) + o * K) << 2);
+    let v = 0;
+    for (let k = 0; k < K; k++) if (i32At(taps, k) >= 0) v++;
+    r *= v;
+  }
+  return r;
+}
+
+/** Starts the walk over output oi's taps (and sets its offsets). */
+function walkStart(oi: i32): void {
+  bigYOff = 0; bigMOff = 0; bigBOff = 0; bigPad = 1;
+  for (let a = 0; a < rank; a++) {
+    const o = (oi / axisInt(a, A_OS)) % axisInt(a, A_O);
+    bigYOff += o * axisInt(a, A_YS); bigMOff += o * axisInt(a, A_MS); bigBOff += o * axisInt(a, A_BS);
+    bigPad *= i32At(axes, axisInt(a, A_PADS) + o);
+    const K = axisInt(a, A_K);
+    const taps = axes + (<usize>(axisInt(a, A_TAPS) + o * K) << 2);
+    let lo = 0;
+    while (lo < K && i32At(taps, lo) < 0) lo++;
+    let hi = lo;
+    while (hi < K && i32At(taps, hi) >= 0) hi++;
+    const c = cursor + (<usize>a << 4);
+    store<i32>(c, <i32>taps, C_ROW); store<i32>(c, lo, C_LO); store<i32>(c, hi, C_HI); store<i32>(c, lo, C_K);
+  }
+}
+
+/** Input offset of the current tap (its mask and flat offsets into tapMaskOff, tapFlat); steps to the next. */
+function walkTap(): i32 {
+  let off = 0; let m = 0; let f = 0;
+  for (let a = 0; a < rank; a++) {
+    const c = cursor + (<usize>a << 4);
+    const k = load<i32>(c, C_K);
+    const pos = i32At(<usize>load<i32>(c, C_ROW), k);
+    off += pos * axisInt(a, A_XS); m += k * axisInt(a, A_MK); f = f * axisInt(a, A_L) + pos;
+  }
+  tapMaskOff = m; tapFlat = f;
+  for (let a = rank - 1; a >= 0; a--) {
+    const c = cursor + (<usize>a << 4);
+    const k = load<i32>(c, C_K) + 1;
+    if (k < load<i32>(c, C_HI)) { store<i32>(c, k, C_K); break; }
+    store<i32>(c, load<i32>(c, C_LO), C_K);
+  }
+  return off;
+}
+
+// @ts-ignore: decorator
+@inline function bigX(l: i32, off: i32): f64 { return <f64>load<f32>(pX + (<usize>(bx + l * sx + off) << 2)); }
+// @ts-ignore: decorator
+@inline function bigAdd(base: usize, i: i32, v: f64): void { const p = base + (<usize>i << 2); store<f32>(p, <f32>(<f64>load<f32>(p) + v)); }
+
+// One score op's weights over a streamed region of lane l: m (mean), mx (max score), Z, and for
+// gradients the reference's c (the tap of the largest weight), yc = Σ w (x − c), A.
+let bM: f64 = 0; let bMx: f64 = 0; let bZ: f64 = 0; let bY: f64 = 0; let bC: f64 = 0; let bYc: f64 = 0; let bA: f64 = 0;
+
+/** Weights of a score op (em, edscw, idw) of lane l over output oi's r taps; y into bY. */
+function bigWeights(method: i32, oi: i32, r: i32, l: i32, grad: bool): void {
+  walkStart(oi);
+  let s: f64 = 0;
+  for (let j = 0; j < r; j++) s += bigX(l, walkTap());
+  const m = s / <f64>r;
+  walkStart(oi);
+  let mx: f64 = -Infinity; // the NaN-propagating max score
+  let best: f64 = 0; // the first largest score, ignoring NaN: its x is c (the reference's tap of the largest weight)
+  let c: f64 = 0;
+  for (let j = 0; j < r; j++) {
+    const x = bigX(l, walkTap());
+    const sj = exactScore(method, x, m, false);
+    if (sj > mx || sj != sj) mx = sj;
+    if (j == 0 || sj > best) { best = sj; c = x; }
+  }
+  walkStart(oi);
+  let Z: f64 = 0;
+  for (let j = 0; j < r; j++) Z += Math.exp(exactScore(method, bigX(l, walkTap()), m, false) - mx);
+  walkStart(oi);
+  let y: f64 = 0; let yc: f64 = 0;
+  for (let j = 0; j < r; j++) {
+    const x = bigX(l, walkTap());
+    const w = Math.exp(exactScore(method, x, m, false) - mx) / Z;
+    y += w * x;
+    yc += w * (x - c);
+  }
+  bM = m; bMx = mx; bZ = Z; bY = y; bC = c; bYc = yc;
+  if (!grad) return;
+  walkStart(oi);
+  let A: f64 = 0;
+  for (let j = 0; j < r; j++) {
+    const x = bigX(l, walkTap());
+    const w = Math.exp(exactScore(method, x, m, true) - mx) / Z;
+    A += w * (x - c - yc) * exactB;
+  }
+  bA = A / <f64>r;
+}
+
+/** w_j of the last bigWeights at x (∂y/∂x_j too when `grad`: w + w (x − c − yc) a + A). */
+// @ts-ignore: decorator
+@inline function bigW(method: i32, x: f64, grad: bool): f64 {
+  const w = Math.exp(exactScore(method, x, bM, grad) - bMx) / bZ;
+  return grad ? w + w * (x - bC - bYc) * exactA + bA : w;
+}
+
+/** maxPool's winner over output oi's r taps of lane l (first max, a NaN wins): its x, tap index, input offset and flat index. */
+let bigBestOff = 0; let bigBestFlat = 0; let bigBestJ = 0;
+function bigArgmax(oi: i32, r: i32, l: i32): f64 {
+  walkStart(oi);
+  let best: f64 = 0;
+  for (let j = 0; j < r; j++) {
+    const off = walkTap();
+    const v = bigX(l, off);
+    if (j == 0 || ((v > best || v != v) && best == best)) { best = v; bigBestOff = off; bigBestFlat = tapFlat; bigBestJ = j; }
+  }
+  return best;
+}
+
+/** The job for the current lanes at output oi, whose region has r > BIG_TAPS taps, streamed. */
+function bigRegion(job: i32, method: i32, oi: i32, r: i32): void {
+  if (hits != 0) store<i32>(hits + (<usize>STREAMED << 2), load<i32>(hits + (<usize>STREAMED << 2)) + 1);
+  for (let l = 0; l < nLanes; l++) {
+    walkStart(oi);
+    const yo = by + l * sy + bigYOff; const mo = bm + l * sm + bigMOff; const bo = bb + l * sb + bigBOff;
+    const Pd: f64 = countIncludePad ? <f64>bigPad : <f64>r;
+    if (job == UNPOOL || job == UNPOOL_GRAD) {
+      if (l < skipLanes && job == UNPOOL) continue;
+      const v = <f64>load<f32>(pY + (<usize>yo << 2));
+      let dv: f64 = 0;
+      for (let j = 0; j < r; j++) {
+        const off = walkTap();
+        const mp = pMask + (<usize>(mo + tapMaskOff) << 2);
+        const xi = bx + l * sx + off;
+        if (job == UNPOOL) bigAdd(pX, xi, v * <f64>load<f32>(mp));
+        else {
+          const G = <f64>load<f32>(pDx + (<usize>xi << 2));
+          dv += <f64>load<f32>(mp) * G;
+          store<f32>(pDbeta + (<usize>(mo + tapMaskOff) << 2), <f32>(v * G));
+        }
+      }
+      if (job == UNPOOL_GRAD) store<f32>(pDy + (<usize>yo << 2), <f32>dv);
+      continue;
+    }
+    if (job == BACKWARD) {
+      if (l < skipLanes) continue; // done by the previous group
+      const g = <f64>load<f32>(pDy + (<usize>yo << 2));
+      if (method == AVG) {
+        for (let j = 0; j < r; j++) bigAdd(pDx, bx + l * sx + walkTap(), g / Pd);
+      } else if (method == MAX) {
+        bigArgmax(oi, r, l);
+        bigAdd(pDx, bx + l * sx + bigBestOff, g);
+      } else if (method == ADA) {
+        const beta = <f64>load<f32>(pBeta + (<usize>bo << 2));
+        const b = exactClamp(beta);
+        // ∂y^D/∂x_k and ∂y^M/∂x_k need each op's region facts: edscw's kept in locals, em's in bM…
+        bigWeights(EDSCW, oi, r, l, true);
+        const dm = bM; const dmx = bMx; const dz = bZ; const dy_ = bY; const dc = bC; const dyc = bYc; const dA = bA;
+        bigWeights(EM, oi, r, l, true);
+        walkStart(oi);
+        for (let j = 0; j < r; j++) {
+          const off = walkTap();
+          const x = bigX(l, off);
+          const dM = bigW(EM, x, true);
+          const wD = Math.exp(exactScore(EDSCW, x, dm, true) - dmx) / dz;
+          const dD = wD + wD * (x - dc - dyc) * exactA + dA;
+          bigAdd(pDx, bx + l * sx + off, g * (b * dD + (1 - b) * dM));
+        }
+        const p = pDbeta + (<usize>bo << 3);
+        store<f64>(p, load<f64>(p) + g * ((dy_ - bY) * (beta >= 0 && beta <= 1 ? 1 : 0)));
+      } else {
+        bigWeights(method, oi, r, l, true);
+        walkStart(oi);
+        for (let j = 0; j < r; j++) {
+          const off = walkTap();
+          bigAdd(pDx, bx + l * sx + off, g * bigW(method, bigX(l, off), true));
+        }
+      }
+      continue;
+    }
+    // forward: y, and the mask (weights) and maxPool's index when asked for
+    let y: f64;
+    if (method == AVG) {
+      let s: f64 = 0;
+      for (let j = 0; j < r; j++) {
+        s += bigX(l, walkTap());
+        if (withMask) store<f32>(pMask + (<usize>(mo + tapMaskOff) << 2), <f32>(1 / Pd));
+      }
+      y = s / Pd;
+    } else if (method == MAX) {
+      y = bigArgmax(oi, r, l);
+      if (withMask) {
+        walkStart(oi);
+        for (let j = 0; j < r; j++) { walkTap(); store<f32>(pMask + (<usize>(mo + tapMaskOff) << 2), j == bigBestJ ? 1 : 0); }
+        store<i32>(pIndices + (<usize>yo << 2), bigBestFlat + l * sf + fShift);
+      }
+    } else if (method == ADA) {
+      const b = exactClamp(<f64>load<f32>(pBeta + (<usize>bo << 2)));
+      bigWeights(EDSCW, oi, r, l, false);
+      const dm = bM; const dmx = bMx; const dz = bZ; const yD = bY;
+      bigWeights(EM, oi, r, l, false);
+      y = b * yD + (1 - b) * bY;
+      if (withMask) {
+        walkStart(oi);
+        for (let j = 0; j < r; j++) {
+          const x = bigX(l, walkTap());
+          const wD = Math.exp(exactScore(EDSCW, x, dm, false) - dmx) / dz;
+          store<f32>(pMask + (<usize>(mo + tapMaskOff) << 2), <f32>(b * wD + (1 - b) * bigW(EM, x, false)));
+        }
+      }
+    } else {
+      bigWeights(method, oi, r, l, false);
+      y = bY;
+      if (withMask) {
+        walkStart(oi);
+        for (let j = 0; j < r; j++) {
+          const x = bigX(l, walkTap());
+          store<f32>(pMask + (<usize>(mo + tapMaskOff) << 2), <f32>bigW(method, x, false));
+        }
+      }
+    }
+    store<f32>(pY + (<usize>yo << 2), <f32>y);
+  }
+}
+
 // ---- drivers --------------------------------------------------------------------------------
 
 const GROUP_ROW = 20; // ints per row of the group table (src/backend.ts)
@@ -1802,9 +2041,18 @@ const UNPOOL_GRAD = 3;
 /** The job for the current lanes at output oi. */
 // @ts-ignore: decorator
 @inline function region(job: i32, method: i32, oi: i32): void {
-  materialize(oi);
-  regionRow(job, method);
+  const r = mayBeBig ? regionCount(oi) : 0;
+  if (r > BIG_TAPS) bigRegion(job, method, oi, r);
+  else {
+    materialize(oi);
+    regionRow(job, method);
+  }
 }
+
+/** Whether some region of the call may have more than BIG_TAPS taps (the window does). */
+let mayBeBig = false;
+/** The call's debug hit counters (HITS), or 0. */
+let hits: usize = 0;
 
 // @ts-ignore: decorator
 @inline function setLanes(n: i32): void {
@@ -1825,13 +2073,16 @@ function run(job: i32): void {
   tiles = param(TILES) != 0;
   rank = param(RANK);
   axes = ptr(AXES);
-  const hits = ptr(HITS);
+  hits = ptr(HITS);
   pX = ptr(X); pBeta = ptr(BETA); pDy = ptr(DY); pY = ptr(Y); pMask = ptr(MASK);
   pIndices = ptr(INDICES); pDx = ptr(DX); pDbeta = ptr(DBETA);
-  const taps: i32 = W_ > 0 ? W_ : 1;
-  // scratch: a row buffer (rowBytes), then per-tap Vec rows, then per lane group its tap
-  // entries (8 B a tap), a 32 B record and its row buffer
-  const freeRow = ptr(SCRATCH);
+  // rows per tap are laid out for regions up to BIG_TAPS taps; bigger ones are streamed
+  mayBeBig = W_ > BIG_TAPS;
+  const taps: i32 = W_ < 1 ? 1 : mayBeBig ? BIG_TAPS : W_;
+  // scratch: the streaming cursor (64 B), a row buffer (rowBytes), then per-tap Vec rows, then
+  // per lane group its tap entries (8 B a tap), a 64 B record and its row buffer
+  cursor = ptr(SCRATCH);
+  const freeRow = cursor + 64;
   useRow(freeRow, taps);
   const row: usize = <usize>taps * VBYTES;
   SV = freeRow + rowBytes(taps); ST = SV + row; SW1 = ST + row; SW2 = SW1 + row; SA = SW2 + row; SB = SA + row; ST2 = SB + row; SD = ST2 + row;
@@ -1850,12 +2101,14 @@ function run(job: i32): void {
     if (hits != 0) store<i32>(hits + (<usize>CHANNELS << 2), load<i32>(hits + (<usize>CHANNELS << 2)) + 1);
     sx = xsC; sy = ysC; sm = msC; sb = bsC; sf = 0; fShift = 0;
     for (let oi = 0; oi < outputs; oi++) {
-      materialize(oi);
+      const r = mayBeBig ? regionCount(oi) : 0;
+      if (r <= BIG_TAPS) materialize(oi);
       for (let b = 0; b < N; b++) {
         for (let c = 0; c < C; c += LANES) {
           setLanes(imin(LANES, C - c));
           bx = b * xsN + c * xsC; by = b * ysN + c * ysC; bm = b * msN + c * msC; bb = b * bsN + c * bsC;
-          regionRow(job, method);
+          if (r > BIG_TAPS) bigRegion(job, method, oi, r);
+          else regionRow(job, method);
         }
       }
     }
@@ -1871,17 +2124,20 @@ function run(job: i32): void {
   const gt = ptr(T_GROUPS);
   const entries = SE;
   const records = entries + <usize>groups * <usize>taps * 8;
-  const groupRows = records + (<usize>groups << 5);
+  const groupRows = records + (<usize>groups << 6);
   for (let g = 0; g < groups; g++) {
     const e = g * GROUP_ROW;
     const oi = i32At(gt, e);
     const n = i32At(gt, e + 1);
     sx = i32At(gt, e + 2);
-    const rec = records + (<usize>g << 5);
+    const rec = records + (<usize>g << 6);
     SE = entries + <usize>g * <usize>taps * 8;
     setLanes(n);
     useRow(groupRows + <usize>g * rowBytes(taps), taps);
-    materialize(oi);
+    // a region of more than BIG_TAPS taps is streamed (bigRegion), never laid out
+    const count = mayBeBig ? regionCount(oi) : 0;
+    store<i32>(rec, count, 32);
+    if (count <= BIG_TAPS) materialize(oi);
     // the run variant, chosen by the host (src/backend.ts, `variant`) from the facts it wrote here;
     // what tapEntries makes of the taps must be what the host saw, or nothing is computed
     const fast = i32At(gt, e + G_VARIANT);
@@ -1903,7 +2159,7 @@ function run(job: i32): void {
       const b0 = b * bsN + c * bsC;
       for (let g = 0; g < groups; g++) {
         const e = g * GROUP_ROW;
-        const rec = records + (<usize>g << 5);
+        const rec = records + (<usize>g << 6);
         const fast = load<i32>(rec);
         if (hits != 0) store<i32>(hits + (<usize>fast << 2), load<i32>(hits + (<usize>fast << 2)) + 1);
         if (fast == EMPTY) continue;
@@ -1945,12 +2201,14 @@ function run(job: i32): void {
         // the group's row, translated by (Δx, Δy, Δmask, Δβ, Δflat) per row of outputs
         const dxr = i32At(gt, e + 10); const dyr = i32At(gt, e + 11); const dbr = i32At(gt, e + 12);
         const dmr = i32At(gt, e + 14); const dfr = i32At(gt, e + 15);
+        const count = load<i32>(rec, 32);
         for (let rr = 0; rr < rows; rr++) {
           for (let k = 0; k < reps; k++) {
             const s = k * n;
             bx = x0 + rr * dxr + s * sx; by = y0 + rr * dyr + s * sy; bm = m0 + rr * dmr + s * sm; bb = b0 + rr * dbr + s * sb;
             fShift = rr * dfr + s * sf;
-            regionRow(job, method);
+            if (count > BIG_TAPS) bigRegion(job, method, oi, count);
+            else regionRow(job, method);
           }
         }
       }

@@ -70,10 +70,11 @@ const WIDE_TAPS = 64;
  * The kernels' run variants (kernels.ts, run), chosen here once per call and group entry
  * (`variant`), never in the kernels: the per-region walk, the dense forward runs, nothing (empty
  * regions), and the dense gradient runs on taps in pairs, in triples, or mixed; 'channels' is the
- * walk with lanes across channels, for plans without group entries. scripts/build-wasm.mjs writes
+ * walk with lanes across channels, for plans without group entries, and 'streamed' counts the
+ * regions of more than BIG_TAPS taps, streamed whatever the variant. scripts/build-wasm.mjs writes
  * this list into the kernels' ./methods (REGION = 0, …).
  */
-export const VARIANTS = ['region', 'denseForward', 'pairedGrad', 'empty', 'mixedGrad', 'tripleGrad', 'channels'] as const;
+export const VARIANTS = ['region', 'denseForward', 'pairedGrad', 'empty', 'mixedGrad', 'tripleGrad', 'channels', 'streamed'] as const;
 export type Variant = (typeof VARIANTS)[number];
 const VARIANT = Object.fromEntries(VARIANTS.map((v, i) => [v, i])) as Record<Variant, number>;
 /** How a group entry's taps come as the kernels' tap entries: no pairs, all pairs, triples (pair + single at +2), mixed. */
@@ -237,7 +238,7 @@ function geometry(plan: PoolPlan, lanes: number): Geometry {
             const offsets = rowOffsets(axes, xs, plan.outSize, oi);
             groups.push(oi, nl, d * xs[n - 1], ys[n - 1], ms[n - 1], bs?.[n - 1] ?? 0, d, reps, skip,
               rows, ...(rowAxis >= 0 ? [d2 * xs[rowAxis], ys[rowAxis], bs?.[rowAxis] ?? 0, perRow, ms[rowAxis], d2 * plan.inSize[n - 1]] : [0, 0, 0, perRow, 0, 0]),
-              offsets.length, nl === lanes && d * xs[n - 1] === 2 && offsets.length <= WIDE_TAPS ? tapKind(offsets) : TAPS_NONE, VARIANT.region, 0);
+              offsets.count, nl === lanes && d * xs[n - 1] === 2 && offsets.list ? tapKind(offsets.list) : TAPS_NONE, VARIANT.region, 0);
           }
         }
       }
@@ -276,18 +277,22 @@ function geometryKey(plan: PoolPlan): string {
 /** Bytes of a plan's per-axis geometry without its lane groups (from the plan's numbers alone). */
 const geometryBytes = (plan: PoolPlan): number => 4 * (AXIS_INTS * plan.n + 4 + plan.axes.reduce((t, a) => t + a.O * (a.K + 1), 0));
 
-/** Input offsets of the valid taps of output oi (flat over the spatial outputs), in the kernels' row order. */
-function rowOffsets(axes: readonly Axis[], xs: readonly number[], outSize: readonly number[], oi: number): number[] {
-  let offsets = [0];
+/**
+ * Tap count of output oi's region (oi flat over the spatial outputs) and, up to WIDE_TAPS taps
+ * (where the dense runs may take it), the taps' input offsets in the kernels' row order.
+ */
+function rowOffsets(axes: readonly Axis[], xs: readonly number[], outSize: readonly number[], oi: number): { count: number; list?: number[] } {
   let stride = outSize.reduce((p, d) => p * d, 1);
-  axes.forEach((A, a) => {
+  const lines = axes.map((A, a) => {
     stride /= A.O;
     const o = Math.floor(oi / stride) % A.O;
     const line: number[] = [];
     for (let k = 0; k < A.K; k++) if (A.taps[o * A.K + k] >= 0) line.push(A.taps[o * A.K + k] * xs[a]);
-    offsets = offsets.flatMap((b) => line.map((p) => b + p));
+    return line;
   });
-  return offsets;
+  const count = lines.reduce((p, l) => p * l.length, 1);
+  if (count > WIDE_TAPS) return { count };
+  return { count, list: lines.reduce((offsets, line) => offsets.flatMap((b) => line.map((p) => b + p)), [0]) };
 }
 
 /**
@@ -336,12 +341,14 @@ const hasTap = (A: Axis, o: number): boolean => {
   return false;
 };
 
-// a region row (48 B and 12 B a tap); per tap 8 float32 rows (16 B) and, but for avg, max and
-// unpool (which runs as 'avg'), 3 float64 rows (32 B); per lane group: its tap entries (8 B a
-// tap), a 32 B record and its region row
+/** Taps of the largest region the kernels lay out per tap (kernels.ts BIG_TAPS); bigger ones are streamed. */
+const BIG_TAPS = 16384;
+// the streaming cursor (64 B), a region row (48 B and 12 B a tap); per tap 8 float32 rows (16 B)
+// and, but for avg, max and unpool (which runs as 'avg'), 3 float64 rows (32 B); per lane group:
+// its tap entries (8 B a tap), a 64 B record and its region row; taps up to BIG_TAPS
 const scratchFor = (W: number, groups: number, method: PoolMethod) => {
-  const taps = Math.max(W, 1);
-  return 48 + 12 * taps + (method === 'avg' || method === 'max' ? 128 : 256) * taps + groups * (80 + 20 * taps);
+  const taps = Math.min(Math.max(W, 1), BIG_TAPS);
+  return 112 + 12 * taps + (method === 'avg' || method === 'max' ? 128 : 256) * taps + groups * (112 + 20 * taps);
 };
 
 /** A tensor resident in Wasm linear memory: `length` elements (float32 or int32) at byte `ptr`. */

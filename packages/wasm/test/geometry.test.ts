@@ -42,6 +42,10 @@ const SHAPES: Shape[] = [
   // channels-last, fewer channels than lanes (lanes across outputs) and more (lanes across channels)
   { name: 'k3 s2 p1 [1,17,30,2] cl', shape: [1, 17, 30, 2], opts: { kernelSize: 3, stride: 2, padding: 1, channelsLast: true } },
   { name: 'k2 [1,10,12,6] cl', shape: [1, 10, 12, 6], opts: { kernelSize: 2, channelsLast: true } },
+  // regions of more than 16 384 taps (BIG_TAPS), streamed: a single output, lane groups of them, lanes across channels
+  { name: 'O1 of [1,2,130,130] (16 900 taps)', shape: [1, 2, 130, 130], opts: { outputSize: 1 } },
+  { name: 'O[1,8] of [1,1,80,2048] (20 480-tap regions in lane groups)', shape: [1, 1, 80, 2048], opts: { outputSize: [1, 8] } },
+  { name: 'O[1,2] of [1,150,300,5] cl (22 500 taps)', shape: [1, 150, 300, 5], opts: { outputSize: [1, 2], channelsLast: true } },
 ];
 
 const METHODS: PoolMethod[] = ['avg', 'max', 'em', 'edscw', 'idw', 'ada'];
@@ -190,6 +194,7 @@ describe('run variants: chosen once, by the host, and really run (debug hit coun
   it('every variant has a case', () => {
     expect(cases.map((c) => c.variant).sort()).toEqual([...VARIANTS].sort());
   });
+  cases.push({ variant: 'streamed', name: 'softPool2dGrad, global over 200×100 (20 000 taps)', shape: [1, 2, 200, 100], run: (x, dy) => ap.softPool2dGrad(x, dy([1, 2, 1, 1]), { outputSize: 1 }) });
   for (const c of cases) {
     it(`${c.variant}: ${c.name}, and it matches js`, async () => {
       const b = await createWasmBackend({ simd: true });
@@ -210,7 +215,7 @@ describe('run variants: chosen once, by the host, and really run (debug hit coun
     const b = await createWasmBackend({ simd: false });
     ap.registerBackend(b);
     const { hits } = countVariants(b, () => ap.softPool2d(ap.tensor(values(256, 1), [1, 2, 8, 16]), { kernelSize: 2, backend: 'wasm' }).readSync());
-    expect(hits).toEqual({ region: 0, denseForward: 0, pairedGrad: 0, empty: 0, mixedGrad: 0, tripleGrad: 0, channels: 1 });
+    expect(hits).toEqual({ region: 0, denseForward: 0, pairedGrad: 0, empty: 0, mixedGrad: 0, tripleGrad: 0, channels: 1, streamed: 0 });
   });
 });
 
@@ -232,4 +237,29 @@ describe('dense gradient runs and the dx the host leaves unfilled (one choice, i
       check(op, got, want, TOLERANCE.grad);
     }
   });
+});
+
+describe('global pooling of a 4096×4096 map (16.7 M-tap regions, streamed)', () => {
+  it('softPool2d and its gradient: the float64 result, in the memory of the tensors', async () => {
+    const b = await createWasmBackend();
+    ap.registerBackend(b);
+    const n = 4096 * 4096;
+    const data = new Float32Array(n);
+    for (let i = 0; i < n; i++) data[i] = Math.sin(i * 0.001) * 3;
+    // y = Σ e^x x / Σ e^x; ∂y/∂x_k = w_k (1 + x_k − y)
+    let Z = 0;
+    let S = 0;
+    for (let i = 0; i < n; i++) {
+      const e = Math.exp(data[i]);
+      Z += e;
+      S += e * data[i];
+    }
+    const want = S / Z;
+    const x = ap.tensor(data, [1, 1, 4096, 4096], { backend: 'wasm' });
+    const y = ap.softPool2d(x, { outputSize: 1 });
+    check('y', y.readSync(), [want], TOLERANCE.forward);
+    const dx = ap.softPool2dGrad(x, ap.tensor([2], [1, 1, 1, 1], { backend: 'wasm' }), { outputSize: 1 }).readSync();
+    for (const k of [0, 1, 4097, n >> 1, n - 1]) check(`dx[${k}]`, [dx[k]], [(2 * Math.exp(data[k]) * (1 + data[k] - want)) / Z], TOLERANCE.grad);
+    expect(b.memoryBytes()).toBeLessThanOrEqual(1.25 * (3 * 4 * n) + 16 * 2 ** 20); // x, dx and a freed dx-sized block at most
+  }, 120_000);
 });
