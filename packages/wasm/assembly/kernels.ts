@@ -1855,10 +1855,12 @@ let bM: f64 = 0; let bMx: f64 = 0; let bZ: f64 = 0; let bY: f64 = 0; let bC: f64
 
 /** Weights of a score op (em, edscw, idw) of lane l over output oi's r taps; y into bY. */
 function bigWeights(method: i32, oi: i32, r: i32, l: i32, grad: bool): void {
-  walkStart(oi);
-  let s: f64 = 0;
-  for (let j = 0; j < r; j++) s += bigX(l, walkTap());
-  const m = s / <f64>r;
+  let m: f64 = 0; // the region mean (em's score does not use it)
+  if (method != EM) {
+    walkStart(oi);
+    for (let j = 0; j < r; j++) m += bigX(l, walkTap());
+    m /= <f64>r;
+  }
   walkStart(oi);
   let mx: f64 = -Infinity; // the NaN-propagating max score
   let best: f64 = 0; // the first largest score, ignoring NaN: its x is c (the reference's tap of the largest weight)
@@ -1869,25 +1871,22 @@ function bigWeights(method: i32, oi: i32, r: i32, l: i32, grad: bool): void {
     if (sj > mx || sj != sj) mx = sj;
     if (j == 0 || sj > best) { best = sj; c = x; }
   }
+  // Z = Σ e, y = Σ e x / Z, yc = Σ e (x − c) / Z with e = e^{s − mx}
   walkStart(oi);
-  let Z: f64 = 0;
-  for (let j = 0; j < r; j++) Z += Math.exp(exactScore(method, bigX(l, walkTap()), m, false) - mx);
-  walkStart(oi);
-  let y: f64 = 0; let yc: f64 = 0;
+  let Z: f64 = 0; let S: f64 = 0; let T: f64 = 0;
   for (let j = 0; j < r; j++) {
     const x = bigX(l, walkTap());
-    const w = Math.exp(exactScore(method, x, m, false) - mx) / Z;
-    y += w * x;
-    yc += w * (x - c);
+    const e = Math.exp(exactScore(method, x, m, false) - mx);
+    Z += e; S += e * x; T += e * (x - c);
   }
-  bM = m; bMx = mx; bZ = Z; bY = y; bC = c; bYc = yc;
+  bM = m; bMx = mx; bZ = Z; bY = S / Z; bC = c; bYc = T / Z;
   if (!grad) return;
   walkStart(oi);
   let A: f64 = 0;
   for (let j = 0; j < r; j++) {
     const x = bigX(l, walkTap());
     const w = Math.exp(exactScore(method, x, m, true) - mx) / Z;
-    A += w * (x - c - yc) * exactB;
+    A += w * (x - c - bYc) * exactB;
   }
   bA = A / <f64>r;
 }
