@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 // Kernel tuning aid (not the benchmark suite): median ms of N runs of each op on a resident
 // 'wasm' tensor (op call + read + dispose, as benches/ times it). SHAPE=1,64,112,112 K=2 N=31.
+// VARIANTS=1: one case per kernel variant instead (scripts/variants.json, the variant tests' list).
 import * as ap from '@adapool/core';
-import { createWasmBackend } from '../dist/index.js';
+import { createWasmBackend, VARIANTS } from '../dist/index.js';
 
 const shape = (process.env.SHAPE ?? '1,64,112,112').split(',').map(Number);
 const k = Number(process.env.K ?? 2);
 const N = Number(process.env.N ?? 31);
 const ops = (process.env.OPS ?? 'softPool,adaPool,maxPool,avgPool').split(',');
 const { readFileSync } = await import('node:fs');
-ap.registerBackend(await createWasmBackend(process.env.WASM ? { module: readFileSync(process.env.WASM) } : { simd: process.env.SCALAR !== '1' }));
+const backend = await createWasmBackend(process.env.WASM ? { module: readFileSync(process.env.WASM) } : { simd: process.env.SCALAR !== '1' });
+ap.registerBackend(backend);
 const size = shape.reduce((a, b) => a * b);
 const x = ap.tensor(Float32Array.from({ length: size }, () => Math.random() * 4 - 2), shape, { backend: 'wasm' });
 const beta = ap.tensor(Float32Array.from({ length: shape[1] }, () => 0.2 + 0.6 * Math.random()), [shape[1], 1, 1], { backend: 'wasm' });
@@ -38,4 +40,30 @@ const time = (f) => {
   all.sort((a, b) => a - b);
   return all[all.length >> 1].toFixed(3);
 };
-for (const op of ops) console.log(`${op} k${k}s2 [${shape}]: fwd ${time(F[op][0])} bwd ${time(F[op][1])} ms (median of ${N})`);
+if (process.env.VARIANTS === '1') {
+  // one case per kernel variant (scripts/variants.json: the variant tests' cases at their bench
+  // shapes), each checked through the debug hit counters to have run that variant
+  const b = backend;
+  for (const c of JSON.parse(readFileSync(new URL('./variants.json', import.meta.url), 'utf8'))) {
+    if (!b.simd && c.variant !== 'channels' && c.variant !== 'streamed') continue; // the scalar build has no lane groups
+    const n = c.bench.reduce((p, d) => p * d, 1);
+    const xv = ap.tensor(Float32Array.from({ length: n }, () => Math.random() * 4 - 2), c.bench, { backend: 'wasm' });
+    const grad = c.op.endsWith('Grad');
+    const y = grad ? ap[c.op.slice(0, -4)](xv, c.opts) : undefined;
+    const dyv = grad ? ap.tensor(Float32Array.from({ length: y.size }, () => Math.random()), y.shape, { backend: 'wasm' }) : undefined;
+    const run = () => {
+      const r = grad ? ap[c.op](xv, dyv, c.opts) : ap[c.op](xv, c.opts);
+      return r.output ?? r;
+    };
+    const hits = b.upload(new Int32Array(VARIANTS.length));
+    b.hits = hits;
+    run().dispose();
+    b.hits = undefined;
+    const ran = b.readSync(hits)[VARIANTS.indexOf(c.variant)];
+    b.dispose(hits);
+    console.log(`${c.variant.padEnd(12)} ${c.op} ${JSON.stringify(c.opts)} [${c.bench}]: ${time(run)} ms (median of ${N})${ran > 0 ? '' : ' — the variant did not run'}`);
+    for (const t of [xv, y, dyv]) t?.dispose();
+  }
+} else {
+  for (const op of ops) console.log(`${op} k${k}s2 [${shape}]: fwd ${time(F[op][0])} bwd ${time(F[op][1])} ms (median of ${N})`);
+}

@@ -10,6 +10,7 @@
 import * as ap from '@adapool/core';
 import type { PoolMethod, PoolPlan } from '@adapool/core';
 import { compare, TOLERANCE } from '@adapool/testkit';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWasmBackend, VARIANTS, type Variant, type WasmBackend } from '../dist/index.js';
 
@@ -167,6 +168,25 @@ describe("method codes come from core's list", () => {
   });
 });
 
+interface VariantCase {
+  variant: Variant;
+  op: string;
+  opts: Record<string, unknown>;
+  test: number[];
+  bench: number[];
+}
+
+/** The case's op on x (a gradient: dy of the forward's output shape); its result tensor. */
+function runVariantCase(c: VariantCase, x: ap.Tensor): ap.Tensor {
+  const op = (ap as unknown as Record<string, (...a: unknown[]) => unknown>)[c.op];
+  if (!c.op.endsWith('Grad')) {
+    const out = op(x, c.opts) as ap.Tensor | { output: ap.Tensor };
+    return 'output' in out ? out.output : out;
+  }
+  const y = (ap as unknown as Record<string, (...a: unknown[]) => ap.Tensor>)[c.op.slice(0, -4)](x, c.opts);
+  return op(x, ap.tensor(values(y.size, 5), y.shape), c.opts) as ap.Tensor;
+}
+
 /** Runs `fn` with the backend's debug hit counters on: how often each variant ran. */
 function countVariants<T>(b: WasmBackend, fn: () => T): { result: T; hits: Record<Variant, number> } {
   const h = b.upload(new Int32Array(VARIANTS.length));
@@ -182,33 +202,23 @@ function countVariants<T>(b: WasmBackend, fn: () => T): { result: T; hits: Recor
 }
 
 describe('run variants: chosen once, by the host, and really run (debug hit counters)', () => {
-  const cases: { variant: Variant; name: string; run: (x: ap.Tensor, dy: (shape: number[]) => ap.Tensor) => unknown; shape: number[] }[] = [
-    { variant: 'denseForward', name: 'softPool2d k2, no mask', shape: [1, 2, 8, 16], run: (x) => ap.softPool2d(x, { kernelSize: 2 }) },
-    { variant: 'region', name: 'softPool2d k2 with a mask', shape: [1, 2, 8, 16], run: (x) => ap.softPool2d(x, { kernelSize: 2, returnMask: true }) },
-    { variant: 'empty', name: 'softPool2d whose windows lie in the padding', shape: [1, 2, 1, 16], run: (x) => ap.softPool2d(x, { kernelSize: 2, dilation: [2, 1], padding: [1, 0], stride: [1, 2] }) },
-    { variant: 'pairedGrad', name: 'avgPool2dGrad k2', shape: [1, 2, 8, 16], run: (x, dy) => ap.avgPool2dGrad(x, dy([1, 2, 4, 8]), { kernelSize: 2 }) },
-    { variant: 'tripleGrad', name: 'softPool2dGrad k3 s2', shape: [1, 2, 9, 17], run: (x, dy) => ap.softPool2dGrad(x, dy([1, 2, 4, 8]), { kernelSize: 3, stride: 2 }) },
-    { variant: 'mixedGrad', name: 'maxPool2dGrad k5 s2', shape: [1, 2, 9, 19], run: (x, dy) => ap.maxPool2dGrad(x, dy([1, 2, 3, 8]), { kernelSize: 5, stride: 2 }) },
-    { variant: 'channels', name: 'softPool2d channels-last, 8 channels', shape: [1, 8, 8, 8], run: (x) => ap.softPool2d(x, { kernelSize: 2, channelsLast: true }) },
-  ];
+  // one case per variant (scripts/variants.json, which kbench runs at its `bench` shapes)
+  const cases = JSON.parse(readFileSync(new URL('../scripts/variants.json', import.meta.url), 'utf8')) as VariantCase[];
   it('every variant has a case', () => {
     expect(cases.map((c) => c.variant).sort()).toEqual([...VARIANTS].sort());
   });
-  cases.push({ variant: 'streamed', name: 'softPool2dGrad, global over 200×100 (20 000 taps)', shape: [1, 2, 200, 100], run: (x, dy) => ap.softPool2dGrad(x, dy([1, 2, 1, 1]), { outputSize: 1 }) });
   for (const c of cases) {
-    it(`${c.variant}: ${c.name}, and it matches js`, async () => {
+    it(`${c.variant}: ${c.op} ${JSON.stringify(c.opts)} on [${c.test}], and it matches js`, async () => {
       const b = await createWasmBackend({ simd: true });
       ap.registerBackend(b);
-      const data = values(c.shape.reduce((p, d) => p * d, 1), 4);
+      const data = values(c.test.reduce((p, d) => p * d, 1), 4);
       const run = (backend: string) => {
         ap.setBackend(backend);
-        const out = c.run(ap.tensor(data, c.shape), (s) => ap.tensor(values(s.reduce((p, d) => p * d, 1), 5), s)) as ap.Tensor | { output: ap.Tensor };
-        return Array.from(('output' in out ? out.output : out).readSync());
+        return Array.from(runVariantCase(c, ap.tensor(data, c.test)).readSync());
       };
       const { result, hits } = countVariants(b, () => run('wasm'));
       expect(hits[c.variant], JSON.stringify(hits)).toBeGreaterThan(0);
-      const want = run('js');
-      check(c.name, result, want, TOLERANCE.grad);
+      check(c.op, result, run('js'), TOLERANCE.grad);
     });
   }
   it('the scalar build has no lane groups: every call walks with lanes across channels', async () => {
