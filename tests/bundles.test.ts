@@ -40,10 +40,10 @@ const gzipKB = (code: string) => gzipSync(code, { level: 9 }).length / 1024;
 export const BUDGETS: [string, string, number][] = [
   ['core with one op (tensor + softPool2d)', ONE_OP, 12],
   // Issue 14's budget is 30 KB; issue 9's float64 redo paths (finite results over the float32
-  // range) doubled the builds (SIMD 10.4 -> 19.1 KB gzip; 17.8 KB since wasm-opt -O3 optimises them),
-  // so this bound (39.3 KB measured, since the scalar build drops the lane-group runs) guards
-  // against growth while the 30 KB target stays open (docs/benchmarks.md, "Bundle sizes").
-  ['core + @adapool/wasm (default entry, both builds inlined)', withBackend('@adapool/wasm', 'createWasmBackend()'), 40],
+  // range) doubled the builds (SIMD 10.4 -> 19.1 KB gzip; 18.6 KB now, with wasm-opt -O3 and the
+  // streamed huge regions), so this bound (40.8 KB measured; the scalar build drops the lane-group
+  // runs) guards against growth while the 30 KB target stays open (docs/benchmarks.md, "Bundle sizes").
+  ['core + @adapool/wasm (default entry, both builds inlined)', withBackend('@adapool/wasm', 'createWasmBackend()'), 41],
   ['core + @adapool/wasm/slim (no build inlined; + the .wasm)', withBackend('@adapool/wasm/slim', "createWasmBackend({ module: '/adapool.wasm' })"), 15],
   ['core + @adapool/webgpu', withBackend('@adapool/webgpu', 'createWebGPUBackend()'), 28],
 ];
@@ -56,7 +56,7 @@ describe('bundle sizes (esbuild, min+gzip)', () => {
   }, 60_000);
 
   it('the .wasm a slim app serves is < 20 KB gzipped', () => {
-    const kb = gzipKB(readFileSync(`${ROOT}packages/wasm/dist/adapool.wasm`, 'latin1'));
+    const kb = gzipSync(readFileSync(`${ROOT}packages/wasm/dist/adapool.wasm`), { level: 9 }).length / 1024; // the bytes, as served
     console.log(`bundle size: adapool.wasm: ${kb.toFixed(1)} KB gzip`);
     expect(kb).toBeLessThan(20);
   });

@@ -498,19 +498,7 @@ function wideRowSum(row: usize, r: i32, scale: f64): Vec {
 // @ts-ignore: decorator
 @inline function nonFinite(v: Vec): bool { return anyTrue(ne(sub(v, v), splat(0))); }
 
-// ---- careful path: the reference's formulas in float64, lane by lane -------------------------
-// A group whose float32 result is not finite (an intermediate overflowed: x − x₀, x − y or a sum
-// beyond 3.4e38, a reciprocal of a denormal; or NaN/±∞ inputs) is redone here, with the formulas
-// of the float64 reference (packages/core/src/ops) in their order: finite inputs then give finite
-// results over the whole float32 range, and NaN/±∞ land where the reference puts them
-// (OPERATORS.md 5). Rare, so plain scalar code: per-tap doubles in WW and WA.
-
-// @ts-ignore: decorator
-@inline function tapX(j: i32, l: i32): f64 { return <f64>load<f32>(at(SV, j) + (<usize>l << 2)); }
-// @ts-ignore: decorator
-@inline function setLane(row: usize, l: i32, v: f64): void { store<f32>(row + (<usize>l << 2), <f32>v); }
-// @ts-ignore: decorator
-@inline function dAt(arr: usize, j: i32): usize { return arr + (<usize>j << 3); }
+// ---- the reference's scores in float64 (the careful path and streamed regions: bigRegion) -----
 
 /** Partials a = ∂φ/∂x, b = ∂φ/∂m of the last exactScore call with `grad`. */
 let exactA: f64 = 0;
@@ -550,121 +538,8 @@ function exactScore(method: i32, x: f64, m: f64, grad: bool): f64 {
   return -Math.log(delta);
 }
 
-/** Region mean of lane l. */
-function exactMean(r: i32, l: i32): f64 {
-  let s: f64 = 0;
-  for (let j = 0; j < r; j++) s += tapX(j, l);
-  return s / <f64>r;
-}
-
-/** Weights of a score op for lane l into arr (softmax shifted by the NaN-propagating max); returns y. */
-function exactWeights(method: i32, r: i32, l: i32, arr: usize): f64 {
-  const m = exactMean(r, l);
-  let mx: f64 = -Infinity;
-  for (let j = 0; j < r; j++) {
-    const sj = exactScore(method, tapX(j, l), m, false);
-    store<f64>(dAt(arr, j), sj);
-    if (sj > mx || sj != sj) mx = sj;
-  }
-  let Z: f64 = 0;
-  for (let j = 0; j < r; j++) {
-    const e = Math.exp(load<f64>(dAt(arr, j)) - mx);
-    store<f64>(dAt(arr, j), e);
-    Z += e;
-  }
-  let y: f64 = 0;
-  for (let j = 0; j < r; j++) {
-    const w = load<f64>(dAt(arr, j)) / Z;
-    store<f64>(dAt(arr, j), w);
-    y += w * tapX(j, l);
-  }
-  return y;
-}
-
-/**
- * ∂y/∂x_k of a score op for lane l into arr (OPERATORS.md 3, the reference's order: x − y as
- * (x − c) − Σ w (x − c), c the tap of the largest weight); returns y.
- */
-function exactGrad(method: i32, r: i32, l: i32, arr: usize): f64 {
-  const y = exactWeights(method, r, l, arr);
-  const m = exactMean(r, l);
-  let top = 0;
-  for (let j = 1; j < r; j++) if (load<f64>(dAt(arr, j)) > load<f64>(dAt(arr, top))) top = j;
-  const c = tapX(top, l);
-  let yc: f64 = 0;
-  for (let j = 0; j < r; j++) yc += load<f64>(dAt(arr, j)) * (tapX(j, l) - c);
-  let A: f64 = 0;
-  for (let j = 0; j < r; j++) {
-    const x = tapX(j, l);
-    exactScore(method, x, m, true);
-    A += load<f64>(dAt(arr, j)) * (x - c - yc) * exactB;
-  }
-  A /= <f64>r;
-  for (let k = 0; k < r; k++) {
-    const x = tapX(k, l);
-    exactScore(method, x, m, true);
-    const w = load<f64>(dAt(arr, k));
-    store<f64>(dAt(arr, k), w + w * (x - c - yc) * exactA + A);
-  }
-  return y;
-}
-
 // @ts-ignore: decorator
 @inline function exactClamp(b: f64): f64 { return Math.min(Math.max(b, 0), 1); }
-
-/** Forward of the current group at output oi (r taps in SV), lane by lane: weights into SW1; returns y. */
-function carefulForward(method: i32, r: i32): Vec {
-  const beta = method == ADA ? betaAt() : splat(0);
-  const yRow = SD; // free during a forward
-  for (let l = 0; l < nLanes; l++) {
-    let y: f64;
-    if (method == AVG) {
-      const Pd: f64 = countIncludePad ? <f64>load<i32>(tPadded) : <f64>r;
-      let s: f64 = 0;
-      for (let j = 0; j < r; j++) {
-        s += tapX(j, l);
-        setLane(at(SW1, j), l, 1 / Pd);
-      }
-      y = s / Pd;
-    } else if (method == ADA) {
-      const b = exactClamp(<f64>lane(beta, l));
-      const yD = exactWeights(EDSCW, r, l, WW);
-      const yM = exactWeights(EM, r, l, WA);
-      for (let j = 0; j < r; j++) setLane(at(SW1, j), l, b * load<f64>(dAt(WW, j)) + (1 - b) * load<f64>(dAt(WA, j)));
-      y = b * yD + (1 - b) * yM;
-    } else {
-      y = exactWeights(method, r, l, WW);
-      for (let j = 0; j < r; j++) setLane(at(SW1, j), l, load<f64>(dAt(WW, j)));
-    }
-    setLane(yRow, l, y);
-  }
-  return sload(yRow);
-}
-
-/** Input gradient of the current group (SD ← g·∂y/∂x_k), lane by lane; adaPool also adds dβ. */
-function carefulBackward(method: i32, r: i32, g: Vec): void {
-  const beta = method == ADA ? betaAt() : splat(0);
-  const bOff = load<i32>(tBeta);
-  for (let l = 0; l < nLanes; l++) {
-    const gl = <f64>lane(g, l);
-    if (l < skipLanes) {
-      for (let k = 0; k < r; k++) setLane(at(SD, k), l, 0); // done by the previous group
-      continue;
-    }
-    if (method == ADA) {
-      const bl = <f64>lane(beta, l);
-      const b = exactClamp(bl);
-      const yD = exactGrad(EDSCW, r, l, WW);
-      const yM = exactGrad(EM, r, l, WA);
-      for (let k = 0; k < r; k++) setLane(at(SD, k), l, gl * (b * load<f64>(dAt(WW, k)) + (1 - b) * load<f64>(dAt(WA, k))));
-      const p = pDbeta + (<usize>(bb + l * sb + bOff) << 3);
-      store<f64>(p, load<f64>(p) + gl * ((yD - yM) * (bl >= 0 && bl <= 1 ? 1 : 0)));
-    } else {
-      exactGrad(method, r, l, WW);
-      for (let k = 0; k < r; k++) setLane(at(SD, k), l, gl * load<f64>(dAt(WW, k)));
-    }
-  }
-}
 
 /** Writes the mask row of output oi from weights `w` (row of r taps). */
 function storeMask(w: usize, r: i32): void {
@@ -772,7 +647,11 @@ function forwardRegion(method: i32): void {
     }
     if (withMask) for (let j = 0; j < r; j++) sstore(at(SW1, j), add(mul(b, sload(at(SW1, j))), mul(b1, sload(at(SW2, j)))));
   }
-  if (nonFinite(y)) y = carefulForward(method, r);
+  if (nonFinite(y)) {
+    // an intermediate overflowed, or NaN/±∞ inputs: the careful path (bigRegion on this row)
+    bigRegion(FORWARD, method, -1, r);
+    return;
+  }
   if (withMask) storeMask(SW1, r);
   scatter(pY, by, sy, yOff, y);
 }
@@ -855,11 +734,12 @@ function backwardRegion(method: i32): void {
   }
   if (!plain(method)) {
     // a contribution that is not finite (their sum is then not finite either, and a finite sum
-    // proves them all finite): the careful path, which also does dβ
+    // proves them all finite): the careful path (bigRegion on this row), which also does dβ
     let sumD = splat(0);
     for (let k = 0; k < r; k++) sumD = add(sumD, sload(at(SD, k)));
     if (nonFinite(sumD)) {
-      carefulBackward(method, r, g);
+      bigRegion(BACKWARD, method, -1, r); // adds dx and dβ itself
+      return;
     } else if (method == ADA) {
       const bOff = load<i32>(tBeta);
       for (let l = 0; l < nLanes; l++) {
@@ -1792,6 +1672,8 @@ let cursor: usize = 0;
 // the walked output's offsets (y, mask, β), countIncludePad divisor; the current tap's mask and flat offsets
 let bigYOff = 0; let bigMOff = 0; let bigBOff = 0; let bigPad = 0;
 let tapMaskOff = 0; let tapFlat = 0;
+// walking the current row (the careful path on a laid-out region) instead of the per-axis ranges
+let walkRow = false; let walkJ = 0;
 
 /** Taps of output oi's region: Π_a (valid κ of axis a), from the per-axis tables. */
 function regionCount(oi: i32): i32 {
@@ -1807,8 +1689,14 @@ function regionCount(oi: i32): i32 {
   return r;
 }
 
-/** Starts the walk over output oi's taps (and sets its offsets). */
+/** Starts the walk over output oi's taps, or with oi < 0 over the current row's (and sets the region's offsets). */
 function walkStart(oi: i32): void {
+  walkRow = oi < 0;
+  walkJ = 0;
+  if (walkRow) {
+    bigYOff = load<i32>(tOut); bigMOff = load<i32>(tMaskOff); bigBOff = load<i32>(tBeta); bigPad = load<i32>(tPadded);
+    return;
+  }
   bigYOff = 0; bigMOff = 0; bigBOff = 0; bigPad = 1;
   for (let a = 0; a < rank; a++) {
     const o = (oi / axisInt(a, A_OS)) % axisInt(a, A_O);
@@ -1827,6 +1715,11 @@ function walkStart(oi: i32): void {
 
 /** Input offset of the current tap (its mask and flat offsets into tapMaskOff, tapFlat); steps to the next. */
 function walkTap(): i32 {
+  if (walkRow) {
+    const j = walkJ++;
+    tapMaskOff = i32At(tMask, j); tapFlat = i32At(tFlat, j);
+    return i32At(tInput, j);
+  }
   let off = 0; let m = 0; let f = 0;
   for (let a = 0; a < rank; a++) {
     const c = cursor + (<usize>a << 4);
@@ -1911,7 +1804,13 @@ function bigArgmax(oi: i32, r: i32, l: i32): f64 {
   return best;
 }
 
-/** The job for the current lanes at output oi, whose region has r > BIG_TAPS taps, streamed. */
+/**
+ * The job for the current lanes at output oi, whose region has r > BIG_TAPS taps, streamed; or
+ * (oi < 0) for the current row, the careful path: a group whose float32 result is not finite (an
+ * intermediate overflowed: x − x₀, x − y or a sum beyond 3.4e38, a reciprocal of a denormal; or
+ * NaN/±∞ inputs) is redone here, so finite inputs give finite results over the whole float32
+ * range and NaN/±∞ land where the reference puts them (OPERATORS.md 5).
+ */
 function bigRegion(job: i32, method: i32, oi: i32, r: i32): void {
   if (hits != 0) store<i32>(hits + (<usize>STREAMED << 2), load<i32>(hits + (<usize>STREAMED << 2)) + 1);
   for (let l = 0; l < nLanes; l++) {
@@ -2085,7 +1984,7 @@ function run(job: i32): void {
   useRow(freeRow, taps);
   const row: usize = <usize>taps * VBYTES;
   SV = freeRow + rowBytes(taps); ST = SV + row; SW1 = ST + row; SW2 = SW1 + row; SA = SW2 + row; SB = SA + row; ST2 = SB + row; SD = ST2 + row;
-  // float64 rows: edscw/idw's value path and the careful path; avg, max and unpool (method 0) have none
+  // float64 rows: edscw/idw's value path; avg, max and unpool (method 0) have none
   const wrow: usize = plain(method) ? 0 : <usize>taps * <usize>WIDE_PARTS * WBYTES;
   WW = SD + row; WA = WW + wrow; WB = WA + wrow;
   SE = WB + wrow;

@@ -9,7 +9,7 @@
  */
 import * as ap from '@adapool/core';
 import type { PoolMethod, PoolPlan } from '@adapool/core';
-import { compare, TOLERANCE } from '@adapool/testkit';
+import { compare, rng, TOLERANCE } from '@adapool/testkit';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWasmBackend, VARIANTS, type Variant, type WasmBackend } from '../dist/index.js';
@@ -272,4 +272,51 @@ describe('global pooling of a 4096×4096 map (16.7 M-tap regions, streamed)', ()
     for (const k of [0, 1, 4097, n >> 1, n - 1]) check(`dx[${k}]`, [dx[k]], [(2 * Math.exp(data[k]) * (1 + data[k] - want)) / Z], TOLERANCE.grad);
     expect(b.memoryBytes()).toBeLessThanOrEqual(1.25 * (3 * 4 * n) + 16 * 2 ** 20); // x, dx and a freed dx-sized block at most
   }, 120_000);
+});
+
+describe('random streamed regions (more than 16 384 taps) against the float64 reference', () => {
+  // seeded: rank 1–3, either layout, strided windows with padding/dilation or adaptive sizes,
+  // every op with mask, maxPool indices, gradients and dβ; a few outputs each
+  it('24 random cases on both builds', async () => {
+    const rnd = rng(0x5eed11);
+    const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+    const builds = [await createWasmBackend({ simd: true }), await createWasmBackend({ simd: false })];
+    for (let i = 0; i < 24; i++) {
+      const n = int(1, 3);
+      const S = n === 1 ? [int(16400, 40000)] : n === 2 ? [int(130, 200), int(130, 200)] : [int(26, 34), int(26, 34), int(26, 34)];
+      const C = int(1, 5);
+      const channelsLast = rnd() < 0.4;
+      const shape = channelsLast ? [1, ...S, C] : [1, C, ...S];
+      const opts: Record<string, unknown> = rnd() < 0.5
+        ? { outputSize: S.map(() => int(1, 2)) }
+        : { kernelSize: S.map((L) => L - int(0, 3)), stride: S.map(() => int(1, 3)), padding: S.map(() => int(0, 1)) };
+      if (channelsLast) opts.channelsLast = true;
+      const method = METHODS[int(0, METHODS.length - 1)];
+      const xData = values(shape.reduce((p, d) => p * d, 1), i);
+      const xt = ap.tensor(xData, shape, { backend: 'js' });
+      const bData = Float32Array.from({ length: C }, () => 0.1 + 0.8 * rnd());
+      const bShape = channelsLast ? [C] : [C, ...S.map(() => 1)];
+      const plan = plans({ name: `case ${i}`, shape, opts }, method, xt, method === 'ada' ? ap.tensor(bData, bShape, { backend: 'js' }) : undefined);
+      if (plan.windowSize <= 16384) continue;
+      const label = `case ${i}: ${method} [${shape}] ${JSON.stringify(opts)}`;
+      const ref = ap.referencePool(plan, xData, method === 'ada' ? bData : undefined);
+      const dyData = values(plan.outputElements, 100 + i);
+      const refg = ap.referencePoolGrad(plan, xData, dyData, method === 'ada' ? bData : undefined);
+      for (const b of builds) {
+        ap.registerBackend(b);
+        const x = ap.tensor(xData, shape, { backend: 'wasm' });
+        const beta = ap.tensor(bData, bShape, { backend: 'wasm' });
+        const o = { ...opts, backend: 'wasm', returnMask: true as const };
+        const r = method === 'ada' ? ap.adaPool(x, beta, o) : FORWARD[method as Exclude<PoolMethod, 'ada'>](x, o);
+        check(`${label} output`, r.output.readSync(), ref.output, TOLERANCE.forward);
+        check(`${label} mask`, r.mask.readSync(), ref.mask!, TOLERANCE.forward);
+        if (method === 'max') expect(Array.from(r.indices!.readSync()), `${label} indices`).toEqual(Array.from(ref.indices!));
+        const dy = ap.tensor(dyData, plan.outputShape, { backend: 'wasm' });
+        const g = method === 'ada' ? ap.adaPoolGrad(x, beta, dy, { ...opts, backend: 'wasm' }) : { dx: GRAD[method as keyof typeof GRAD](x, dy, { ...opts, backend: 'wasm' }), dbeta: undefined };
+        check(`${label} dx`, g.dx.readSync(), refg.dx, TOLERANCE.grad);
+        if (g.dbeta) check(`${label} dβ`, g.dbeta.readSync(), refg.dbeta!, TOLERANCE.grad);
+        for (const t of [x, beta, dy, r.output, r.mask, r.indices, g.dx, g.dbeta]) t?.dispose();
+      }
+    }
+  }, 300_000);
 });
