@@ -74,7 +74,8 @@ function entries(): Entry[] {
 const LONG = 100_000;
 
 /** A hostile value; `valid` holds live tensors that may stand in (a tensor where a number goes, …). */
-export function hostile(r: Rand, valid: readonly Tensor[], depth = 0): unknown {
+export function hostile(r: Rand, valid: readonly Tensor[], depth = 0, made?: Tensor[]): unknown {
+  const keep = (t: Tensor) => (made?.push(t), t); // tensors made here, for the caller to dispose
   const k = Math.floor(r() * 40);
   switch (k) {
     case 0: return NaN;
@@ -91,7 +92,7 @@ export function hostile(r: Rand, valid: readonly Tensor[], depth = 0): unknown {
     case 11: return 10n;
     case 12: return pick(r, [{}, [], () => 1, new Map([['kernelSize', 2]]), new Date(), /k/, new Set(), new Error('e')]);
     case 13: return pick(r, [new BigInt64Array(4), new BigUint64Array(2), new Float64Array(4), new Uint8Array(2), new DataView(new ArrayBuffer(8)), new Float32Array(3)]);
-    case 14: return new Array(Math.floor(r() * 4)).fill(0).map(() => (depth < 2 ? hostile(r, valid, depth + 1) : 1));
+    case 14: return new Array(Math.floor(r() * 4)).fill(0).map(() => (depth < 2 ? hostile(r, valid, depth + 1, made) : 1));
     case 15: return new Array(LONG).fill(pick(r, [-1, 2, NaN, 'a']));
     case 16: {
       const a: unknown[] = [2, 2];
@@ -122,13 +123,13 @@ export function hostile(r: Rand, valid: readonly Tensor[], depth = 0): unknown {
     case 23: return Object.create(ap.Tensor.prototype);
     case 24: return valid.length ? new Proxy(pick(r, valid), {}) : {};
     case 25: return valid.length ? pick(r, valid) : 1;
-    case 26: return ap.tensor(new Int32Array(4), [1, 1, 4]);
+    case 26: return keep(ap.tensor(new Int32Array(4), [1, 1, 4]));
     case 27: {
       const t = ap.tensor(new Float32Array(8), [1, 2, 4]);
       t.dispose();
       return t;
     }
-    case 28: return ap.tensor(new Float32Array(6), pick(r, [[6], [1, 6], [1, 1, 2, 3], [2, 3, 1, 1, 1, 1]]));
+    case 28: return keep(ap.tensor(new Float32Array(6), pick(r, [[6], [1, 6], [1, 1, 2, 3], [2, 3, 1, 1, 1, 1]])));
     case 29: return { length: pick(r, [1e300, -1, 2 ** 32, NaN]) };
     case 30: {
       let n = 0;
@@ -136,7 +137,7 @@ export function hostile(r: Rand, valid: readonly Tensor[], depth = 0): unknown {
     }
     case 31: return pick(r, [[2, 2], [1, 1, 1], [3], [0], [2 ** 31, 1]]);
     case 32: return pick(r, [[NaN, 2], [-0, 1], [1e300, 1e300, 1e300], [2, '2'], [2, null]]);
-    case 33: return Object.assign(Object.create(null), { kernelSize: hostile(r, valid, depth + 1) });
+    case 33: return Object.assign(Object.create(null), { kernelSize: hostile(r, valid, depth + 1, made) });
     case 34: return { [pick(r, ['kernelsize', 'stirde', 'mode', 'outputSize ', 'beta'])]: 2 };
     case 35: return new (class Opts { kernelSize = 2; })();
     default: return pick(r, [1, 2, 3, [1, 2], undefined]);
@@ -157,6 +158,8 @@ export function fuzzBadInputs(opts: FuzzOptions): FuzzReport {
   const M = [undefined, ramp([1, 2, 3, 2]), ramp([1, 2, 2, 2, 2, 2]), ramp([1, 1, 2, 2, 2, 2, 2, 2])];
   const B = ramp([1]);
   const valid: Tensor[] = [...X, ...Y, ...M, B].filter((t): t is Tensor => t !== undefined);
+  /** Tensors the hostile values were made of: disposed after each case, so a run leaves nothing behind. */
+  const made: Tensor[] = [];
   const before = valid.map((t) => Array.from(t.readSync()));
   const ops = entries();
   const backend = opts.backend;
@@ -173,18 +176,18 @@ export function fuzzBadInputs(opts: FuzzOptions): FuzzReport {
     const mutations = 1 + Math.floor(r() * 2);
     for (let i = 0; i < mutations; i++) {
       const what = r();
-      if (what < 0.5) o[pick(r, e.keys)] = hostile(r, valid); // an option value
-      else if (what < 0.65) args[last] = hostile(r, valid); // the options object itself
+      if (what < 0.5) o[pick(r, e.keys)] = hostile(r, valid, 0, made); // an option value
+      else if (what < 0.65) args[last] = hostile(r, valid, 0, made); // the options object itself
       else if (what < 0.75) o[pick(r, ['kernelsize', 'Stride', 'mode', 'beta', 'constructor', 'toString'])] = 1; // an unknown key
-      else args[Math.floor(r() * last)] = hostile(r, valid); // a tensor argument
+      else args[Math.floor(r() * last)] = hostile(r, valid, 0, made); // a tensor argument
     }
-    if (r() < 0.05) args.push(hostile(r, valid)); // one too many
+    if (r() < 0.05) args.push(hostile(r, valid, 0, made)); // one too many
     return args;
   }
 
   /** `[op, call]` for a non-op entry point. */
   function other(): [string, () => unknown] {
-    const h = () => hostile(r, valid);
+    const h = () => hostile(r, valid, 0, made);
     switch (Math.floor(r() * 8)) {
       case 0: return ['tensor', () => ap.tensor(h() as never, pick(r, [[4], [2, 2], h()]) as never, pick(r, [undefined, 'float32', 'int32', h()]) as never)];
       case 1: return ['tensor', () => ap.tensor(pick(r, [[1, 2, 3, 4], new Float32Array(4), h()]) as never, h() as never)];
@@ -236,6 +239,9 @@ export function fuzzBadInputs(opts: FuzzOptions): FuzzReport {
     } else [op, call] = other();
     report.tried++;
     const t0 = performance.now();
+    const disposeMade = () => {
+      for (const t of made.splice(0)) if (!t.isDisposed) t.dispose();
+    };
     let result: unknown;
     let error: unknown;
     let threw = false;
@@ -248,6 +254,7 @@ export function fuzzBadInputs(opts: FuzzOptions): FuzzReport {
     const ms = performance.now() - t0;
     report.slowestMs = Math.max(report.slowestMs, ms);
     if (ms > CALL_MS) problem(`case ${i} (${op}) took ${ms.toFixed(0)} ms`);
+    disposeMade();
     if (!threw) {
       report.accepted++;
       disposeResult(result);
@@ -268,6 +275,7 @@ export function fuzzBadInputs(opts: FuzzOptions): FuzzReport {
   valid.forEach((t, i) => {
     if (t.isDisposed) problem(`valid input ${i} was disposed`);
     else if (Array.from(t.readSync()).some((v, j) => !Object.is(v, before[i][j]))) problem(`valid input ${i} changed`);
+    t.dispose();
   });
   return report;
 }

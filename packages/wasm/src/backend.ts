@@ -762,9 +762,14 @@ export function checkOptions(options: unknown): WasmBackendOptions {
   const o = checkOptionKeys(OP, options, ['module', 'simd']) as WasmBackendOptions;
   if (o.simd !== undefined && typeof o.simd !== 'boolean') fail('OPTION', OP, 'simd must be a boolean', o.simd);
   const m = o.module;
-  if (m !== undefined && !isModule(m) && !isBytes(m) && !isUrl(m) && !isResponse(m) && !isThenable(m)) {
-    fail('OPTION', OP, MODULE_MUST, m);
+  let known: boolean;
+  try {
+    known = m === undefined || isModule(m) || isBytes(m) || isUrl(m) || isResponse(m) || isThenable(m);
+  } catch (e) {
+    // a Proxy or getter that throws when its properties are read
+    throw new AdaPoolError('OPTION', OP, `${OP}: ${MODULE_MUST}, got an object whose properties throw when read (${String((e as Error)?.message ?? e).slice(0, 80)})`);
   }
+  if (!known) fail('OPTION', OP, MODULE_MUST, m);
   if (typeof m === 'string' && !URL.canParse(m, (globalThis as { location?: { href: string } }).location?.href)) {
     throw new AdaPoolError('OPTION', OP, `${OP}: ${MODULE_MUST}, got ${describe(m)}, which is not a URL here`);
   }
@@ -772,8 +777,13 @@ export function checkOptions(options: unknown): WasmBackendOptions {
 }
 
 function describe(v: unknown): string {
-  if (v === null || typeof v !== 'object') return typeof v === 'string' ? JSON.stringify(v) : String(v);
-  return `a ${(v as object).constructor?.name ?? 'object'}`;
+  if (typeof v === 'string') return v.length > 80 ? `${JSON.stringify(v.slice(0, 60))}… (${v.length} characters)` : JSON.stringify(v);
+  if (v === null || typeof v !== 'object') return String(v);
+  try {
+    return `a ${(v as object).constructor?.name ?? 'object'}`;
+  } catch {
+    return 'an object';
+  }
 }
 
 /** A `WasmSource` compiled to a `WebAssembly.Module`; what cannot be one is an AdaPoolError. */
