@@ -41,7 +41,7 @@ if (METHODS != 6) ERROR('kernels.ts handles the methods avg, max, em, edscw, idw
 // ---- parameter block (i32 slots, written by the host) -------------------------------------
 const METHOD = 0; // a code of ./methods (core's list of methods)
 const OUTPUTS = 1; // spatial outputs per plane
-const W = 2; // taps per window (table row length)
+const W = 2; // taps per window (Π K: a region row holds at most this many)
 const NB = 3; // batch N
 const NC = 4; // channels C
 const RETURN_MASK = 5;
@@ -1175,7 +1175,7 @@ function tapEntries(r: i32): void {
   entriesTriple = triple;
 }
 
-// A run's plane-independent facts, prepared once per table row (prepareRun) for every plane.
+// A run's plane-independent facts, prepared once per group entry (prepareRun) for every plane.
 let runR: i32 = 0; // taps per region
 let runYOff: i32 = 0; // output offset of the run's first group
 let runBOff: i32 = 0; // β offset
