@@ -1675,28 +1675,18 @@ let tapMaskOff = 0; let tapFlat = 0;
 // walking the current row (the careful path on a laid-out region) instead of the per-axis ranges
 let walkRow = false; let walkJ = 0;
 
-/** Taps of output oi's region: Π_a (valid κ of axis a), from the per-axis tables. */
-function regionCount(oi: i32): i32 {
-  let r = 1;
-  for (let a = 0; a < rank; a++) {
-    const o = (oi / axisInt(a, A_OS)) % axisInt(a, A_O);
-    const K = axisInt(a, A_K);
-    const taps = axes + (<usize>(axisInt(a, A_TAPS) + o * K) << 2);
-    let v = 0;
-    for (let k = 0; k < K; k++) if (i32At(taps, k) >= 0) v++;
-    r *= v;
-  }
-  return r;
-}
-
-/** Starts the walk over output oi's taps, or with oi < 0 over the current row's (and sets the region's offsets). */
-function walkStart(oi: i32): void {
+/**
+ * Starts the walk over output oi's taps, or with oi < 0 over the current row's (and sets the
+ * region's offsets); returns the region's tap count, Π_a (valid κ of axis a).
+ */
+function walkStart(oi: i32): i32 {
   walkRow = oi < 0;
   walkJ = 0;
   if (walkRow) {
     bigYOff = load<i32>(tOut); bigMOff = load<i32>(tMaskOff); bigBOff = load<i32>(tBeta); bigPad = load<i32>(tPadded);
-    return;
+    return load<i32>(tCount);
   }
+  let r = 1;
   bigYOff = 0; bigMOff = 0; bigBOff = 0; bigPad = 1;
   for (let a = 0; a < rank; a++) {
     const o = (oi / axisInt(a, A_OS)) % axisInt(a, A_O);
@@ -1710,7 +1700,9 @@ function walkStart(oi: i32): void {
     while (hi < K && i32At(taps, hi) >= 0) hi++;
     const c = cursor + (<usize>a << 4);
     store<i32>(c, <i32>taps, C_ROW); store<i32>(c, lo, C_LO); store<i32>(c, hi, C_HI); store<i32>(c, lo, C_K);
+    r *= hi - lo;
   }
+  return r;
 }
 
 /** Input offset of the current tap (its mask and flat offsets into tapMaskOff, tapFlat); steps to the next. */
@@ -1812,7 +1804,7 @@ function bigArgmax(oi: i32, r: i32, l: i32): f64 {
  * range and NaN/±∞ land where the reference puts them (OPERATORS.md 5).
  */
 function bigRegion(job: i32, method: i32, oi: i32, r: i32): void {
-  if (hits != 0) store<i32>(hits + (<usize>STREAMED << 2), load<i32>(hits + (<usize>STREAMED << 2)) + 1);
+  countHit(STREAMED);
   for (let l = 0; l < nLanes; l++) {
     walkStart(oi);
     const yo = by + l * sy + bigYOff; const mo = bm + l * sm + bigMOff; const bo = bb + l * sb + bigBOff;
@@ -1939,7 +1931,7 @@ const UNPOOL_GRAD = 3;
 /** The job for the current lanes at output oi. */
 // @ts-ignore: decorator
 @inline function region(job: i32, method: i32, oi: i32): void {
-  const r = mayBeBig ? regionCount(oi) : 0;
+  const r = mayBeBig ? walkStart(oi) : 0;
   if (r > BIG_TAPS) bigRegion(job, method, oi, r);
   else {
     materialize(oi);
@@ -1951,6 +1943,11 @@ const UNPOOL_GRAD = 3;
 let mayBeBig = false;
 /** The call's debug hit counters (HITS), or 0. */
 let hits: usize = 0;
+/** One more run of `variant` on the debug hit counters, if they are on. */
+// @ts-ignore: decorator
+@inline function countHit(variant: i32): void {
+  if (hits != 0) store<i32>(hits + (<usize>variant << 2), load<i32>(hits + (<usize>variant << 2)) + 1);
+}
 
 // @ts-ignore: decorator
 @inline function setLanes(n: i32): void {
@@ -1996,10 +1993,10 @@ function run(job: i32): void {
   // drops everything below and the dense runs with it
   if (LANES == 1 || groups == 0) {
     // lanes across channels: LANES channels share every output's row (built once per output)
-    if (hits != 0) store<i32>(hits + (<usize>CHANNELS << 2), load<i32>(hits + (<usize>CHANNELS << 2)) + 1);
+    countHit(CHANNELS);
     sx = xsC; sy = ysC; sm = msC; sb = bsC; sf = 0; fShift = 0;
     for (let oi = 0; oi < outputs; oi++) {
-      const r = mayBeBig ? regionCount(oi) : 0;
+      const r = mayBeBig ? walkStart(oi) : 0;
       if (r <= BIG_TAPS) materialize(oi);
       for (let b = 0; b < N; b++) {
         for (let c = 0; c < C; c += LANES) {
@@ -2033,7 +2030,7 @@ function run(job: i32): void {
     setLanes(n);
     useRow(groupRows + <usize>g * rowBytes(taps), taps);
     // a region of more than BIG_TAPS taps is streamed (bigRegion), never laid out
-    const count = mayBeBig ? regionCount(oi) : 0;
+    const count = mayBeBig ? walkStart(oi) : 0;
     store<i32>(rec, count, 32);
     if (count <= BIG_TAPS) materialize(oi);
     // the run variant, chosen by the host (src/backend.ts, `variant`) from the facts it wrote here;
@@ -2059,7 +2056,7 @@ function run(job: i32): void {
         const e = g * GROUP_ROW;
         const rec = records + (<usize>g << 6);
         const fast = load<i32>(rec);
-        if (hits != 0) store<i32>(hits + (<usize>fast << 2), load<i32>(hits + (<usize>fast << 2)) + 1);
+        countHit(fast);
         if (fast == EMPTY) continue;
         const oi = i32At(gt, e);
         const n = i32At(gt, e + 1);
