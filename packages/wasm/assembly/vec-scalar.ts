@@ -1,5 +1,5 @@
 // Lane abstraction, scalar build (engines without Wasm SIMD): one lane, plain f32. Same names
-// as vec-simd.ts; kernels.ts compiles unchanged against either.
+// as vec-simd.ts; the kernels compile unchanged against either.
 export type Vec = f32;
 export type Mask = bool;
 export const LANES: i32 = 1;
@@ -65,15 +65,14 @@ export const VBYTES: usize = 4;
 // @ts-ignore: decorator
 @inline export function sstore(p: usize, v: Vec): void { store<f32>(p, v); }
 
-export function setLaneCount(n: i32): void {}
 // @ts-ignore: decorator
 @inline function at(mem: usize, base: i32, off: i32): usize { return mem + (<usize>(base + off) << 2); }
 // @ts-ignore: decorator
-@inline export function gather(mem: usize, base: i32, step: i32, off: i32): Vec { return load<f32>(at(mem, base, off)); }
+@inline export function gather(mem: usize, base: i32, step: i32, off: i32, n: i32): Vec { return load<f32>(at(mem, base, off)); }
 // @ts-ignore: decorator
-@inline export function scatter(mem: usize, base: i32, step: i32, off: i32, v: Vec): void { store<f32>(at(mem, base, off), v); }
+@inline export function scatter(mem: usize, base: i32, step: i32, off: i32, v: Vec, n: i32): void { store<f32>(at(mem, base, off), v); }
 // @ts-ignore: decorator
-@inline export function accumulate(mem: usize, base: i32, step: i32, off: i32, v: Vec): void {
+@inline export function accumulate(mem: usize, base: i32, step: i32, off: i32, v: Vec, n: i32): void {
   const p = at(mem, base, off);
   store<f32>(p, load<f32>(p) + v);
 }
@@ -86,8 +85,8 @@ export const PAIRS: bool = false;
 }
 // @ts-ignore: decorator
 @inline export function accumulatePair(mem: usize, base: i32, off: i32, v0: Vec, v1: Vec): void {
-  accumulate(mem, base, 0, off, v0);
-  accumulate(mem, base, 0, off + 1, v1);
+  accumulate(mem, base, 0, off, v0, 1);
+  accumulate(mem, base, 0, off + 1, v1, 1);
 }
 
 /** The same range reduction and polynomial as vec-simd.ts, one lane. */
@@ -127,7 +126,7 @@ export const PAIRS: bool = false;
 // @ts-ignore: decorator
 @inline export function dropLanes(v: Vec, n: i32): Vec { return n > 0 ? 0 : v; }
 
-// ---- interleaved pairs (SIMD only: PAIRS is false here, these only keep kernels.ts compiling)
+// ---- interleaved pairs (SIMD only: PAIRS is false here, these only keep the dense runs compiling)
 // @ts-ignore: decorator
 @inline export function evens(a: Vec, b: Vec): Vec { return a; }
 // @ts-ignore: decorator

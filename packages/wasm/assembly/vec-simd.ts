@@ -1,4 +1,4 @@
-// Lane abstraction, SIMD build: one Vec holds 4 float32 lanes (f32x4). kernels.ts is written
+// Lane abstraction, SIMD build: one Vec holds 4 float32 lanes (f32x4). The kernels are written
 // against this file's names only; vec-scalar.ts provides the same names with one lane.
 export type Vec = v128;
 export type Mask = v128;
@@ -78,19 +78,15 @@ export const VBYTES: usize = 16;
 // @ts-ignore: decorator
 @inline export function sstore(p: usize, v: Vec): void { v128.store(p, v); }
 
-/** Lanes in use (1..4) for the next gathers/scatters; lanes ≥ n repeat lane n−1 on loads. */
-let laneCount: i32 = 4;
-export function setLaneCount(n: i32): void { laneCount = n; }
 
 // @ts-ignore: decorator
 @inline function at(mem: usize, base: i32, step: i32, l: i32, off: i32): usize {
   return mem + (<usize>(base + off + l * step) << 2);
 }
 
-/** Loads lane l from mem[base + l·step + off] (element offsets). */
+/** Loads lane l < n from mem[base + l·step + off] (element offsets); lanes ≥ n repeat lane n − 1. */
 // @ts-ignore: decorator
-@inline export function gather(mem: usize, base: i32, step: i32, off: i32): Vec {
-  const n = laneCount;
+@inline export function gather(mem: usize, base: i32, step: i32, off: i32, n: i32): Vec {
   const p0 = at(mem, base, step, 0, off);
   if (step == 0) return v128.load32_splat(p0); // every lane the same element (e.g. β per channel)
   if (n == 4) {
@@ -103,10 +99,9 @@ export function setLaneCount(n: i32): void { laneCount = n; }
   return f32x4.replace_lane(v, 3, load<f32>(at(mem, base, step, n > 3 ? 3 : n - 1, off)));
 }
 
-/** Stores the lanes in use of v to mem[base + l·step + off]. */
+/** Stores lanes l < n of v to mem[base + l·step + off]. */
 // @ts-ignore: decorator
-@inline export function scatter(mem: usize, base: i32, step: i32, off: i32, v: Vec): void {
-  const n = laneCount;
+@inline export function scatter(mem: usize, base: i32, step: i32, off: i32, v: Vec, n: i32): void {
   if (step == 1 && n == 4) {
     v128.store(at(mem, base, step, 0, off), v);
     return;
@@ -117,10 +112,9 @@ export function setLaneCount(n: i32): void { laneCount = n; }
   if (n > 3) store<f32>(at(mem, base, step, 3, off), f32x4.extract_lane(v, 3));
 }
 
-/** mem[base + l·step + off] += v[l] for the lanes in use (step ≠ 0: lane addresses differ). */
+/** mem[base + l·step + off] += v[l] for lanes l < n (step ≠ 0: lane addresses differ). */
 // @ts-ignore: decorator
-@inline export function accumulate(mem: usize, base: i32, step: i32, off: i32, v: Vec): void {
-  const n = laneCount;
+@inline export function accumulate(mem: usize, base: i32, step: i32, off: i32, v: Vec, n: i32): void {
   if (step == 1 && n == 4) {
     const p = at(mem, base, step, 0, off);
     v128.store(p, f32x4.add(v128.load(p), v));

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Kernel tuning aid (not the benchmark suite): median ms of N runs of each op on a resident
 // 'wasm' tensor (op call + read + dispose, as benches/ times it). SHAPE=1,64,112,112 K=2 N=31.
-// VARIANTS=1: one case per kernel variant instead (scripts/variants.json, the variant tests' list).
+// VARIANTS=1: one case per run variant instead (scripts/variant-cases.mjs, the variant tests' list).
 import * as ap from '@adapool/core';
-import { createWasmBackend, VARIANTS } from '../dist/index.js';
+import { createWasmBackend, RUN_KERNELS, VARIANTS } from '../dist/index.js';
+import { caseRunner, variantCases } from './variant-cases.mjs';
 
 const shape = (process.env.SHAPE ?? '1,64,112,112').split(',').map(Number);
 const k = Number(process.env.K ?? 2);
@@ -41,28 +42,27 @@ const time = (f) => {
   return all[all.length >> 1].toFixed(3);
 };
 if (process.env.VARIANTS === '1') {
-  // one case per kernel variant (scripts/variants.json: the variant tests' cases at their bench
+  // one case per run variant (scripts/variant-cases.mjs: the variant tests' cases at their bench
   // shapes), each checked through the debug hit counters to have run that variant
   const b = backend;
-  for (const c of JSON.parse(readFileSync(new URL('./variants.json', import.meta.url), 'utf8'))) {
+  for (const c of variantCases({ RUN_KERNELS, VARIANTS })) {
     if (!b.simd && c.variant !== 'channels' && c.variant !== 'streamed') continue; // the scalar build has no lane groups
     const n = c.bench.reduce((p, d) => p * d, 1);
     const xv = ap.tensor(Float32Array.from({ length: n }, () => Math.random() * 4 - 2), c.bench, { backend: 'wasm' });
-    const grad = c.op.endsWith('Grad');
-    const y = grad ? ap[c.op.slice(0, -4)](xv, c.opts) : undefined;
-    const dyv = grad ? ap.tensor(Float32Array.from({ length: y.size }, () => Math.random()), y.shape, { backend: 'wasm' }) : undefined;
-    const run = () => {
-      const r = grad ? ap[c.op](xv, dyv, c.opts) : ap[c.op](xv, c.opts);
-      return r.output ?? r;
+    const dys = [];
+    const dyOf = (shape, size) => {
+      if (!dys[0]) dys.push(ap.tensor(Float32Array.from({ length: size }, () => Math.random()), shape, { backend: 'wasm' }));
+      return dys[0];
     };
+    const run = caseRunner(ap, c, xv, dyOf);
     const hits = b.upload(new Int32Array(VARIANTS.length));
     b.hits = hits;
-    run().dispose();
+    for (const t of run()) t.dispose();
     b.hits = undefined;
     const ran = b.readSync(hits)[VARIANTS.indexOf(c.variant)];
     b.dispose(hits);
-    console.log(`${c.variant.padEnd(12)} ${c.op} ${JSON.stringify(c.opts)} [${c.bench}]: ${time(run)} ms (median of ${N})${ran > 0 ? '' : ' — the variant did not run'}`);
-    for (const t of [xv, y, dyv]) t?.dispose();
+    console.log(`${c.variant.padEnd(20)} ${c.op} ${JSON.stringify(c.opts)} [${c.bench}]: ${time(() => { const r = run(); return r.length > 1 ? { dx: r[0], dbeta: r[1] } : r[0]; })} ms (median of ${N})${ran > 0 ? '' : ' — the variant did not run'}`);
+    for (const t of [xv, ...dys]) t.dispose();
   }
 } else {
   for (const op of ops) console.log(`${op} k${k}s2 [${shape}]: fwd ${time(F[op][0])} bwd ${time(F[op][1])} ms (median of ${N})`);

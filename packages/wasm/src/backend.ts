@@ -1,5 +1,5 @@
 /**
- * The `wasm` backend: core's `Backend` over the AssemblyScript kernels (assembly/kernels.ts).
+ * The `wasm` backend: core's `Backend` over the AssemblyScript kernels (assembly/, see README.md).
  *
  * Tensors live in Wasm linear memory: a handle is a block of the arena (above `__heap_base` and
  * a 256-byte parameter block), allocated first-fit from a coalescing free list; `upload` copies
@@ -11,6 +11,7 @@
  * `AdaPoolError` code `UNSUPPORTED` before allocating anything; a failing call frees what it took.
  */
 import { AdaPoolError, axisPaddedCounts, axisTaps, callSize, checkOptionKeys, fail, poolOpDefs, referenceUnpool, type Backend, type KernelName, type Kernels, type PoolMethod, type PoolPlan, type TypedArray } from '@adapool/core';
+import { RUN_KERNELS, VARIANTS, type Taps, type Variant } from './variants.js';
 
 /** The raw exports of adapool.wasm / adapool-scalar.wasm. */
 export interface KernelExports {
@@ -22,16 +23,17 @@ export interface KernelExports {
   /** 1 when U holds a ±∞ or NaN (then the float64 reference gives U). */
   unpool(params: number): number;
   unpoolGrad(params: number): void;
+  // the test builds only (wasm-build/test-*.wasm, assembly/testing.ts):
   /** float32 exp (the SIMD/scalar polynomial) of n floats at ptr, in place. */
-  expInPlace(ptr: number, n: number): void;
+  expInPlace?(ptr: number, n: number): void;
   /** The lean float32 e^t for t ≤ 0 (softmax and edscw weights) of n floats at ptr, in place. */
-  expNegInPlace(ptr: number, n: number): void;
+  expNegInPlace?(ptr: number, n: number): void;
   /** The float32 e^t on [−1, 0] (edscw weights) of n floats at ptr, in place. */
-  expUnit32InPlace(ptr: number, n: number): void;
+  expUnit32InPlace?(ptr: number, n: number): void;
   /** float64 exp (the wide path's series) of n doubles at ptr, in place. */
-  expWideInPlace(ptr: number, n: number): void;
+  expWideInPlace?(ptr: number, n: number): void;
   /** float64 e^t on [−1, 0] (edscw's weights) of n doubles at ptr, in place. */
-  expUnitInPlace(ptr: number, n: number): void;
+  expUnitInPlace?(ptr: number, n: number): void;
 }
 
 export interface WasmBackend extends Backend<WasmTensor> {
@@ -55,28 +57,23 @@ export interface WasmBackend extends Backend<WasmTensor> {
 /** Core's methods in its order; a method's code is its index (the kernels' ./methods, generated from the same list). */
 const METHODS = Object.keys(poolOpDefs) as PoolMethod[];
 
-// Parameter block slots (assembly/kernels.ts).
+// Parameter block slots (assembly/call.ts).
 const S = {
   METHOD: 0, OUTPUTS: 1, W: 2, N: 3, C: 4, RETURN_MASK: 5, COUNT_INCLUDE_PAD: 6, GROUPS: 7, IDW_EPS: 8,
   XS_N: 10, XS_C: 11, YS_N: 12, YS_C: 13, MS_N: 14, MS_C: 15, BS_N: 16, BS_C: 17, TILES: 19,
   RANK: 20, AXES: 21, T_GROUPS: 28, HITS: 29,
   X: 30, BETA: 31, DY: 32, Y: 33, MASK: 34, INDICES: 35, DX: 36, DBETA: 37, SCRATCH: 38,
 } as const;
-const PARAM_BYTES = 256;
-const GROUP_ROW = 20; // ints per row of the lane-group table (assembly/kernels.ts, run)
-/** Taps per region up to which the dense runs take a group (kernels.ts WIDE_TAPS: beyond it, float64 sums). */
+const PARAM_BYTES = 1024; // 64 slots, then the kernels' Call record (assembly/call.ts PARAM_BYTES)
+const GROUP_ROW = 20; // ints per row of the lane-group table (assembly/pool.ts, run)
+/** Taps per region up to which the dense runs take a group (assembly/call.ts WIDE_TAPS: beyond it, float64 sums). */
 const WIDE_TAPS = 64;
-/**
- * The kernels' run variants (kernels.ts, run), chosen here once per call and group entry
- * (`variant`), never in the kernels: the per-region walk, the dense forward runs, nothing (empty
- * regions), and the dense gradient runs on taps in pairs, in triples, or mixed; 'channels' is the
- * walk with lanes across channels, for plans without group entries, and 'streamed' counts the
- * regions of more than BIG_TAPS taps, streamed whatever the variant. scripts/build-wasm.mjs writes
- * this list into the kernels' ./methods (REGION = 0, …).
- */
-export const VARIANTS = ['region', 'denseForward', 'pairedGrad', 'empty', 'mixedGrad', 'tripleGrad', 'channels', 'streamed'] as const;
-export type Variant = (typeof VARIANTS)[number];
+// The kernels' run variants (src/variants.ts): chosen here once per call and group entry
+// (`variant`), never in the kernels; scripts/build-wasm.mjs writes the list into the kernels'
+// ./methods (REGION = 0, …) and generates the dense runs' kernels from it.
 const VARIANT = Object.fromEntries(VARIANTS.map((v, i) => [v, i])) as Record<Variant, number>;
+/** The cells whose kernels store (not add) each dx where the windows tile the input. */
+const OVERWRITES = new Set<Variant>(RUN_KERNELS.flatMap((k) => ('overwrites' in k && k.overwrites ? k.methods.map((m) => `${k.name}.${m}` as Variant) : [])));
 /** How a group entry's taps come as the kernels' tap entries: no pairs, all pairs, triples (pair + single at +2), mixed. */
 const TAPS_NONE = 0;
 const TAPS_PAIRS = 1;
@@ -86,13 +83,13 @@ const TAPS_MIXED = 3;
 const G_TAPS = 16;
 const G_KIND = 17;
 const G_VARIANT = 18;
-const AXIS_INTS = 12; // ints per axis record (assembly/kernels.ts, "geometry per axis")
+const AXIS_INTS = 12; // ints per axis record (assembly/call.ts and geometry.ts)
 const PAGE = 65536;
 const MAX_BYTES = 65536 * PAGE; // 4 GiB: the most a 32-bit Wasm memory can address
 
 /**
  * A plan's geometry for the kernels, from core's one rule, per axis: O(Σ_a O_a·K_a) ints, nothing
- * per output. The kernels build each region's row from it (kernels.ts, `materialize`).
+ * per output. The kernels build each region's row from it (assembly/geometry.ts, `materialize`).
  */
 interface Geometry {
   /** Axis records (AXIS_INTS ints each), then each axis's taps and padded counts, then the lane groups. */
@@ -314,26 +311,26 @@ function tapKind(offsets: readonly number[]): number {
 
 type Job = 'forward' | 'backward' | 'unpool';
 
+const TAPS_OF: Record<number, Taps> = { [TAPS_NONE]: 'mixed', [TAPS_PAIRS]: 'pairs', [TAPS_TRIPLES]: 'triples', [TAPS_MIXED]: 'mixed' };
+
 /**
- * The run variant of one group entry in a call: the one place it is chosen. Dense runs take
- * full groups of `lanes` outputs at Δy 1 with at most WIDE_TAPS taps: forward without a mask
- * (but idw), or the avg/max/em gradient without a mask on taps in pairs, triples, or mixed
- * (avg/max at stride 2).
+ * The run variant of one group entry in a call: the one place it is chosen. A generated dense run
+ * (src/variants.ts RUN_KERNELS) takes full groups of `lanes` outputs at Δy 1 with at most
+ * WIDE_TAPS taps and no mask, where a row lists the job, the taps' form and the method (and, if
+ * it says so, the lanes' input stride), the first such row; otherwise the region walk, or nothing
+ * for empty regions.
  */
 function variant(G: Geometry, g: number, job: Job, method: PoolMethod, withMask: boolean): Variant {
   const e = G.groupsAt + g * GROUP_ROW;
   const [nl, dX, dY] = [G.data[e + 1], G.data[e + 2], G.data[e + 3]];
   const taps = G.data[e + G_TAPS];
-  const kind = G.data[e + G_KIND];
-  const plain = method === 'avg' || method === 'max';
-  const dense = job === 'forward' && !withMask && method !== 'idw';
-  const denseGrad = job === 'backward' && !withMask && (plain || method === 'em');
-  if (nl !== G.lanes || dY !== 1 || taps > WIDE_TAPS || !(dense || denseGrad)) return 'region';
+  if (nl !== G.lanes || dY !== 1 || taps > WIDE_TAPS || withMask || job === 'unpool') return 'region';
   if (taps === 0) return 'empty';
-  if (dense) return 'denseForward';
-  if (kind === TAPS_PAIRS) return 'pairedGrad';
-  if (kind === TAPS_TRIPLES) return 'tripleGrad';
-  return plain && dX === 2 ? 'mixedGrad' : 'region';
+  const form = TAPS_OF[G.data[e + G_KIND]];
+  const row = RUN_KERNELS.find(
+    (k) => k.job === job && (k.taps === form || k.taps === 'any') && (k.methods as readonly string[]).includes(method) && (!('laneStride' in k) || k.laneStride === dX),
+  );
+  return row ? (`${row.name}.${method}` as Variant) : 'region';
 }
 
 const hasTap = (A: Axis, o: number): boolean => {
@@ -341,7 +338,7 @@ const hasTap = (A: Axis, o: number): boolean => {
   return false;
 };
 
-/** Taps of the largest region the kernels lay out per tap (kernels.ts BIG_TAPS); bigger ones are streamed. */
+/** Taps of the largest region the kernels lay out per tap (assembly/call.ts BIG_TAPS); bigger ones are streamed. */
 const BIG_TAPS = 16384;
 // the streaming cursor (64 B), a region row (48 B and 12 B a tap); per tap 8 float32 rows (16 B)
 // and, but for avg, max and unpool (which runs as 'avg'), 3 float64 rows (32 B); per lane group:
@@ -637,8 +634,8 @@ export function createBackendFromInstance(instance: { readonly exports: object }
       const slots: Slot[] = [
         { slot: S.X, bytes: f32(plan.inputElements), input: x },
         { slot: S.DY, bytes: f32(plan.outputElements), input: dy },
-        // the paired gradient runs store (not add) every tap's dx where the windows tile the input
-        { slot: S.DX, bytes: f32(plan.inputElements), written: (T, v) => T.tiles && v.length > 0 && v.every((k, g) => k === 'pairedGrad' && T.data[T.groupsAt + g * GROUP_ROW + 8] === 0) },
+        // runs that overwrite (src/variants.ts) store every tap's dx where the windows tile the input
+        { slot: S.DX, bytes: f32(plan.inputElements), written: (T, v) => T.tiles && v.length > 0 && v.every((k, g) => OVERWRITES.has(k) && T.data[T.groupsAt + g * GROUP_ROW + 8] === 0) },
       ];
       if (beta) slots.push(input(S.BETA, beta), { slot: S.DBETA, bytes: 8 * beta.length });
       const at = call(plan, 'backward', method, slots, ex.poolBackward);

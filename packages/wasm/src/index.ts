@@ -8,8 +8,9 @@ import { AdaPoolError } from '@adapool/core';
 import packed from '../wasm-build/builds.wasm.gz';
 import { checkOptions, chooseBuild, instantiate, type WasmBackend, type WasmBackendOptions } from './backend.js';
 
-export type { KernelExports, Variant, WasmBackend, WasmBackendOptions, WasmBytes, WasmMemory, WasmModule, WasmResponse, WasmSource, WasmTensor } from './backend.js';
-export { chooseBuild, VARIANTS } from './backend.js';
+export type { KernelExports, WasmBackend, WasmBackendOptions, WasmBytes, WasmMemory, WasmModule, WasmResponse, WasmSource, WasmTensor } from './backend.js';
+export { chooseBuild } from './backend.js';
+export { HAND_VARIANTS, RUN_KERNELS, VARIANTS, type RunCell, type Taps, type Variant } from './variants.js';
 
 /** Creates the `wasm` backend; register it with `registerBackend(await createWasmBackend())`. */
 export async function createWasmBackend(options?: WasmBackendOptions): Promise<WasmBackend> {

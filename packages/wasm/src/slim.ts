@@ -6,8 +6,9 @@
 import { checkOptions, instantiate, type WasmBackend, type WasmBackendOptions } from './backend.js';
 import { AdaPoolError } from '@adapool/core';
 
-export type { KernelExports, Variant, WasmBackend, WasmBackendOptions, WasmBytes, WasmMemory, WasmModule, WasmResponse, WasmSource, WasmTensor } from './backend.js';
-export { chooseBuild, VARIANTS } from './backend.js';
+export type { KernelExports, WasmBackend, WasmBackendOptions, WasmBytes, WasmMemory, WasmModule, WasmResponse, WasmSource, WasmTensor } from './backend.js';
+export { chooseBuild } from './backend.js';
+export { HAND_VARIANTS, RUN_KERNELS, VARIANTS, type RunCell, type Taps, type Variant } from './variants.js';
 
 /** Creates the `wasm` backend from `options.module`; register it with `registerBackend(...)`. */
 export async function createWasmBackend(options: WasmBackendOptions & { module: NonNullable<WasmBackendOptions['module']> }): Promise<WasmBackend> {

@@ -10,9 +10,10 @@
 import * as ap from '@adapool/core';
 import type { PoolMethod, PoolPlan } from '@adapool/core';
 import { compare, rng, TOLERANCE } from '@adapool/testkit';
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createWasmBackend, VARIANTS, type Variant, type WasmBackend } from '../dist/index.js';
+import { createWasmBackend, HAND_VARIANTS, RUN_KERNELS, VARIANTS, type Variant, type WasmBackend } from '../dist/index.js';
+// @ts-expect-error: a plain .mjs helper (shared with scripts/kbench.mjs)
+import { caseRunner, variantCases } from '../scripts/variant-cases.mjs';
 
 afterEach(() => {
   if (ap.listBackends().includes('wasm')) ap.removeBackend('wasm');
@@ -168,25 +169,6 @@ describe("method codes come from core's list", () => {
   });
 });
 
-interface VariantCase {
-  variant: Variant;
-  op: string;
-  opts: Record<string, unknown>;
-  test: number[];
-  bench: number[];
-}
-
-/** The case's op on x (a gradient: dy of the forward's output shape); its result tensor. */
-function runVariantCase(c: VariantCase, x: ap.Tensor): ap.Tensor {
-  const op = (ap as unknown as Record<string, (...a: unknown[]) => unknown>)[c.op];
-  if (!c.op.endsWith('Grad')) {
-    const out = op(x, c.opts) as ap.Tensor | { output: ap.Tensor };
-    return 'output' in out ? out.output : out;
-  }
-  const y = (ap as unknown as Record<string, (...a: unknown[]) => ap.Tensor>)[c.op.slice(0, -4)](x, c.opts);
-  return op(x, ap.tensor(values(y.size, 5), y.shape), c.opts) as ap.Tensor;
-}
-
 /** Runs `fn` with the backend's debug hit counters on: how often each variant ran. */
 function countVariants<T>(b: WasmBackend, fn: () => T): { result: T; hits: Record<Variant, number> } {
   const h = b.upload(new Int32Array(VARIANTS.length));
@@ -202,10 +184,12 @@ function countVariants<T>(b: WasmBackend, fn: () => T): { result: T; hits: Recor
 }
 
 describe('run variants: chosen once, by the host, and really run (debug hit counters)', () => {
-  // one case per variant (scripts/variants.json, which kbench runs at its `bench` shapes)
-  const cases = JSON.parse(readFileSync(new URL('../scripts/variants.json', import.meta.url), 'utf8')) as VariantCase[];
-  it('every variant has a case', () => {
-    expect(cases.map((c) => c.variant).sort()).toEqual([...VARIANTS].sort());
+  // one case per variant of src/variants.ts (scripts/variant-cases.mjs; kbench runs the same
+  // cases at their `bench` shapes): every generated cell and every hand-written variant
+  const cases = variantCases({ RUN_KERNELS, VARIANTS }) as { variant: Variant; op: string; opts: Record<string, unknown>; test: number[] }[];
+  it('every variant has a case, and every generated kernel a variant', () => {
+    expect(cases.map((c) => c.variant)).toEqual([...VARIANTS]);
+    expect(VARIANTS.length).toBe(HAND_VARIANTS.length + RUN_KERNELS.reduce((n, k) => n + k.methods.length, 0));
   });
   for (const c of cases) {
     it(`${c.variant}: ${c.op} ${JSON.stringify(c.opts)} on [${c.test}], and it matches js`, async () => {
@@ -214,18 +198,22 @@ describe('run variants: chosen once, by the host, and really run (debug hit coun
       const data = values(c.test.reduce((p, d) => p * d, 1), 4);
       const run = (backend: string) => {
         ap.setBackend(backend);
-        return Array.from(runVariantCase(c, ap.tensor(data, c.test)).readSync());
+        const op = caseRunner(ap, c, ap.tensor(data, c.test), (shape: number[], size: number) => ap.tensor(values(size, 5), shape)) as () => ap.Tensor[];
+        return () => op().flatMap((t) => Array.from(t.readSync()));
       };
-      const { result, hits } = countVariants(b, () => run('wasm'));
+      const onWasm = run('wasm');
+      const { result, hits } = countVariants(b, onWasm);
       expect(hits[c.variant], JSON.stringify(hits)).toBeGreaterThan(0);
-      check(c.op, result, run('js'), TOLERANCE.grad);
+      // beside it only the hand-written walks (a row's tail, redone groups; a streamed plan walks with lanes across channels)
+      for (const v of VARIANTS) if (v !== c.variant && !(HAND_VARIANTS as readonly string[]).includes(v)) expect(hits[v], `${v} ran too`).toBe(0);
+      check(c.op, result, run('js')(), TOLERANCE.grad);
     });
   }
   it('the scalar build has no lane groups: every call walks with lanes across channels', async () => {
     const b = await createWasmBackend({ simd: false });
     ap.registerBackend(b);
     const { hits } = countVariants(b, () => ap.softPool2d(ap.tensor(values(256, 1), [1, 2, 8, 16]), { kernelSize: 2, backend: 'wasm' }).readSync());
-    expect(hits).toEqual({ region: 0, denseForward: 0, pairedGrad: 0, empty: 0, mixedGrad: 0, tripleGrad: 0, channels: 1, streamed: 0 });
+    expect(hits).toEqual(Object.fromEntries(VARIANTS.map((v) => [v, v === 'channels' ? 1 : 0])));
   });
 });
 
