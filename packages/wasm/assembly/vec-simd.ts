@@ -179,6 +179,21 @@ export const PAIRS: bool = true;
   return f32x4.mul(f32x4.mul(p, s1), s2);
 }
 
+/** a·b + c: one fused relaxed_madd in the relaxed-SIMD build (rounded once or twice, as the engine has it), else mul and add. */
+// @ts-ignore: decorator
+@inline export function madd(a: Vec, b: Vec, c: Vec): Vec {
+  // @ts-ignore: compile-time feature flag
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+/** c − a·b (relaxed_nmadd in the relaxed-SIMD build). */
+// @ts-ignore: decorator
+@inline export function nmadd(a: Vec, b: Vec, c: Vec): Vec {
+  // @ts-ignore: compile-time feature flag
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_nmadd(a, b, c);
+  return f32x4.sub(c, f32x4.mul(a, b));
+}
+
 /**
  * e^t for t ≤ 0 (the softmax's x − x_max, edscw's D − 1), the lean exp: t = n·ln2 + r
  * (Cody–Waite), e^r by a degree-5 minimax polynomial (relative error ≈ 1.1e-7, ≈ 3e-7 after
@@ -192,15 +207,15 @@ export const PAIRS: bool = true;
   const c = EN;
   t = f32x4.pmax(t, v128.load(c)); // a NaN t stays (first operand)
   // k = t·log₂e + 1.5·2²³: its low bits hold n = round(t·log₂e)
-  const k = f32x4.add(f32x4.mul(t, v128.load(c, 16)), v128.load(c, 32));
+  const k = madd(t, v128.load(c, 16), v128.load(c, 32));
   const n = f32x4.sub(k, v128.load(c, 32));
-  let r = f32x4.sub(t, f32x4.mul(n, v128.load(c, 48)));
-  r = f32x4.sub(r, f32x4.mul(n, v128.load(c, 64)));
+  let r = nmadd(n, v128.load(c, 48), t);
+  r = nmadd(n, v128.load(c, 64), r);
   const r2 = f32x4.mul(r, r);
-  const a = f32x4.add(f32x4.mul(v128.load(c, 80), r), v128.load(c, 96));
-  const b = f32x4.add(f32x4.mul(v128.load(c, 112), r), v128.load(c, 128));
-  const q = f32x4.add(a, f32x4.mul(b, r2));
-  const p = f32x4.add(f32x4.add(v128.load(c, 144), r), f32x4.mul(q, r2));
+  const a = madd(v128.load(c, 80), r, v128.load(c, 96));
+  const b = madd(v128.load(c, 112), r, v128.load(c, 128));
+  const q = madd(b, r2, a);
+  const p = madd(q, r2, f32x4.add(v128.load(c, 144), r));
   // 2^n: n + 127 into the exponent field (n ≥ −127 after the clamp; n = −127 gives +0)
   const s = i32x4.add(i32x4.shl(k, 23), i32x4.splat(127 << 23));
   return f32x4.mul(p, s);
@@ -253,11 +268,11 @@ export const PAIRS: bool = true;
   const k = EU;
   const t2 = f32x4.mul(t, t);
   const t4 = f32x4.mul(t2, t2);
-  const a = f32x4.add(f32x4.mul(v128.load(k), t), v128.load(k, 16));
-  const b = f32x4.add(f32x4.mul(v128.load(k, 32), t), v128.load(k, 48));
-  const c = f32x4.add(f32x4.mul(v128.load(k, 64), t), v128.load(k, 80));
-  const hi = f32x4.add(c, f32x4.mul(v128.load(k, 96), t2));
-  return f32x4.add(f32x4.add(a, f32x4.mul(b, t2)), f32x4.mul(hi, t4));
+  const a = madd(v128.load(k), t, v128.load(k, 16));
+  const b = madd(v128.load(k, 32), t, v128.load(k, 48));
+  const c = madd(v128.load(k, 64), t, v128.load(k, 80));
+  const hi = madd(v128.load(k, 96), t2, c);
+  return madd(hi, t4, madd(b, t2, a));
 }
 
 // expNeg's constants (see expUnit's)
