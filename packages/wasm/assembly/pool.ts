@@ -192,6 +192,9 @@ export function run(st: Call, job: i32): void {
 
 /** The SIMD width this build was compiled for (4, or 1 for the scalar build). */
 export function lanes(): i32 { return LANES; }
+/** 1 in the relaxed-SIMD build (fused multiply-adds where the engine fuses them), else 0. */
+// @ts-ignore: compile-time feature flag
+export function relaxed(): i32 { return ASC_FEATURE_RELAXED_SIMD ? 1 : 0; }
 /** First free byte above the module's static data; the host's arena starts here. */
 export function heapBase(): usize { return __heap_base; }
 

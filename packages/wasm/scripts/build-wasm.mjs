@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Compiles the AssemblyScript kernels twice: with Wasm SIMD (f32x4) and scalar (each also as a
-// test build with the exp polynomials exported, wasm-build/test-*.wasm). Each build gets
+// Compiles the AssemblyScript kernels three times: with Wasm SIMD (f32x4), scalar, and with relaxed
+// SIMD (the SIMD sources, fused multiply-adds), each also as a test build with the exp
+// polynomials exported (wasm-build/test-*.wasm). Each build gets
 // its lane file (assembly/vec-simd.ts or vec-scalar.ts) as ./vec. Output: wasm-build/simd.wasm, wasm-build/scalar.wasm.
 // asc compiles unoptimised (names kept) and binaryen's own wasm-opt -O3 pipeline optimises: its
 // default inlining limits are lower than asc's -O3 ones (one-caller 200), so the builds come out
@@ -32,14 +33,16 @@ const methodsSource = [
   '',
 ].join('\n');
 const runsSource = await generateRuns();
-for (const [variant, file, flags] of [
-  ['simd', 'simd.wasm', ['--enable', 'simd']],
-  ['scalar', 'scalar.wasm', []],
+for (const [variant, file, flags, lanes] of [
+  ['simd', 'simd.wasm', ['--enable', 'simd'], 'simd'],
+  ['scalar', 'scalar.wasm', [], 'scalar'],
+  // the SIMD sources with relaxed SIMD on: madd/nmadd become relaxed_madd/relaxed_nmadd (vec-simd.ts)
+  ['relaxed', 'relaxed.wasm', ['--enable', 'simd,relaxed-simd'], 'simd'],
 ]) {
   const src = join('wasm-build', `src-${variant}`);
   mkdirSync(src, { recursive: true });
   for (const f of readdirSync('assembly')) if (f.endsWith('.ts') && !f.startsWith('vec-')) copyFileSync(join('assembly', f), join(src, f));
-  copyFileSync(join('assembly', `vec-${variant}.ts`), join(src, 'vec.ts'));
+  copyFileSync(join('assembly', `vec-${lanes}.ts`), join(src, 'vec.ts'));
   writeFileSync(join(src, 'methods.ts'), methodsSource);
   writeFileSync(join(src, 'runs.ts'), runsSource);
   // the shipped build (entry pool.ts), and the test build (entry testing.ts: the same kernels
@@ -54,4 +57,4 @@ for (const [variant, file, flags] of [
     execFileSync(process.execPath, [wasmOpt, join(src, out), '--all-features', ...(process.env.WASM_OPT ?? '-O3').split(' '), '--strip-debug', '-o', join('wasm-build', out)], { stdio: 'inherit' });
   }
 }
-console.log('built wasm-build/simd.wasm and wasm-build/scalar.wasm (and their test builds, test-*.wasm)');
+console.log('built wasm-build/simd.wasm, scalar.wasm and relaxed.wasm (and their test builds, test-*.wasm)');

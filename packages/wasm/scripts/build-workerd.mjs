@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// After the main build: copies the two Wasm builds into dist/ (export paths
-// @adapool/wasm/adapool.wasm and /adapool-scalar.wasm, typed by dist/wasm-file.d.ts) and bundles the `workerd` entry, whose
+// After the main build: copies the Wasm builds into dist/ (export paths
+// @adapool/wasm/adapool.wasm, /adapool-scalar.wasm and /adapool-relaxed.wasm, typed by dist/wasm-file.d.ts) and bundles the `workerd` entry, whose
 // imports of ./adapool.wasm stay external so workerd/wrangler supply them as WebAssembly.Modules.
 import { build } from 'esbuild';
 import { copyFileSync, writeFileSync } from 'node:fs';
 
 copyFileSync('wasm-build/simd.wasm', 'dist/adapool.wasm');
 copyFileSync('wasm-build/scalar.wasm', 'dist/adapool-scalar.wasm');
+copyFileSync('wasm-build/relaxed.wasm', 'dist/adapool-relaxed.wasm'); // not inlined anywhere: served by the app (slim)
 // Types of the two .wasm export paths (what `import build from '@adapool/wasm/adapool.wasm'` gives
 // depends on the runtime: a WebAssembly.Module in workerd/wrangler, bytes with esbuild's binary
 // loader); either is a `module` for createWasmBackend.

@@ -17,6 +17,8 @@ import { RUN_KERNELS, VARIANTS, type Taps, type Variant } from './variants.js';
 export interface KernelExports {
   readonly memory: WasmMemory;
   lanes(): number;
+  /** 1 in the relaxed-SIMD build. */
+  relaxed?(): number;
   heapBase(): number;
   poolForward(params: number): void;
   poolBackward(params: number): void;
@@ -38,8 +40,10 @@ export interface KernelExports {
 
 export interface WasmBackend extends Backend<WasmTensor> {
   readonly name: 'wasm';
-  /** true when the SIMD (f32x4) build runs, false for the scalar build. */
+  /** true when the SIMD (f32x4) build runs (plain or relaxed), false for the scalar build. */
   readonly simd: boolean;
+  /** true when the relaxed-SIMD build runs (adapool-relaxed.wasm, passed as `module`). */
+  readonly relaxed: boolean;
   /** Current linear memory size in bytes (for memory-use checks). */
   memoryBytes(): number;
   /** Blocks of linear memory in use: the live tensors (for leak checks). */
@@ -691,6 +695,7 @@ export function createBackendFromInstance(instance: { readonly exports: object }
   const self: WasmBackend = {
     name: 'wasm',
     simd: lanes > 1,
+    relaxed: ex.relaxed?.() === 1,
     exports: ex,
     memoryBytes: () => memory.buffer.byteLength,
     liveBlocks: () => arena.liveBlocks,
@@ -705,6 +710,26 @@ export function createBackendFromInstance(instance: { readonly exports: object }
     auto: { priority: 10, minWork: 0 },
   };
   return self;
+}
+
+/**
+ * A 26-byte module whose one function computes f32x4.relaxed_madd: an engine that validates it
+ * runs adapool-relaxed.wasm (Chromium ≥ 114, Node ≥ 22, Deno; Node 20 with
+ * --experimental-wasm-relaxed-simd); other engines: whatever they validate.
+ */
+const RELAXED_PROBE = /* @__PURE__ */ Uint8Array.from([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type section: () -> v128
+  0x03, 0x02, 0x01, 0x00, // function section: one function of type 0
+  0x0a, 0x1c, 0x01, 0x1a, 0x00, // code section: one body of 26 bytes, no locals
+  ...[0, 1, 2].flatMap(() => [0x43, 0x00, 0x00, 0x80, 0x3f, 0xfd, 0x13]), // 3 × f32x4.splat(f32.const 1)
+  0xfd, 0x85, 0x02, // f32x4.relaxed_madd
+  0x0b, // end
+]);
+
+/** Whether the engine runs relaxed SIMD, i.e. can run adapool-relaxed.wasm. */
+export function relaxedSimd(validate: (b: WasmBytes) => boolean = (b) => WebAssembly.validate(b as BufferSource)): boolean {
+  return validate(RELAXED_PROBE);
 }
 
 /** Which build to run: SIMD when the engine validates the SIMD module, else scalar. */

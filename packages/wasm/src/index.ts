@@ -9,7 +9,7 @@ import packed from '../wasm-build/builds.wasm.gz';
 import { checkOptions, chooseBuild, instantiate, type WasmBackend, type WasmBackendOptions } from './backend.js';
 
 export type { KernelExports, WasmBackend, WasmBackendOptions, WasmBytes, WasmMemory, WasmModule, WasmResponse, WasmSource, WasmTensor } from './backend.js';
-export { chooseBuild } from './backend.js';
+export { chooseBuild, relaxedSimd } from './backend.js';
 export { HAND_VARIANTS, RUN_KERNELS, VARIANTS, type RunCell, type Taps, type Variant } from './variants.js';
 
 /** Creates the `wasm` backend; register it with `registerBackend(await createWasmBackend())`. */

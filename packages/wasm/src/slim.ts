@@ -7,7 +7,7 @@ import { checkOptions, instantiate, type WasmBackend, type WasmBackendOptions } 
 import { AdaPoolError } from '@adapool/core';
 
 export type { KernelExports, WasmBackend, WasmBackendOptions, WasmBytes, WasmMemory, WasmModule, WasmResponse, WasmSource, WasmTensor } from './backend.js';
-export { chooseBuild } from './backend.js';
+export { chooseBuild, relaxedSimd } from './backend.js';
 export { HAND_VARIANTS, RUN_KERNELS, VARIANTS, type RunCell, type Taps, type Variant } from './variants.js';
 
 /** Creates the `wasm` backend from `options.module`; register it with `registerBackend(...)`. */

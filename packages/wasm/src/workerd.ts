@@ -8,7 +8,7 @@ import scalarModule from './adapool-scalar.wasm';
 import { checkOptions, instantiate, type WasmBackend, type WasmBackendOptions } from './backend.js';
 
 export type { KernelExports, WasmBackend, WasmBackendOptions, WasmBytes, WasmMemory, WasmModule, WasmResponse, WasmSource, WasmTensor } from './backend.js';
-export { chooseBuild } from './backend.js';
+export { chooseBuild, relaxedSimd } from './backend.js';
 export { HAND_VARIANTS, RUN_KERNELS, VARIANTS, type RunCell, type Taps, type Variant } from './variants.js';
 
 export async function createWasmBackend(options?: WasmBackendOptions): Promise<WasmBackend> {
