@@ -42,7 +42,8 @@ export const BUDGETS: [string, string, number][] = [
   // Issue 14's budget is 30 KB; issue 9's float64 redo paths (finite results over the float32
   // range) doubled the builds (SIMD 10.4 -> 19.1 KB gzip; 18.6 KB now, with wasm-opt -O3 and the
   // streamed huge regions), so this bound (40.8 KB measured; the scalar build drops the lane-group
-  // runs) guards against growth while the 30 KB target stays open (docs/benchmarks.md, "Bundle sizes").
+  // runs; 40.2 KB with issue 11's generated runs and the zopfli-packed builds) guards against
+  // growth while the 30 KB target stays open (docs/benchmarks.md, "Bundle sizes").
   ['core + @adapool/wasm (default entry, both builds inlined)', withBackend('@adapool/wasm', 'createWasmBackend()'), 41],
   ['core + @adapool/wasm/slim (no build inlined; + the .wasm)', withBackend('@adapool/wasm/slim', "createWasmBackend({ module: '/adapool.wasm' })"), 15],
   ['core + @adapool/webgpu', withBackend('@adapool/webgpu', 'createWebGPUBackend()'), 28],
@@ -55,10 +56,12 @@ describe('bundle sizes (esbuild, min+gzip)', () => {
     expect(kb).toBeLessThanOrEqual(budget);
   }, 60_000);
 
-  it('the .wasm a slim app serves is < 20 KB gzipped', () => {
+  // 19.1 KB before issue 11's generated dense runs (one straight-line kernel per cell: 20.0 KB
+  // with this zlib, 19.5 KB with GNU gzip -9); the bound guards against further growth
+  it('the .wasm a slim app serves is < 20.5 KB gzipped', () => {
     const kb = gzipSync(readFileSync(`${ROOT}packages/wasm/dist/adapool.wasm`), { level: 9 }).length / 1024; // the bytes, as served
     console.log(`bundle size: adapool.wasm: ${kb.toFixed(1)} KB gzip`);
-    expect(kb).toBeLessThan(20);
+    expect(kb).toBeLessThan(20.5);
   });
 });
 
