@@ -161,7 +161,7 @@ export function dscWeights(st: Call, r: i32, grad: bool): Vec {
  * weights move y by at most ≈ 1.2e-6 · dscErr (about 20 roundings); where that could exceed
  * the tolerance (needsWide) callers redo the region with the float64 dscWeights.
  */
-export function dscWeights32(st: Call, r: i32, grad: bool): Vec {
+export function dscWeights32(st: Call, r: i32, grad: bool, withErr: bool = true): Vec {
   const SV = st.SV, ST = st.ST, SW1 = st.SW1;
   const zero = splat(0);
   const one = splat(1);
@@ -180,6 +180,10 @@ export function dscWeights32(st: Call, r: i32, grad: bool): Vec {
   const mh = mul(m, iM);
   const mm = mul(mh, mh);
   const mZero = eq(m, zero);
+  const mNonZero = ne(m, zero);
+  const mh2 = add(mh, mh);
+  const sm2iM = mul(add(sgn(m), sgn(m)), iM); // 2 sgn(m)/M
+  const SA = st.SA, SB = st.SB;
   let tiny = eq(zero, one);
   let Z = zero;
   for (let j = 0; j < r; j++) {
@@ -188,18 +192,18 @@ export function dscWeights32(st: Call, r: i32, grad: bool): Vec {
     const xx = mul(xh, xh);
     const q = add(xx, mm);
     const origin = and(eq(x, zero), mZero); // D(0, 0) = 1, partials 0
-    tiny = or(tiny, and(lt(q, splat(1e-30)), or(ne(x, zero), ne(m, zero)))); // q underflowed, not the origin
+    tiny = or(tiny, and(lt(q, splat(1e-30)), or(ne(x, zero), mNonZero))); // q underflowed, not the origin
     const iq = div(one, select(one, q, origin));
-    const D = select(one, mul(mul(splat(2), abs(mul(xh, mh))), iq), origin);
+    const D = select(one, mul(abs(mul(xh, mh2)), iq), origin);
     // D ∈ [0, 1]: shifting by 1 instead of max D keeps e^{D−1} ∈ [1/e, 1] (softmax is shift-invariant)
     const e = expUnit(sub(D, one));
     sstore(at(SW1, j), e);
     Z = add(Z, e);
     if (grad) {
       // ∂_x D = 2ς m̂ (m̂² − x̂²)/(q² M), ∂_m D = 2ς x̂ (x̂² − m̂²)/(q² M); ς = sgn(x m), 0 at the origin
-      const c = mul(mul(splat(2), mul(sgn(x), sgn(m))), mul(mul(iq, iq), iM));
-      sstore(at(st.SA, j), mul(mul(c, mh), sub(mm, xx)));
-      sstore(at(st.SB, j), mul(mul(c, xh), sub(xx, mm)));
+      const cd = mul(mul(mul(sgn(x), sm2iM), mul(iq, iq)), sub(mm, xx));
+      sstore(at(SA, j), mul(cd, mh));
+      sstore(at(SB, j), mul(cd, sub(zero, xh)));
     }
   }
   st.dscTiny = anyTrue(tiny);
@@ -210,9 +214,11 @@ export function dscWeights32(st: Call, r: i32, grad: bool): Vec {
     sstore(at(SW1, j), w);
     yt = add(yt, mul(w, sload(at(ST, j))));
   }
-  let spread = zero;
-  for (let j = 0; j < r; j++) spread = add(spread, mul(sload(at(SW1, j)), abs(sub(sload(at(ST, j)), yt))));
-  st.dscErr = spread;
+  if (withErr) {
+    let spread = zero;
+    for (let j = 0; j < r; j++) spread = add(spread, mul(sload(at(SW1, j)), abs(sub(sload(at(ST, j)), yt))));
+    st.dscErr = spread;
+  }
   const y = add(x0, yt);
   st.yLo = widen(y, 0);
   st.yHi = widen(y, WIDE_PARTS - 1);
@@ -489,6 +495,7 @@ export function backwardRegion(st: Call, method: i32): void {
   const one = splat(1);
   const wide = r > WIDE_TAPS;
   let db = splat(0); // adaPool: g (y^D − y^M) 1[0 ≤ β ≤ 1]
+  let sumD = splat(0); // Σ of the contributions (score ops): finite iff every one is
   if (method == AVG) {
     const gd = div(g, splat(st.countIncludePad ? <f32>load<i32>(st.tPadded) : <f32>r));
     for (let k = 0; k < r; k++) sstore(at(SD, k), gd);
@@ -499,7 +506,9 @@ export function backwardRegion(st: Call, method: i32): void {
     // em: ∂y/∂x_k = w_k (1 + x_k − y)
     const yt = emWeights(st, r, SW1, ST2, regionMax(st, r));
     for (let k = 0; k < r; k++) {
-      sstore(at(SD, k), mul(g, mul(sload(at(SW1, k)), add(one, sub(sload(at(ST2, k)), yt)))));
+      const d = mul(g, mul(sload(at(SW1, k)), add(one, sub(sload(at(ST2, k)), yt))));
+      sstore(at(SD, k), d);
+      sumD = add(sumD, d);
     }
   } else if (method == EDSCW || method == IDW) {
     // the gradient formulas need the weights to float32 accuracy only (unless x̂² + m̂² underflowed)
@@ -507,15 +516,16 @@ export function backwardRegion(st: Call, method: i32): void {
     if (method == IDW) yt = idwWeights(st, r, true);
     else if (wide) yt = dscWeights(st, r, true);
     else {
-      yt = dscWeights32(st, r, true);
+      yt = dscWeights32(st, r, true, false);
       if (st.dscTiny) yt = dscWeights(st, r, true);
     }
-    shiftTaps(st, r);
+    if (method == IDW || wide) shiftTaps(st, r); // dscWeights32 left t = x − x₀ in ST
     const A = meanTerm(st, r, yt, method == IDW);
     for (let k = 0; k < r; k++) {
       const wk = sload(at(SW1, k));
-      const d = add(add(wk, mul(mul(wk, sub(sload(at(ST, k)), yt)), sload(at(SA, k)))), A);
-      sstore(at(SD, k), mul(g, d));
+      const d = mul(g, add(add(wk, mul(mul(wk, sub(sload(at(ST, k)), yt)), sload(at(SA, k)))), A));
+      sstore(at(SD, k), d);
+      sumD = add(sumD, d);
     }
   } else {
     // ada: β̂-mix of the edscw and em derivatives; dβ = (y^D − y^M)·1[0 ≤ β ≤ 1]
@@ -527,13 +537,15 @@ export function backwardRegion(st: Call, method: i32): void {
     let ytD = wide ? dscWeights(st, r, true) : dscWeights32(st, r, true);
     // dβ needs y^D − y^M to the gradient tolerance: float64 weights where float32 could miss it
     if (!wide && needsWide(st, splat(1), adaCombine(st, b, xmax, ytM, true))) ytD = dscWeights(st, r, true);
-    shiftTaps(st, r);
+    if (wide) shiftTaps(st, r); // dscWeights32 left t = x − x₀ in ST
     const A = meanTerm(st, r, ytD, false);
     for (let k = 0; k < r; k++) {
       const wD = sload(at(SW1, k));
       const dD = add(add(wD, mul(mul(wD, sub(sload(at(ST, k)), ytD)), sload(at(SA, k)))), A);
       const dM = mul(sload(at(SW2, k)), add(one, sub(sload(at(ST2, k)), ytM)));
-      sstore(at(SD, k), mul(g, add(mul(b, dD), mul(b1, dM))));
+      const d = mul(g, add(mul(b, dD), mul(b1, dM)));
+      sstore(at(SD, k), d);
+      sumD = add(sumD, d);
     }
     const inRange = ones(and(ge(beta, splat(0)), le(beta, splat(1))));
     db = mul(mul(g, adaCombine(st, b, xmax, ytM, true)), inRange);
@@ -541,8 +553,6 @@ export function backwardRegion(st: Call, method: i32): void {
   if (!plain(method)) {
     // a contribution that is not finite (their sum is then not finite either, and a finite sum
     // proves them all finite): the careful path (bigRegion on this row), which also does dβ
-    let sumD = splat(0);
-    for (let k = 0; k < r; k++) sumD = add(sumD, sload(at(SD, k)));
     if (nonFinite(sumD)) {
       bigRegion(st, BACKWARD, method, -1, r); // adds dx and dβ itself
       return;
