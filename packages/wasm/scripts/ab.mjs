@@ -6,6 +6,7 @@
 //   or a copy of dist/ saved before a change; default packages/wasm/dist-base)
 //   SHAPE=1,64,112,112 CL=1 (channels-last) K=2 (kernel size, stride 2) OPS=em,ada,max,avg N=41
 //   FRESH=0 (one plan object for all calls; default: a new one per call, as op calls make)
+//   KERNEL=1 (time the kernel call alone, without the copy of its result out)
 import * as ap from '@adapool/core';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,6 +24,7 @@ const opts = { kernelSize: Number(process.env.K ?? 2), stride: 2, channelsLast: 
 const methods = (process.env.OPS ?? 'em,ada,max,avg').split(',');
 const N = Number(process.env.N ?? 41);
 const fresh = process.env.FRESH !== '0'; // FRESH=0: one plan object for every call
+const kernelOnly = process.env.KERNEL === '1'; // KERNEL=1: the kernel call alone (no readSync of the result)
 for (const method of methods) {
   const xt = ap.tensor(xd, shape, { backend: 'js' });
   let { plan } = ap.planPool('x', method, xt, opts, [], undefined);
@@ -38,12 +40,14 @@ for (const method of methods) {
       let t = performance.now();
       const p = fresh ? { ...plan } : plan; // a new plan object per call, as every op call makes
       const y = b.kernels[`${method}Pool`](p, r.x, method === 'ada' ? r.beta : undefined);
-      b.readSync(y.output); b.dispose(y.output);
+      if (kernelOnly) b.view(y.output)[0]; else b.readSync(y.output);
       const tf = performance.now() - t;
+      b.dispose(y.output);
       t = performance.now();
       const g = b.kernels[`${method}PoolGrad`](fresh ? { ...plan } : plan, r.x, r.dy, method === 'ada' ? r.beta : undefined);
-      b.readSync(g.dx); b.dispose(g.dx); if (g.dbeta) b.dispose(g.dbeta);
+      if (kernelOnly) b.view(g.dx)[0]; else b.readSync(g.dx);
       const tg = performance.now() - t;
+      b.dispose(g.dx); if (g.dbeta) b.dispose(g.dbeta);
       if (i >= 3) { r.f.push(tf); r.g.push(tg); }
     }
   }
