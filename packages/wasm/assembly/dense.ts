@@ -7,6 +7,11 @@ import { Vec, Mask, VBYTES, splat, add, pmax, gt, ne, or, select, ones, sload, s
 import { Call, FORWARD, i32At, nonFinite } from './call';
 import { backwardRegion, forwardRegion, pairLanes } from './region';
 
+/**
+ * max of a group's paired taps at xb (entries at se; see the pairs runs), a NaN tap winning: pmax
+ * reductions (one instruction each, where the NaN-propagating max is several) plus NaN flags.
+ */
+// @ts-ignore: decorator
 @inline export function pairedMax(se: usize, xb: usize, nE: i32): Vec {
   let p = xb + entryAt(se, 0);
   let A = sload(p);
@@ -87,10 +92,11 @@ export function tapEntries(st: Call, r: i32): void {
   st.entriesTriple = triple;
 }
 
-// A run's plane-independent facts, prepared once per group entry (prepareRun) for every plane.
-// Rows of outputs the run repeats over (plane-dependent bases bx, by, bb step by these per row).
-
-/** Reads the run of group oi: its tap entries into SE and the facts above. False for empty regions. */
+/**
+ * Reads the run of the current row: its tap entries into SE, and its plane-independent facts
+ * (st.runR, runYOff, runBOff, runP), prepared once per group entry for every plane. False for
+ * empty regions.
+ */
 export function prepareRun(st: Call): bool {
   const r = load<i32>(st.tCount);
   st.runR = r;

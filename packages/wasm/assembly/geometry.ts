@@ -40,10 +40,9 @@ export function materialize(st: Call, oi: i32): void {
   }
   store<i32>(st.tCount, c); store<i32>(st.tPadded, Pd); store<i32>(st.tOut, yo); store<i32>(st.tMaskOff, mo); store<i32>(st.tBeta, bo);
 }
-// the walk's state (CURSOR, 16 B an axis): the axis's taps row for this output, κ range, current κ
+
+// the walk's state (st.cursor, 16 B an axis): the axis's taps row for this output, κ range, current κ
 export const C_ROW = 0; export const C_LO = 4; export const C_HI = 8; export const C_K = 12;
-// the walked output's offsets (y, mask, β), countIncludePad divisor; the current tap's mask and flat offsets
-// walking the current row (the careful path on a laid-out region) instead of the per-axis ranges
 
 /**
  * Starts the walk over output oi's taps, or with oi < 0 over the current row's (and sets the

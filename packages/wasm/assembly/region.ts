@@ -151,13 +151,10 @@ export function dscWeights(st: Call, r: i32, grad: bool): Vec {
 // @ts-ignore: decorator
 @inline export function sgn(v: Vec): Vec { return sub(ones(gt(v, splat(0))), ones(lt(v, splat(0)))); }
 
-/** Σ_j w_j |x_j − y| of the last dscWeights32 call: how far its float32 weights can move y. */
-/** Set by dscWeights32 when x̂² + m̂² lost precision (a tap ≥ 1e15 times smaller than the region's max). */
-
 /**
  * edscw in float32, the fast path: D = 2|x̂ m̂|/(x̂² + m̂²) with x̂ = x/M, m̂ = m/M, M the region's
  * max |x| (so x̂² cannot overflow; one division per tap); weights into SW1, ∂_x D, ∂_m D into
- * SA, SB when `grad`; y (widened) into yLo/yHi, Σ w |x − y| into dscErr. Returns ỹ. Float32
+ * SA, SB when `grad`; y (widened) into yLo/yHi, Σ w |x − y| into dscErr (unless !withErr). Returns ỹ. Float32
  * weights move y by at most ≈ 1.2e-6 · dscErr (about 20 roundings); where that could exceed
  * the tolerance (needsWide) callers redo the region with the float64 dscWeights.
  */
@@ -610,13 +607,6 @@ export function unpoolGradRegion(st: Call): void {
   if (wide) dv = narrow(lo, WIDE_PARTS > 1 ? hi : lo);
   scatter(st.pDy, st.by, st.sy, yOff, dv, st.nLanes);
 }
-
-/**
- * max of a group's paired taps at xb (see pairedRun), a NaN tap winning: pmax reductions (one
- * instruction each, where the NaN-propagating max is several) plus NaN flags.
- */
-// @ts-ignore: decorator
-/** Set by fusedDsc when its float32 result may miss the tolerance (the caller redoes the group). */
 
 /**
  * edscw's y^D, or adaPool's β̂ y^D + (1 − β̂) y^M, of the r taps in SV in two float32 passes that

@@ -10,9 +10,7 @@ import { walkStart, walkTap } from './geometry';
 
 // ---- the reference's scores in float64 (the careful path and streamed regions: bigRegion) -----
 
-/** Partials a = ∂φ/∂x, b = ∂φ/∂m of the last exactScore call with `grad`. */
-
-/** φ(x, m) of em (2), edscw (3) or idw (4), as the reference computes it. */
+/** φ(x, m) of em, edscw or idw, as the reference computes it; with `grad`, a = ∂φ/∂x, b = ∂φ/∂m into st.exactA, exactB. */
 export function exactScore(st: Call, method: i32, x: f64, m: f64, grad: bool): f64 {
   if (method == EM) {
     st.exactA = 1;
@@ -55,10 +53,11 @@ export function exactScore(st: Call, method: i32, x: f64, m: f64, grad: bool): f
 // @ts-ignore: decorator
 @inline export function bigAdd(st: Call, base: usize, i: i32, v: f64): void { const p = base + (<usize>i << 2); store<f32>(p, <f32>(<f64>load<f32>(p) + v)); }
 
-// One score op's weights over a streamed region of lane l: m (mean), mx (max score), Z, and for
-// gradients the reference's c (the tap of the largest weight), yc = Σ w (x − c), A.
-
-/** Weights of a score op (em, edscw, idw) of lane l over output oi's r taps; y into bY. */
+/**
+ * Weights of a score op (em, edscw, idw) of lane l over output oi's r taps: into st.bM (the mean),
+ * bMx (max score), bZ, bY (y), and for gradients bC (the reference's c, the tap of the largest
+ * weight), bYc = Σ w (x − c), bA (the mean term).
+ */
 export function bigWeights(st: Call, method: i32, oi: i32, r: i32, l: i32, grad: bool): void {
   let m: f64 = 0; // the region mean (em's score does not use it)
   if (method != EM) {
