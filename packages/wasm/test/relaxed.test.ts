@@ -1,8 +1,8 @@
 /**
  * The relaxed-SIMD build (dist/adapool-relaxed.wasm: the SIMD kernels with fused multiply-adds in
  * the exp polynomials): how an app tells whether the engine runs it (`relaxedSimd`, a 26-byte
- * probe), the clear error where it does not, and the whole parity suite plus the exp polynomials'
- * accuracy where it does: in Node with --experimental-wasm-relaxed-simd (Node 20 has relaxed SIMD
+ * probe), the clear error where it does not, and the whole parity suite, the random-case fuzzer's
+ * seeded slice (normal and extreme) and the exp polynomials' accuracy where it does: in Node with --experimental-wasm-relaxed-simd (Node 20 has relaxed SIMD
  * behind that flag; Node ≥ 22 without it) and in Deno (on by default).
  */
 import { spawnSync } from 'node:child_process';
@@ -15,6 +15,8 @@ import { bundleBuilt, missingRuntime, parseRuntimeResult, runInRuntime, type Run
 import { AdaPoolError } from '@adapool/core';
 import { createWasmBackend, relaxedSimd } from '../dist/index.js';
 
+/** Cases per fuzz set (the other builds' bounded slice: 150). */
+const FUZZ = 150;
 const relaxedBytes = readFileSync(new URL('../dist/adapool-relaxed.wasm', import.meta.url));
 const testBytes = readFileSync(new URL('../wasm-build/test-relaxed.wasm', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'adapool-wasm-relaxed-'));
@@ -23,13 +25,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Runs the full parity suite on the relaxed build, and the exp polynomials of its test build against Math.exp. */
 const MAIN = `import * as core from '@adapool/core';
 import { createWasmBackend, relaxedSimd } from '@adapool/wasm';
-import { runParitySubset, RESULT_MARKER, parityCases } from '@adapool/testkit';
+import { runParitySubset, runFuzz, FUZZ_SEED, RESULT_MARKER, parityCases } from '@adapool/testkit';
 const bytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 if (!relaxedSimd()) throw new Error('the engine does not validate the relaxed-SIMD probe');
 const b = await createWasmBackend({ module: bytes('${relaxedBytes.toString('base64')}') });
 if (!b.simd || !b.relaxed) throw new Error('expected the relaxed-SIMD build');
 core.registerBackend(b);
 const r = await runParitySubset('wasm');
+// the random-valid-case fuzzer's seeded slice, both sets, as the other builds run it
+const fuzz = [await runFuzz('wasm', 'normal', FUZZ_SEED, ${FUZZ}), await runFuzz('wasm', 'extreme', FUZZ_SEED, ${FUZZ})];
+console.log('relaxed fuzz: ' + fuzz.map((f) => f.set + ' ' + f.agreeing + '/' + f.tried).join(', '));
 // exp polynomials, fused: worst relative error on a dense sample of their domains
 const t = await createWasmBackend({ module: bytes('${testBytes.toString('base64')}') });
 const ex = t.exports;
@@ -47,7 +52,8 @@ const worst = (fn, lo, hi, n) => {
 };
 const expNeg = worst('expNegInPlace', -87.3, 0, 400001);
 const expUnit = worst('expUnit32InPlace', -1, 0, 400001);
-const extra = [];
+const extra = fuzz.flatMap((f) => f.failures.map((x) => f.set + ' ' + x.id + ': ' + x.failures.join('; ')));
+for (const f of fuzz) if (f.agreeing !== f.tried && !extra.length) extra.push(f.set + ': ' + f.agreeing + '/' + f.tried);
 if (!(expNeg <= 3.5e-7)) extra.push('expNeg relative error ' + expNeg);
 if (!(expUnit <= 3e-7)) extra.push('expUnit relative error ' + expUnit);
 console.log('relaxed exp: expNeg ' + expNeg.toExponential(2) + ', expUnit ' + expUnit.toExponential(2));
@@ -74,14 +80,14 @@ describe('the relaxed-SIMD build', () => {
     expect([b.simd, b.relaxed]).toEqual([true, false]);
   });
 
-  it('in Node with --experimental-wasm-relaxed-simd: the full parity suite, and the fused exp polynomials within their bounds', async () => {
+  it('in Node with --experimental-wasm-relaxed-simd: the full parity suite, the fuzzer\'s slice, and the fused exp polynomials within their bounds', async () => {
     const file = await bundleBuilt(MAIN, join(dir, 'relaxed-node.mjs'));
     const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', file], { encoding: 'utf8', timeout: 240_000 });
-    console.log((r.stdout.match(/relaxed exp:.*/) ?? [''])[0]);
+    console.log([...r.stdout.matchAll(/relaxed (exp|fuzz):.*/g)].map((m) => m[0]).join('\n'));
     expectAllPassed(parseRuntimeResult(r.stdout + r.stderr));
   }, 300_000);
 
-  itWhenAvailable('in Deno (relaxed SIMD on by default): the full parity suite', missingRuntime('deno'), async () => {
+  itWhenAvailable('in Deno (relaxed SIMD on by default): the full parity suite and the fuzzer\'s slice', missingRuntime('deno'), async () => {
     const r = runInRuntime('deno', await bundleBuilt(MAIN, join(dir, 'relaxed-deno.mjs')), 240_000);
     expectAllPassed(parseRuntimeResult(r.stdout + r.stderr));
   }, 300_000);
