@@ -2,7 +2,7 @@
  * The `wasm` backend: core's `Backend` over the AssemblyScript kernels (assembly/, see README.md).
  *
  * Tensors live in Wasm linear memory: a handle is a block of the arena (above `__heap_base` and
- * a 256-byte parameter block), allocated first-fit from a coalescing free list; `upload` copies
+ * a 1024-byte parameter block: the host's slots and the kernels' Call record), allocated first-fit from a coalescing free list; `upload` copies
  * in, `read`/`readSync` copy out (a fresh array), `dispose` frees. Kernels read their inputs in
  * place and write new blocks, so a call copies nothing; memory grows only when no free block
  * fits, and stays flat while tensors are created and disposed. A call also holds, while it runs,
