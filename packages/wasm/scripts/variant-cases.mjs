@@ -2,10 +2,13 @@
 // and `VARIANTS=1 node scripts/kbench.mjs`: the hand-written variants' cases from variants.json,
 // and for each generated cell (`pairsForward.em`, …) its RUN_KERNELS row's example, run through
 // the method's public 2D op (its gradient for a backward row).
+import { poolOpDefs } from '@adapool/core';
 import { readFileSync } from 'node:fs';
 
-/** Core's public 2D op of each method. */
-export const OP_OF = { avg: 'avgPool2d', max: 'maxPool2d', em: 'softPool2d', edscw: 'edscwPool2d', idw: 'idwPool2d', ada: 'adaPool2d' };
+/** Core's public 2D op of a method (its canonical name: `emPool2d`, …). */
+const op2d = (method) => `${poolOpDefs[method].name}2d`;
+/** The method of a public op name (`emPool2dGrad` → `em`). */
+const methodOf = (op) => Object.values(poolOpDefs).find((d) => op.startsWith(d.name)).method;
 
 /** [{ variant, op, opts, test, bench }], one per entry of VARIANTS, in its order. */
 export function variantCases({ RUN_KERNELS, VARIANTS }) {
@@ -13,7 +16,7 @@ export function variantCases({ RUN_KERNELS, VARIANTS }) {
   const cells = RUN_KERNELS.flatMap((k) =>
     k.methods.map((m) => ({
       variant: `${k.name}.${m}`,
-      op: `${OP_OF[m]}${k.job === 'backward' ? 'Grad' : ''}`,
+      op: `${op2d(m)}${k.job === 'backward' ? 'Grad' : ''}`,
       opts: k.example.opts,
       test: k.example.test,
       bench: k.example.bench,
@@ -33,7 +36,7 @@ export function variantCases({ RUN_KERNELS, VARIANTS }) {
  * here, once, before: the function runs the gradient alone. adaPool gets a β per channel.
  */
 export function caseRunner(ap, c, x, dyOf) {
-  const method = Object.keys(OP_OF).find((m) => c.op.startsWith(OP_OF[m]));
+  const method = methodOf(c.op);
   const b = method === 'ada' ? [ap.tensor(Float32Array.from({ length: x.shape[1] }, (_, i) => 0.2 + (0.6 * i) / x.shape[1]), [x.shape[1], 1, 1])] : [];
   if (!c.op.endsWith('Grad')) {
     return () => {
