@@ -15,7 +15,10 @@ export interface StridedAxis {
   readonly K: number;
   readonly kernel: number;
   readonly stride: number;
-  readonly padding: number;
+  /** Padding before the input, p_b (OPERATORS.md 2.1). */
+  readonly padBegin: number;
+  /** Padding after the input, p_e. */
+  readonly padEnd: number;
   readonly dilation: number;
   readonly ceilMode: boolean;
 }
@@ -31,23 +34,40 @@ export interface AdaptiveAxis {
 
 export type AxisGeometry = StridedAxis | AdaptiveAxis;
 
-/** `span = L + 2p − d(k−1) − 1`; negative when the window does not fit the padded input. */
-export function stridedSpan(L: number, k: number, p: number, d: number): number {
-  return L + 2 * p - d * (k - 1) - 1;
+/** Padding of one axis: `p` (both sides) or a `[p_b, p_e]` pair. */
+export type AxisPadding = number | readonly [number, number];
+
+/** `[p_b, p_e]` of an axis padding. */
+export const padPair = (p: AxisPadding): [number, number] => (typeof p === 'number' ? [p, p] : [p[0], p[1]]);
+
+/** `span = L + p_b + p_e − d(k−1) − 1`; negative when the window does not fit the padded input. */
+export function stridedSpan(L: number, k: number, p: AxisPadding, d: number): number {
+  const [pb, pe] = padPair(p);
+  return L + pb + pe - d * (k - 1) - 1;
 }
 
 /** Output length of a strided axis (floor or ceil mode with the PyTorch correction); −1 if the window does not fit. */
-export function stridedOutputLength(L: number, k: number, s: number, p: number, d: number, ceilMode: boolean): number {
+export function stridedOutputLength(L: number, k: number, s: number, p: AxisPadding, d: number, ceilMode: boolean): number {
   const span = stridedSpan(L, k, p, d);
   if (span < 0) return -1;
   if (!ceilMode) return Math.floor(span / s) + 1;
   let O = Math.ceil(span / s) + 1;
-  if ((O - 1) * s >= L + p) O -= 1; // drop a last window that would start in the right padding
+  if ((O - 1) * s >= L + padPair(p)[0]) O -= 1; // drop a last window that would start in the end padding
   return O;
 }
 
-export function stridedAxis(L: number, k: number, s: number, p: number, d: number, ceilMode: boolean): StridedAxis {
-  return { kind: 'strided', L, O: stridedOutputLength(L, k, s, p, d, ceilMode), K: k, kernel: k, stride: s, padding: p, dilation: d, ceilMode };
+/**
+ * `'same'` padding of an axis (TF.js / ONNX SAME_UPPER): `O = ⌈L/s⌉`, total
+ * `t = max(0, (O−1)s + d(k−1) + 1 − L)`, `p_b = ⌊t/2⌋`, the rest at the end.
+ */
+export function samePadding(L: number, k: number, s: number, d: number): [number, number] {
+  const t = Math.max(0, (Math.ceil(L / s) - 1) * s + d * (k - 1) + 1 - L);
+  return [Math.floor(t / 2), t - Math.floor(t / 2)];
+}
+
+export function stridedAxis(L: number, k: number, s: number, p: AxisPadding, d: number, ceilMode: boolean): StridedAxis {
+  const [padBegin, padEnd] = padPair(p);
+  return { kind: 'strided', L, O: stridedOutputLength(L, k, s, p, d, ceilMode), K: k, kernel: k, stride: s, padBegin, padEnd, dilation: d, ceilMode };
 }
 
 export const adaptiveStart = (o: number, L: number, O: number): number => Math.floor((o * L) / O);
@@ -71,7 +91,7 @@ export function adaptiveAxis(L: number, O: number): AdaptiveAxis {
 /** Tap position π(o, κ) on one axis, or −1 when the tap is invalid (outside the input). */
 export function tapPosition(a: AxisGeometry, o: number, kappa: number): number {
   if (a.kind === 'strided') {
-    const pos = o * a.stride - a.padding + kappa * a.dilation;
+    const pos = o * a.stride - a.padBegin + kappa * a.dilation;
     return pos >= 0 && pos < a.L ? pos : -1;
   }
   const start = adaptiveStart(o, a.L, a.O);
@@ -86,7 +106,7 @@ export function axisTaps(a: AxisGeometry): Int32Array {
 }
 
 /**
- * Per output index, the number of taps inside the *padded* input (`−p ≤ π < L + p`): the
+ * Per output index, the number of taps inside the *padded* input (`−p_b ≤ π < L + p_e`): the
  * `countIncludePad` divisor factor of OPERATORS.md 4.1. Equals the valid-tap count for adaptive axes.
  */
 export function axisPaddedCounts(a: AxisGeometry): Int32Array {
@@ -95,8 +115,8 @@ export function axisPaddedCounts(a: AxisGeometry): Int32Array {
     let n = 0;
     for (let k = 0; k < a.K; k++) {
       if (a.kind === 'strided') {
-        const pos = o * a.stride - a.padding + k * a.dilation;
-        if (pos >= -a.padding && pos < a.L + a.padding) n++;
+        const pos = o * a.stride - a.padBegin + k * a.dilation;
+        if (pos >= -a.padBegin && pos < a.L + a.padEnd) n++;
       } else if (tapPosition(a, o, k) >= 0) n++;
     }
     c[o] = n;
@@ -112,7 +132,7 @@ export function windowsContaining(a: AxisGeometry, p: number): number[] {
   const out: number[] = [];
   if (a.kind === 'strided') {
     for (let k = 0; k < a.K; k++) {
-      const num = p + a.padding - k * a.dilation;
+      const num = p + a.padBegin - k * a.dilation;
       if (num < 0 || num % a.stride !== 0) continue;
       const o = num / a.stride;
       if (o < a.O) out.push(o, k);
@@ -126,9 +146,10 @@ export function windowsContaining(a: AxisGeometry, p: number): number[] {
   return out;
 }
 
-/** The default adaUnpool input length of a strided axis: `(O−1)s − 2p + d(k−1) + 1` (OPERATORS.md 4.7). */
-export function defaultUnpoolLength(O: number, k: number, s: number, p: number, d: number): number {
-  return (O - 1) * s - 2 * p + d * (k - 1) + 1;
+/** The default adaUnpool input length of a strided axis: `(O−1)s − p_b − p_e + d(k−1) + 1` (OPERATORS.md 4.7). */
+export function defaultUnpoolLength(O: number, k: number, s: number, p: AxisPadding, d: number): number {
+  const [pb, pe] = padPair(p);
+  return (O - 1) * s - pb - pe + d * (k - 1) + 1;
 }
 
 /** Element strides of a `[N, C, *S]` tensor stored channels-first or channels-last. */

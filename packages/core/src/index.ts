@@ -20,6 +20,7 @@ export type {
   BetaPlan,
   GeometryOptions,
   IdwPoolOptions,
+  Padding,
   PerDim,
   PoolMethod,
   PoolOptions,
@@ -38,16 +39,27 @@ export {
   defaultUnpoolLength,
   layoutShape,
   layoutStrides,
+  padPair,
+  samePadding,
   stridedAxis,
   stridedOutputLength,
   tapPosition,
   windowsContaining,
   type AdaptiveAxis,
   type AxisGeometry,
+  type AxisPadding,
   type LayoutStrides,
   type StridedAxis,
 } from './geometry.js';
-export { boolOption, callSize, checkOptionKeys, MAX_DIM, perDimOption, planBeta, planPool, planUnpool, splitShape, withBeta, type CallSize } from './plan.js';
+export {
+  axisPadding,
+  checkPadding,
+  CORE_NAMES,
+  paddingOption,
+  windowFitMust,
+  type GeometryNames,
+  type PaddingForm,
+  boolOption, callSize, checkOptionKeys, MAX_DIM, perDimOption, planBeta, planPool, planUnpool, splitShape, withBeta, type CallSize } from './plan.js';
 export { poolOpDefs, referencePool, referencePoolGrad, regionTable, type RegionTable, type ReferencePoolResult } from './reference.js';
 export { referenceUnpool, referenceUnpoolGrad } from './ops/ada-unpool.js';
 export { clampBeta, clampBetaGrad } from './ops/ada-pool.js';

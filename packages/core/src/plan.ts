@@ -10,6 +10,7 @@ import {
   defaultUnpoolLength,
   layoutShape,
   layoutStrides,
+  samePadding,
   stridedAxis,
   stridedSpan,
   type AxisGeometry,
@@ -24,10 +25,16 @@ export type PoolMethod = 'avg' | 'max' | 'em' | 'edscw' | 'idw' | 'ada';
 /** A number, or one value per spatial dim. */
 export type PerDim = number | readonly number[];
 
+/**
+ * Padding (OPERATORS.md 2.1): a number, one per spatial dim, one `[begin, end]` pair per spatial
+ * dim, `'same'` (TF.js / ONNX SAME_UPPER) or `'valid'` (none).
+ */
+export type Padding = PerDim | readonly (readonly [number, number])[] | 'same' | 'valid';
+
 export interface GeometryOptions {
   kernelSize?: PerDim;
   stride?: PerDim;
-  padding?: PerDim;
+  padding?: Padding;
   dilation?: PerDim;
   ceilMode?: boolean;
   /** Adaptive geometry: the output size. Excludes kernelSize/stride/padding/dilation/ceilMode. */
@@ -182,10 +189,65 @@ export function splitShape<T = number>(shape: readonly T[], channelsLast: boolea
     : { N: shape[0], C: shape[1], S: shape.slice(2) };
 }
 
+/**
+ * Padding as checked: `'same'`/`'valid'`, or one number or one `[p_b, p_e]` pair per axis (a
+ * fresh copy; a single number is spread over the axes).
+ */
+export type PaddingForm = 'same' | 'valid' | number[] | [number, number][];
+
+/** How the geometry options are spelled where they were given (core's names, or an adapter's such as tfjs's). */
+export type GeometryNames = Record<'kernelSize' | 'stride' | 'padding' | 'dilation' | 'ceilMode' | 'outputSize', string>;
+export const CORE_NAMES: GeometryNames = { kernelSize: 'kernelSize', stride: 'stride', padding: 'padding', dilation: 'dilation', ceilMode: 'ceilMode', outputSize: 'outputSize' };
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+
+/**
+ * The padding option's form, checked (each side an integer ≥ 0 and ≤ MAX_DIM; per-axis forms all
+ * numbers or all pairs, one per spatial dim); undefined when absent. Bounds against the kernel are
+ * `checkPadding`'s.
+ */
+export function paddingOption(op: string, key: string, v: unknown, n: number): PaddingForm | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'same' || v === 'valid') return v;
+  const must = `${key} must be an integer ≥ 0, an array of ${n} of them, an array of ${n} [begin, end] pairs of them, 'same' or 'valid'`;
+  if (typeof v === 'string') fail('OPTION', op, must, v);
+  const arr = typeof v === 'number' ? new Array<number>(n).fill(v) : v;
+  if (!Array.isArray(arr) || arr.length !== n) fail('OPTION', op, must, v);
+  const pairs = arr.filter((e) => Array.isArray(e)).length;
+  if (pairs > 0 && pairs < n) fail('OPTION', op, `${key} per axis must be all numbers or all [begin, end] pairs, one per spatial dim`, v);
+  const sides: unknown[] = pairs ? arr.flat() : arr;
+  if (pairs && arr.some((e: unknown[]) => e.length !== 2)) fail('OPTION', op, `${key} pairs must be [begin, end], two integers ≥ 0 each`, v);
+  if (sides.some((e) => !isInt(e) || e < 0)) fail('OPTION', op, must, v);
+  if ((sides as number[]).some((e) => e > MAX_DIM)) fail('UNSUPPORTED', op, `${key} must be ≤ 2^31−1 = ${MAX_DIM} on every axis`, v);
+  return pairs ? arr.map((e: number[]) => [e[0] + 0, e[1] + 0] as [number, number]) : arr.map((e: number) => e + 0); // copies; normalise -0
+}
+
+/** `'same'` with ceil mode is an error; every explicit side must be ≤ d(k−1) (OPERATORS.md 2.1). */
+export function checkPadding(op: string, form: PaddingForm | undefined, k: readonly number[], d: readonly number[], ceil: boolean, names: GeometryNames = CORE_NAMES): void {
+  if (form === 'same' && ceil) fail('OPTION', op, `${names.padding} 'same' fixes the output size ⌈L/${names.stride}⌉ and excludes ${names.ceilMode}: true`, new Raw(`${names.padding} 'same' with ${names.ceilMode}: true`));
+  if (form === undefined || typeof form === 'string') return;
+  const bad = form.some((p, a) => {
+    const [pb, pe] = typeof p === 'number' ? [p, p] : p;
+    return Math.max(pb, pe) > d[a] * (k[a] - 1);
+  });
+  if (bad) {
+    const fmtForm = new Raw(`${names.padding} ${JSON.stringify(form)}`);
+    fail('OPTION', op, `${names.padding} must be ≤ ${names.dilation}·(${names.kernelSize}−1) on each side of every axis (${names.kernelSize} ${fmt(k)}, ${names.dilation} ${fmt(d)})`, fmtForm);
+  }
+}
+
+/** The `[p_b, p_e]` of axis `a` under a checked padding form, on input length `L` (needed for `'same'`). */
+export function axisPadding(form: PaddingForm | undefined, a: number, L: number, k: number, s: number, d: number): [number, number] {
+  if (form === 'same') return samePadding(L, k, s, d);
+  if (form === undefined || form === 'valid') return [0, 0];
+  const p = form[a];
+  return typeof p === 'number' ? [p, p] : [p[0], p[1]];
+}
+
 /** Geometry options, parsed and checked, before an input size is known. */
 type GeometrySpec =
   | { kind: 'adaptive'; O: number[] }
-  | { kind: 'strided'; k: number[]; s: number[]; p: number[]; d: number[]; ceil: boolean };
+  | { kind: 'strided'; k: number[]; s: number[]; p: PaddingForm | undefined; d: number[]; ceil: boolean };
 
 function parseGeometry(op: string, o: Record<string, unknown>, n: number): GeometrySpec {
   if (o.outputSize !== undefined) {
@@ -195,12 +257,10 @@ function parseGeometry(op: string, o: Record<string, unknown>, n: number): Geome
   }
   const k = perDim(op, 'kernelSize', o.kernelSize, n, 1, new Array(n).fill(2));
   const s = perDim(op, 'stride', o.stride, n, 1, k);
-  const p = perDim(op, 'padding', o.padding, n, 0, new Array(n).fill(0));
+  const p = paddingOption(op, 'padding', o.padding, n);
   const d = perDim(op, 'dilation', o.dilation, n, 1, new Array(n).fill(1));
   const ceil = bool(op, 'ceilMode', o.ceilMode, false);
-  if (p.some((pa, a) => pa > Math.floor(k[a] / 2))) {
-    fail('OPTION', op, `padding must be ≤ ⌊kernelSize/2⌋ on every axis (kernelSize ${fmt(k)})`, new Raw(`padding ${fmt(p)}`));
-  }
+  checkPadding(op, p, k, d, ceil);
   return { kind: 'strided', k, s, p, d, ceil };
 }
 
@@ -212,13 +272,18 @@ function axesFor(op: string, g: GeometrySpec, S: readonly number[], shape: reado
       if (L * g.O[a] > Number.MAX_SAFE_INTEGER) fail('UNSUPPORTED', op, `adaptive pooling needs input size × outputSize ≤ 2^53 on every axis (for exact region bounds)`, new Raw(`${L} × ${g.O[a]} on spatial axis ${a}`));
       return adaptiveAxis(L, g.O[a]);
     }
-    const { k, s, p, d } = g;
-    if (stridedSpan(L, k[a], p[a], d[a]) < 0) {
-      const extent = d[a] * (k[a] - 1) + 1;
-      fail('SHAPE', op, `the window (extent dilation·(kernelSize−1)+1 = ${extent}) must fit the padded input (${L}+2·${p[a]} = ${L + 2 * p[a]}) on spatial axis ${a}`, new Raw(`input shape ${fmt(shape)}`));
-    }
-    return stridedAxis(L, k[a], s[a], p[a], d[a], g.ceil);
+    const { k, s, d } = g;
+    const p = axisPadding(g.p, a, L, k[a], s[a], d[a]);
+    if (stridedSpan(L, k[a], p, d[a]) < 0) fail('SHAPE', op, windowFitMust(L, k[a], p, d[a], a), new Raw(`input shape ${fmt(shape)}`));
+    return stridedAxis(L, k[a], s[a], p, d[a], g.ceil);
   });
+}
+
+/** The message of a window that does not fit its padded input on axis `a`. */
+export function windowFitMust(L: number, k: number, [pb, pe]: readonly [number, number], d: number, a: number): string {
+  const extent = d * (k - 1) + 1;
+  const padded = pb === pe ? `${L}+2·${pb}` : `${L}+${pb}+${pe}`;
+  return `the window (extent dilation·(kernelSize−1)+1 = ${extent}) must fit the padded input (${padded} = ${L + pb + pe}) on spatial axis ${a}`;
 }
 
 function buildPlan(op: string, method: PoolMethod, N: number, C: number, axes: AxisGeometry[], channelsLast: boolean, extras: PlanExtras): PoolPlan {
@@ -304,9 +369,12 @@ export function planUnpool(op: string, v: unknown, opts: unknown, rank: number |
     S = perDim(op, 'inputSize', o.inputSize, n, 1, []);
   } else if (g.kind === 'adaptive') {
     fail('OPTION', op, 'inputSize is required with adaptive geometry (outputSize)', new Raw('no inputSize'));
+  } else if (g.p === 'same') {
+    fail('OPTION', op, "inputSize is required with padding 'same' (several input sizes give the same output size)", new Raw("padding 'same' and no inputSize"));
   } else {
-    S = O.map((Oa, a) => defaultUnpoolLength(Oa, g.k[a], g.s[a], g.p[a], g.d[a]));
-    if (S.some((L) => L < 1)) fail('SHAPE', op, 'the inferred inputSize (O−1)·stride − 2·padding + dilation·(kernelSize−1) + 1 must be ≥ 1; pass inputSize', new Raw(`${fmt(S)} from v shape ${fmt(shape)}`));
+    const p = g.p;
+    S = O.map((Oa, a) => defaultUnpoolLength(Oa, g.k[a], g.s[a], axisPadding(p, a, 0, 0, 0, 0), g.d[a]));
+    if (S.some((L) => L < 1)) fail('SHAPE', op, 'the inferred inputSize (O−1)·stride − p_begin − p_end + dilation·(kernelSize−1) + 1 must be ≥ 1; pass inputSize', new Raw(`${fmt(S)} from v shape ${fmt(shape)}`));
   }
   const axes = axesFor(op, g, S, layoutShape(N, C, S, channelsLast));
   const got = axes.map((a) => a.O);

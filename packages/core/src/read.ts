@@ -62,14 +62,18 @@ export function readOptions(op: string, opts: unknown, allowed: readonly string[
 /** Arrays longer than this are not copied: they are kept as a description (every option array is short). */
 const COPY_MAX = 1024;
 
-/** A value as read once: arrays copied (elements read once), everything else as is. */
-function snapshotValue(op: string, what: string, v: unknown): unknown {
+/**
+ * A value as read once: arrays copied (elements read once), and arrays inside them (padding's
+ * `[begin, end]` pairs) likewise, one level deep; everything else as is.
+ */
+function snapshotValue(op: string, what: string, v: unknown, depth = 0): unknown {
   if (typeof v !== 'object' || v === null) return v;
   return readGuarded('OPTION', op, what, () => {
     if (!Array.isArray(v)) return v;
     const n = v.length;
     if (n > COPY_MAX) return new Raw(`an array of ${n} elements`);
-    return readArray(v, n);
+    const a = readArray(v, n);
+    return depth > 0 ? a : a.map((e, i) => snapshotValue(op, `${what}[${i}]`, e, depth + 1));
   });
 }
 

@@ -249,16 +249,51 @@ for (const key of ['kernelSize', 'stride', 'dilation']) {
 for (const [name, v, got] of badInts.filter(([name]) => name !== 'zero')) {
   OPTION_CASES.push({ name: `padding ${name}`, opts: () => ({ padding: v }), code: 'OPTION', got: () => ['padding must be an integer ≥ 0', got] });
 }
+// padding: each side 0 ≤ p ≤ d(k−1); numbers, [begin, end] pairs, 'same', 'valid' (OPERATORS.md 2.1)
+const BOUND = 'padding must be ≤ dilation·(kernelSize−1) on each side of every axis';
+const FORMS = "an integer ≥ 0, an array of";
+const J = (v: unknown) => JSON.stringify(v);
 OPTION_CASES.push(
-  { name: 'padding > ⌊k/2⌋ (k=2, p=2)', opts: () => ({ padding: 2 }), code: 'OPTION', got: (n) => ['⌊kernelSize/2⌋', `got padding ${fmt(rep(n, 2))}`] },
-  { name: 'padding > ⌊k/2⌋ (k=3, p=2)', opts: () => ({ kernelSize: 3, padding: 2 }), code: 'OPTION', got: (n) => [`kernelSize ${fmt(rep(n, 3))}`, `got padding ${fmt(rep(n, 2))}`] },
-  { name: 'padding > ⌊k/2⌋ (k=1, p=1)', opts: () => ({ kernelSize: 1, padding: 1 }), code: 'OPTION', got: (n) => [`got padding ${fmt(rep(n, 1))}`] },
+  { name: 'padding > d(k−1) (k=2, p=2)', opts: () => ({ padding: 2 }), code: 'OPTION', got: (n) => [BOUND, `got padding ${fmt(rep(n, 2))}`] },
+  { name: 'padding > d(k−1) (k=3, p=3)', opts: () => ({ kernelSize: 3, padding: 3 }), code: 'OPTION', got: (n) => [`kernelSize ${fmt(rep(n, 3))}, dilation ${fmt(rep(n, 1))}`, `got padding ${fmt(rep(n, 3))}`] },
+  { name: 'padding > d(k−1) (k=1, p=1)', opts: () => ({ kernelSize: 1, padding: 1 }), code: 'OPTION', got: (n) => [BOUND, `got padding ${fmt(rep(n, 1))}`] },
+  { name: 'padding > d(k−1) (k=3, d=2, p=5)', opts: () => ({ kernelSize: 3, dilation: 2, padding: 5 }), code: 'OPTION', got: (n) => [`dilation ${fmt(rep(n, 2))}`, `got padding ${fmt(rep(n, 5))}`] },
   {
-    name: 'padding > ⌊k/2⌋ on the last axis only',
-    opts: (n) => ({ kernelSize: 3, padding: [...rep(n - 1, 1), 2] }),
+    name: 'padding > d(k−1) on the last axis only',
+    opts: (n) => ({ kernelSize: 3, padding: [...rep(n - 1, 2), 3] }),
     code: 'OPTION',
-    got: (n) => [`got padding ${fmt([...rep(n - 1, 1), 2])}`],
+    got: (n) => [BOUND, `got padding ${fmt([...rep(n - 1, 2), 3])}`],
   },
+  {
+    name: 'padding pair with its end side > d(k−1)',
+    opts: (n) => ({ kernelSize: 3, padding: [...rep(n - 1, [2, 2]), [0, 3]] }),
+    code: 'OPTION',
+    got: (n) => [BOUND, `got padding ${J([...rep(n - 1, [2, 2]), [0, 3]])}`],
+  },
+  { name: 'padding pair of one', opts: (n) => ({ padding: rep(n, [1]) }), code: 'OPTION', got: (n) => ['padding pairs must be [begin, end], two integers ≥ 0 each', `got ${J(rep(n, [1]))}`] },
+  { name: 'padding pair of three', opts: (n) => ({ kernelSize: 3, padding: rep(n, [1, 1, 1]) }), code: 'OPTION', got: (n) => ['padding pairs must be [begin, end]', `got ${J(rep(n, [1, 1, 1]))}`] },
+  { name: 'padding empty pairs', opts: (n) => ({ padding: rep(n, []) }), code: 'OPTION', got: () => ['padding pairs must be [begin, end]'] },
+  { name: 'padding one pair too many', opts: (n) => ({ padding: rep(n + 1, [0, 1]) }), code: 'OPTION', got: (n) => [`padding must be ${FORMS} ${n} of them, an array of ${n} [begin, end] pairs of them, 'same' or 'valid'`, `got ${J(rep(n + 1, [0, 1]))}`] },
+  { name: 'padding a bare pair (not one per axis)', opts: (n) => ({ padding: rep(n + 1, 1) }), code: 'OPTION', got: (n) => [`padding must be ${FORMS}`, `got ${fmt(rep(n + 1, 1))}`] },
+  {
+    name: 'padding mixes numbers and pairs',
+    opts: (n) => ({ padding: [1, ...rep(n - 1, [0, 1])] }),
+    code: 'OPTION',
+    got: (n) => ['padding per axis must be all numbers or all [begin, end] pairs, one per spatial dim', `got ${J([1, ...rep(n - 1, [0, 1])])}`],
+    only: (e) => nOf(e) > 1,
+  },
+  { name: 'padding pair with a negative side', opts: (n) => ({ padding: rep(n, [-1, 1]) }), code: 'OPTION', got: (n) => [`padding must be ${FORMS}`, `got ${J(rep(n, [-1, 1]))}`] },
+  { name: 'padding pair with a fraction', opts: (n) => ({ padding: rep(n, [0.5, 1]) }), code: 'OPTION', got: (n) => [`padding must be ${FORMS}`, `got ${J(rep(n, [0.5, 1]))}`] },
+  { name: 'padding pair of strings', opts: (n) => ({ padding: rep(n, ['0', '1']) }), code: 'OPTION', got: () => [`padding must be ${FORMS}`] },
+  { name: 'padding pair with NaN', opts: (n) => ({ padding: rep(n, [NaN, 0]) }), code: 'OPTION', got: () => [`padding must be ${FORMS}`, 'NaN'] },
+  { name: 'padding pairs nested too deep', opts: (n) => ({ padding: rep(n, [[0, 1], 1]) }), code: 'OPTION', got: () => [`padding must be ${FORMS}`] },
+  { name: 'padding pair side 1e300', opts: (n) => ({ kernelSize: 3, padding: rep(n, [0, 1e300]) }), code: 'UNSUPPORTED', got: () => ['padding must be ≤ 2^31−1'] },
+  { name: "padding 'same' with ceilMode", opts: () => ({ padding: 'same', ceilMode: true }), code: 'OPTION', got: () => ["padding 'same' fixes the output size ⌈L/stride⌉ and excludes ceilMode: true", "got padding 'same' with ceilMode: true"] },
+  { name: "padding 'SAME' (unknown string)", opts: () => ({ padding: 'SAME' }), code: 'OPTION', got: () => [`padding must be ${FORMS}`, `'same' or 'valid', got "SAME"`] },
+  { name: "padding 'same_upper' (ONNX's word)", opts: () => ({ padding: 'same_upper' }), code: 'OPTION', got: () => ['got "same_upper"'] },
+  { name: "padding ''", opts: () => ({ padding: '' }), code: 'OPTION', got: () => ['got ""'] },
+  { name: 'padding an object', opts: () => ({ padding: { begin: 1, end: 1 } }), code: 'OPTION', got: () => [`padding must be ${FORMS}`] },
+  { name: "padding 'valid' with outputSize", opts: () => ({ padding: 'valid', outputSize: 2 }), code: 'OPTION', got: () => ['outputSize (adaptive geometry) excludes', 'got outputSize with padding'] },
 );
 // per-dim arrays of the wrong length
 for (const [key, v] of [
@@ -476,6 +511,32 @@ describe('options (every op, alias and gradient)', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+
+describe('padding forms accepted (OPERATORS.md 2.1)', () => {
+  it("pairs, 'same', 'valid' and sides up to d(k−1) run on every pooling op", () => {
+    for (const e of POOLING.filter((e) => e.kind === 'pool')) {
+      const n = nOf(e);
+      const x = f32(X_SHAPE[n]);
+      for (const opts of [
+        { kernelSize: 3, padding: rep(n, [0, 2]) },
+        { kernelSize: 3, stride: 2, padding: 'same' },
+        { kernelSize: 2, padding: 'valid', ceilMode: true },
+        { kernelSize: 3, dilation: 2, stride: 1, padding: 4 },
+        { kernelSize: 3, padding: rep(n, [2, 0]), ceilMode: true, stride: 2 },
+      ]) {
+        expect(invoke(e, x, opts).run, `${e.op} ${JSON.stringify(opts)}`).not.toThrow();
+      }
+    }
+  });
+
+  it("adaUnpool with padding 'same' needs inputSize (OPTION), and takes it", () => {
+    for (const e of ENTRIES.filter((e) => e.kind === 'unpool')) {
+      const n = nOf(e);
+      const vs = [1, 2, ...rep(n, 2)];
+      check(e, f32(vs), { kernelSize: 3, stride: 2, padding: 'same' }, { code: 'OPTION', got: ["inputSize is required with padding 'same'", "got padding 'same' and no inputSize"] }, { mask: f32([...vs, ...rep(n, 3)]) });
+    }
+  });
+});
 
 describe('input tensor x (v for adaUnpool)', () => {
   const name = (e: Entry) => (e.kind === 'unpool' || e.kind === 'unpoolGrad' ? 'v' : 'x');

@@ -325,6 +325,7 @@ export class UnpoolLayer extends BaseLayer {
       if (o.backend !== undefined) this.#options.backend = o.backend as string;
       const inputSize = perDimOption(op, 'inputSize', o.inputSize, rank, 1);
       if (inputSize) this.#options.inputSize = inputSize;
+      else if (this.#options.padding === 'same') fail('OPTION', op, "inputSize is required with padding 'same' (several input sizes give the same output size)", new Raw("padding 'same' and no inputSize"));
     }
   }
 

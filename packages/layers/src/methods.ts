@@ -4,7 +4,7 @@
  * options checked at construction (before any input exists), output shapes, β's named forms.
  */
 import * as core from '@adapool/core';
-import { perDimOption, boolOption, splitShape, layoutShape, fail, Raw, type PerDim, type Tensor } from '@adapool/core';
+import { perDimOption, boolOption, paddingOption, checkPadding, axisPadding, windowFitMust, splitShape, layoutShape, fail, Raw, CORE_NAMES, type GeometryNames, type PaddingForm, type PerDim, type Tensor } from '@adapool/core';
 
 export type Rank = 1 | 2 | 3;
 export const RANKS: readonly Rank[] = [1, 2, 3];
@@ -81,15 +81,13 @@ export function unpoolOp(n: Rank) {
 export interface Geometry {
   kernelSize?: number[];
   stride?: number[];
-  padding?: number[];
+  padding?: PaddingForm;
   dilation?: number[];
   ceilMode?: boolean;
   outputSize?: number[];
 }
 
-/** How the geometry options are spelled where they were given (core's names, or tfjs's). */
-export type GeometryNames = Record<'kernelSize' | 'stride' | 'padding' | 'dilation' | 'ceilMode' | 'outputSize', string>;
-export const CORE_NAMES: GeometryNames = { kernelSize: 'kernelSize', stride: 'stride', padding: 'padding', dilation: 'dilation', ceilMode: 'ceilMode', outputSize: 'outputSize' };
+export { CORE_NAMES, type GeometryNames };
 
 /**
  * Checks geometry options the way core will, so a bad layer fails at construction, not at its
@@ -99,7 +97,7 @@ export function checkGeometry(op: string, n: Rank, o: Record<string, unknown>, n
   const g: Geometry = {
     kernelSize: perDimOption(op, names.kernelSize, o.kernelSize, n, 1),
     stride: perDimOption(op, names.stride, o.stride, n, 1),
-    padding: perDimOption(op, names.padding, o.padding, n, 0),
+    padding: paddingOption(op, names.padding, o.padding, n),
     dilation: perDimOption(op, names.dilation, o.dilation, n, 1),
     ceilMode: boolOption(op, names.ceilMode, o.ceilMode),
     outputSize: perDimOption(op, names.outputSize, o.outputSize, n, 1),
@@ -111,10 +109,7 @@ export function checkGeometry(op: string, n: Rank, o: Record<string, unknown>, n
       fail('OPTION', op, `${names.outputSize} (adaptive geometry) excludes ${strided.map((k) => names[k]).join(', ')}`, new Raw(`${names.outputSize} with ${given.join(', ')}`));
     }
   }
-  const k = g.kernelSize ?? new Array(n).fill(2);
-  if (g.padding?.some((p, a) => p > Math.floor(k[a] / 2))) {
-    fail('OPTION', op, `${names.padding} must be ≤ ⌊${names.kernelSize}/2⌋ on every axis (${names.kernelSize} [${k.join(',')}])`, new Raw(`${names.padding} [${g.padding.join(',')}]`));
-  }
+  if (!g.outputSize) checkPadding(op, g.padding, g.kernelSize ?? new Array(n).fill(2), g.dilation ?? new Array(n).fill(1), g.ceilMode ?? false, names);
   for (const key of Object.keys(g) as (keyof Geometry)[]) if (g[key] === undefined) delete g[key];
   return g;
 }
@@ -124,15 +119,13 @@ export function outputSpatial(op: string, g: Geometry, S: readonly (number | nul
   const n = S.length;
   const k = g.kernelSize ?? new Array(n).fill(2);
   const s = g.stride ?? k;
-  const p = g.padding ?? new Array(n).fill(0);
   const d = g.dilation ?? new Array(n).fill(1);
   return S.map((L, a) => {
     if (g.outputSize) return g.outputSize[a];
     if (L === null) return null;
-    const O = core.stridedOutputLength(L, k[a], s[a], p[a], d[a], g.ceilMode ?? false);
-    if (O < 1) {
-      fail('SHAPE', op, `the window (extent dilation·(kernelSize−1)+1 = ${d[a] * (k[a] - 1) + 1}) must fit the padded input (${L}+2·${p[a]}) on spatial axis ${a}`, new Raw(`spatial size [${S.join(',')}]`));
-    }
+    const p = axisPadding(g.padding, a, L, k[a], s[a], d[a]);
+    const O = core.stridedOutputLength(L, k[a], s[a], p, d[a], g.ceilMode ?? false);
+    if (O < 1) fail('SHAPE', op, windowFitMust(L, k[a], p, d[a], a), new Raw(`spatial size [${S.join(',')}]`));
     return O;
   });
 }

@@ -15,7 +15,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { AdaPoolError, getBackend, defaultUnpoolLength, tensor as coreTensor, checkOptionKeys, perDimOption, boolOption, splitShape, layoutShape, fail, Raw, type Tensor as CoreTensor } from '@adapool/core';
+import { AdaPoolError, getBackend, defaultUnpoolLength, axisPadding, tensor as coreTensor, checkOptionKeys, perDimOption, boolOption, splitShape, layoutShape, fail, Raw, type Tensor as CoreTensor } from '@adapool/core';
 import {
   betaShapeFor,
   checkBetaInit,
@@ -44,8 +44,12 @@ export interface TfGeometryConfig {
   poolSize?: number | number[];
   /** Default: poolSize. */
   strides?: number | number[];
-  /** Implicit padding per side, 0 ≤ p ≤ ⌊poolSize/2⌋ (never materialised). `'valid'` means 0; `'same'` is rejected. */
-  padding?: number | number[] | 'valid';
+  /**
+   * tfjs's `'valid'` (none) or `'same'` (output ⌈L/strides⌉, the extra pad at the end, as
+   * `tf.layers.maxPooling2d`), or explicit implicit padding (never materialised): a number, one per
+   * spatial dim, or one `[begin, end]` pair per spatial dim, each side ≤ dilationRate·(poolSize−1).
+   */
+  padding?: number | number[] | [number, number][] | 'valid' | 'same';
   dilationRate?: number | number[];
   ceilMode?: boolean;
   /** Adaptive pooling to this output size (excludes poolSize, strides, padding, dilationRate, ceilMode). */
@@ -244,17 +248,12 @@ export function withTfjs(tf: Tfjs): TfjsAdapter {
 
   /** tfjs-style geometry → core options (checked; messages in tfjs's names). */
   function coreGeometry(op: string, n: Rank, o: Record<string, unknown>): { geometry: Geometry; channelsLast: boolean } {
-    let padding = o.padding;
-    if (padding === 'valid') padding = 0;
-    else if (typeof padding === 'string') {
-      fail('OPTION', op, "padding must be a number (implicit padding ≤ ⌊poolSize/2⌋ per side) or 'valid'; 'same' is not supported (its asymmetric padding does not fit the geometry of OPERATORS.md §2)", padding);
-    }
     const df = o.dataFormat;
     if (df !== undefined && df !== 'channelsFirst' && df !== 'channelsLast') fail('OPTION', op, "dataFormat must be 'channelsFirst' or 'channelsLast'", df);
     const geometry = checkGeometry(op, n, {
       kernelSize: o.poolSize,
       stride: o.strides,
-      padding,
+      padding: o.padding,
       dilation: o.dilationRate,
       ceilMode: o.ceilMode,
       outputSize: o.outputSize,
@@ -533,6 +532,7 @@ export function withTfjs(tf: Tfjs): TfjsAdapter {
       const { geometry, channelsLast } = coreGeometry(op, rank, o);
       const inputSize = perDimOption(op, 'inputSize', o.inputSize, rank, 1);
       if (geometry.outputSize && !inputSize) fail('OPTION', op, 'inputSize is required with adaptive geometry (outputSize)', new Raw('no inputSize'));
+      if (geometry.padding === 'same' && !inputSize) fail('OPTION', op, "inputSize is required with padding 'same' (several input sizes give the same output size)", new Raw("padding 'same' and no inputSize"));
       this.#geometry = geometry;
       this.channelsLast = channelsLast;
       this.coreOptions = Object.freeze({ ...geometry, channelsLast, ...(inputSize ? { inputSize } : {}) });
@@ -548,7 +548,7 @@ export function withTfjs(tf: Tfjs): TfjsAdapter {
         if (this.coreOptions.inputSize) return this.coreOptions.inputSize[a];
         if (Oa === null) return null;
         const k = g.kernelSize?.[a] ?? 2;
-        return defaultUnpoolLength(Oa, k, g.stride?.[a] ?? k, g.padding?.[a] ?? 0, g.dilation?.[a] ?? 1);
+        return defaultUnpoolLength(Oa, k, g.stride?.[a] ?? k, axisPadding(g.padding, a, 0, 0, 0, 0), g.dilation?.[a] ?? 1);
       });
       return layoutShape(N, C, S, this.channelsLast);
     }

@@ -86,7 +86,7 @@ export function hostile(r: Rand, valid: readonly Tensor[], depth = 0, made?: Ten
     case 5: return -1;
     case 6: return 0.5;
     case 7: return pick(r, [Infinity, -Infinity, Number.MAX_VALUE, 2 ** 53, 1e-300, 65536]);
-    case 8: return pick(r, ['2', '', 'wasm', 'auto', 'x'.repeat(LONG), '__proto__']);
+    case 8: return pick(r, ['2', '', 'wasm', 'auto', 'x'.repeat(LONG), '__proto__', 'same', 'valid', 'SAME']);
     case 9: return pick(r, [true, false, null, undefined]);
     case 10: return Symbol('s');
     case 11: return 10n;
@@ -136,7 +136,7 @@ export function hostile(r: Rand, valid: readonly Tensor[], depth = 0, made?: Ten
       return new Proxy([2, 2], { get: (t, p, rc) => (p === 'length' ? (n++ ? 1e9 : 2) : Reflect.get(t, p, rc)) });
     }
     case 31: return pick(r, [[2, 2], [1, 1, 1], [3], [0], [2 ** 31, 1]]);
-    case 32: return pick(r, [[NaN, 2], [-0, 1], [1e300, 1e300, 1e300], [2, '2'], [2, null]]);
+    case 32: return pick(r, [[NaN, 2], [-0, 1], [1e300, 1e300, 1e300], [2, '2'], [2, null], [[1, 0], [0, 1]], [[NaN, 1]], [[1], [2]], [1, [0, 1]], [[0, 2 ** 31]]]);
     case 33: return Object.assign(Object.create(null), { kernelSize: hostile(r, valid, depth + 1, made) });
     case 34: return { [pick(r, ['kernelsize', 'stirde', 'mode', 'outputSize ', 'beta'])]: 2 };
     case 35: return new (class Opts { kernelSize = 2; })();

@@ -5,7 +5,8 @@
  * both layouts, every β broadcast form with β inside and outside [0,1], masks, maxPool indices,
  * gradients, values near ±1000, NaN inputs, and adaUnpool on masks of every op; and (issue 9)
  * finite extremes (±3e38, FLT_MAX, denormals) next to ±∞ and NaN, idwEps at the ends of the float
- * range, NaN/±∞ β, and global pooling of 256×256 planes (65 536-tap regions).
+ * range, NaN/±∞ β, and global pooling of 256×256 planes (65 536-tap regions); and (issue 13)
+ * padding as `[begin, end]` pairs, `'same'` and `'valid'`.
  */
 import type { PoolMethod, PoolOptions } from '@adapool/core';
 import { hashString } from './rng.js';
@@ -104,6 +105,30 @@ const GEOMETRIES: Geometry[] = [
   { name: 'k[1,2,2]', N: 2, C: 3, S: [3, 4, 4], opts: { kernelSize: [1, 2, 2] } },
 ];
 
+/**
+ * Issue 13: padding as ONNX and TF.js write it (OPERATORS.md 2.1): asymmetric `[begin, end]`
+ * pairs, `'same'` with strides that do and do not divide, `'valid'`, sides up to d(k−1), with
+ * dilation, ceil mode and empty regions, ranks 1-3. Tagged 'padding-forms'.
+ */
+const PAD_GEOMETRIES: Geometry[] = [
+  { name: 'k3 s2 p[[0,2]]', N: 2, C: 2, S: [9], opts: { kernelSize: 3, stride: 2, padding: [[0, 2]] } },
+  { name: 'k4 s3 same', N: 2, C: 2, S: [10], opts: { kernelSize: 4, stride: 3, padding: 'same' } },
+  { name: 'k3 s1 d2 p[[4,1]] ceil', N: 1, C: 3, S: [8], opts: { kernelSize: 3, stride: 1, dilation: 2, padding: [[4, 1]], ceilMode: true } },
+  { name: 'k2 s2 valid', N: 2, C: 2, S: [7], opts: { kernelSize: 2, stride: 2, padding: 'valid' } },
+  { name: 'k2 s1 d3 p[[2,3]] (empty)', N: 2, C: 2, S: [2], opts: { kernelSize: 2, stride: 1, dilation: 3, padding: [[2, 3]] }, tags: ['empty'] },
+  { name: 'k3 s2 same', N: 2, C: 2, S: [8, 7], opts: { kernelSize: 3, stride: 2, padding: 'same' } },
+  { name: 'k2 s2 same', N: 1, C: 3, S: [7, 6], opts: { kernelSize: 2, stride: 2, padding: 'same' } },
+  { name: 'k[3,2] s[2,1] p[[2,0],[0,1]]', N: 2, C: 2, S: [7, 6], opts: { kernelSize: [3, 2], stride: [2, 1], padding: [[2, 0], [0, 1]] } },
+  { name: 'k3 s2 p[[1,2],[2,2]] ceil', N: 1, C: 2, S: [8, 9], opts: { kernelSize: 3, stride: 2, padding: [[1, 2], [2, 2]], ceilMode: true } },
+  { name: 'k3 s[1,2] d[2,1] same', N: 1, C: 2, S: [6, 7], opts: { kernelSize: 3, stride: [1, 2], dilation: [2, 1], padding: 'same' } },
+  { name: 'k3 s3 d2 p[[4,4],[0,3]]', N: 1, C: 2, S: [9, 10], opts: { kernelSize: 3, stride: 3, dilation: 2, padding: [[4, 4], [0, 3]] } },
+  { name: 'k5 s2 same', N: 1, C: 2, S: [5, 5], opts: { kernelSize: 5, stride: 2, padding: 'same' } },
+  { name: 'k[1,3] s1 p[0,2]', N: 1, C: 2, S: [3, 6], opts: { kernelSize: [1, 3], stride: 1, padding: [0, 2] } },
+  { name: 'k2 s2 same', N: 1, C: 2, S: [3, 5, 4], opts: { kernelSize: 2, stride: 2, padding: 'same' } },
+  { name: 'k[3,2,2] s[2,1,2] p[[1,2],[0,1],[1,0]] ceil', N: 1, C: 2, S: [5, 4, 5], opts: { kernelSize: [3, 2, 2], stride: [2, 1, 2], padding: [[1, 2], [0, 1], [1, 0]], ceilMode: true } },
+  { name: 'k3 s2 d[1,2,1] valid', N: 1, C: 2, S: [5, 7, 6], opts: { kernelSize: 3, stride: 2, dilation: [1, 2, 1], padding: 'valid' } },
+];
+
 export const METHODS: readonly PoolMethod[] = ['avg', 'max', 'em', 'edscw', 'idw', 'ada'];
 
 function shapeOf(g: Geometry, channelsLast: boolean): number[] {
@@ -179,6 +204,15 @@ function buildCases(): ParityCase[] {
   for (const gi of [1, 3, 5, 11, 13, 16, 20, 23]) {
     for (const cl of [false, true]) for (const m of METHODS) cases.push(makeCase('unpool', m, GEOMETRIES[gi], cl));
   }
+  // padding forms (issue 13): every op on each, the layout alternating; countIncludePad; adaUnpool on some
+  const padStart = cases.length;
+  PAD_GEOMETRIES.forEach((g, gi) => {
+    const cl = gi % 2 === 1;
+    for (const m of METHODS) cases.push(makeCase('pool', m, g, cl, { beta: BETA_FORMS[gi % BETA_FORMS.length] }));
+    cases.push(makeCase('pool', 'avg', g, !cl, { opts: { countIncludePad: true }, label: 'countIncludePad' }));
+    if (gi % 3 === 0) for (const m of ['max', 'em', 'ada'] as const) cases.push(makeCase('unpool', m, g, cl));
+  });
+  for (let i = padStart; i < cases.length; i++) cases[i] = { ...cases[i], tags: [...cases[i].tags, 'padding', 'padding-forms'] };
   return cases;
 }
 

@@ -38,13 +38,20 @@ function randomGeometry(rnd: () => number, n: number): { S: number[]; opts: Case
   const k = S.map(() => int(rnd, 1, 4));
   const s = k.map((ka) => (rnd() < 0.4 ? ka : int(rnd, 1, 4)));
   const d = k.map(() => (rnd() < 0.7 ? 1 : int(rnd, 2, 3)));
-  const p = k.map((ka) => (rnd() < 0.5 ? 0 : int(rnd, 0, Math.floor(ka / 2))));
+  // each side 0 ≤ p ≤ d(k−1) (OPERATORS.md 2.1); mostly within PyTorch's ⌊k/2⌋, sometimes beyond
+  const side = (a: number) => (rnd() < 0.5 ? 0 : int(rnd, 0, rnd() < 0.6 ? Math.floor(k[a] / 2) : d[a] * (k[a] - 1)));
   const opts: CaseOptions = { kernelSize: perAxis(rnd, k) };
   const tags: string[] = [];
   if (rnd() < 0.7) opts.stride = perAxis(rnd, s);
-  if (p.some((x) => x > 0)) (opts.padding = perAxis(rnd, p)), tags.push('padding');
+  const form = rnd();
+  if (form < 0.5) {
+    const p = k.map((_, a) => side(a));
+    if (p.some((x) => x > 0)) (opts.padding = perAxis(rnd, p)), tags.push('padding');
+  } else if (form < 0.7) (opts.padding = k.map((_, a) => [side(a), side(a)] as [number, number])), tags.push('padding', 'pairs');
+  else if (form < 0.82) (opts.padding = 'same'), tags.push('padding', 'same');
+  else if (form < 0.87) opts.padding = 'valid';
   if (d.some((x) => x > 1)) (opts.dilation = perAxis(rnd, d)), tags.push('dilation');
-  if (rnd() < 0.3) (opts.ceilMode = true), tags.push('ceil');
+  if (opts.padding !== 'same' && rnd() < 0.3) (opts.ceilMode = true), tags.push('ceil');
   return { S, opts, tags };
 }
 

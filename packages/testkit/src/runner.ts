@@ -357,8 +357,8 @@ async function runUnpoolCase(c: ParityCase, backend: string): Promise<CaseResult
   const vData = extreme ? Float32Array.from({ length: plan.outputElements }, () => extremeValue(rnd, c.data === 'nonfinite')) : randomArray(plan.outputElements, rnd, 2);
   const dUData = randomArray(plan.inputElements, rnd);
   // inputSize: omitted where the default formula reproduces the grid (exercises inference)
-  const inferred = plan.axes.map((a) => (a.kind === 'strided' ? ap.defaultUnpoolLength(a.O, a.kernel, a.stride, a.padding, a.dilation) : -1));
-  const needSize = plan.adaptive || inferred.some((L, i) => L !== plan.inSize[i]);
+  const inferred = plan.axes.map((a) => (a.kind === 'strided' ? ap.defaultUnpoolLength(a.O, a.kernel, a.stride, [a.padBegin, a.padEnd], a.dilation) : -1));
+  const needSize = plan.adaptive || c.opts.padding === 'same' || inferred.some((L, i) => L !== plan.inSize[i]);
   const opts = { ...c.opts, backend, ...(needSize ? { inputSize: plan.inSize.slice() } : {}) };
   delete (opts as { countIncludePad?: boolean }).countIncludePad;
   delete (opts as { idwEps?: number }).idwEps;

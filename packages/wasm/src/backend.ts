@@ -270,7 +270,7 @@ function geometry(plan: PoolPlan, lanes: number): Geometry {
 /** What a plan's Geometry depends on: the axes, channels, layout and β's strides. */
 function geometryKey(plan: PoolPlan): string {
   const k: number[] = [plan.n, plan.C, plan.channelsLast ? 1 : 0];
-  for (const a of plan.axes) k.push(a.L, a.O, a.K, ...(a.kind === 'strided' ? [a.stride, a.padding, a.dilation] : [-1, -1, -1]));
+  for (const a of plan.axes) k.push(a.L, a.O, a.K, ...(a.kind === 'strided' ? [a.stride, a.padBegin, a.padEnd, a.dilation] : [-1, -1, -1, -1]));
   if (plan.beta) k.push(...plan.beta.strides.s, plan.beta.strides.n, plan.beta.strides.c);
   return k.join(',');
 }

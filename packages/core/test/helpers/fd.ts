@@ -62,27 +62,40 @@ export function naiveAxes(S: readonly number[], g: Geo): NaiveAxis[] {
   }
   const ks = per(g.kernelSize, n, new Array(n).fill(2));
   const ss = per(g.stride, n, ks);
-  const ps = per(g.padding, n, new Array(n).fill(0));
   const ds = per(g.dilation, n, new Array(n).fill(1));
   return S.map((L, a) => {
-    const [k, s, p, d] = [ks[a], ss[a], ps[a], ds[a]];
-    const span = L + 2 * p - d * (k - 1) - 1;
+    const [k, s, d] = [ks[a], ss[a], ds[a]];
+    // [p_b, p_e] written out from OPERATORS.md 2.1, independently of core's parser
+    let pb: number;
+    let pe: number;
+    const pad = g.padding;
+    if (pad === 'same') {
+      const t = Math.max(0, (Math.ceil(L / s) - 1) * s + d * (k - 1) + 1 - L);
+      [pb, pe] = [Math.floor(t / 2), t - Math.floor(t / 2)];
+    } else if (pad === undefined || pad === 'valid') [pb, pe] = [0, 0];
+    else if (typeof pad === 'number') [pb, pe] = [pad, pad];
+    else {
+      const e = pad[a];
+      [pb, pe] = typeof e === 'number' ? [e, e] : [e[0], e[1]];
+    }
+    const span = L + pb + pe - d * (k - 1) - 1;
     if (span < 0) throw new Error('window does not fit');
     let O: number;
     if (!g.ceilMode) O = Math.floor(span / s) + 1;
     else {
       O = Math.ceil(span / s) + 1;
-      if ((O - 1) * s >= L + p) O -= 1;
+      if ((O - 1) * s >= L + pb) O -= 1;
     }
+    if (pad === 'same' && O !== Math.ceil(L / s)) throw new Error(`'same' must give ⌈L/s⌉`);
     const taps: number[][] = [];
     const padded: number[] = [];
     for (let o = 0; o < O; o++) {
       const row: number[] = [];
       let P = 0;
       for (let kk = 0; kk < k; kk++) {
-        const pos = o * s - p + kk * d;
+        const pos = o * s - pb + kk * d;
         row.push(pos >= 0 && pos < L ? pos : -1);
-        if (pos >= -p && pos < L + p) P++;
+        if (pos >= -pb && pos < L + pe) P++;
       }
       taps.push(row);
       padded.push(P);
