@@ -168,9 +168,12 @@ describe('configuration, shapes and bad input', () => {
     await tf.setBackend('cpu');
   });
 
-  it('getConfig speaks tfjs: numbers become per-dim arrays, padding "valid" is 0, channelsLast default', () => {
+  it("getConfig speaks tfjs: numbers become per-dim arrays, 'valid' and 'same' stay, channelsLast default", () => {
     const c = T.adaPool2d({ poolSize: 3, strides: 2, padding: 'valid' }).getConfig();
-    expect(c).toMatchObject({ poolSize: [3, 3], strides: [2, 2], padding: [0, 0], dataFormat: 'channelsLast', returnMask: false, betaShape: 'channel', betaInit: 0.5 });
+    expect(c).toMatchObject({ poolSize: [3, 3], strides: [2, 2], padding: 'valid', dataFormat: 'channelsLast', returnMask: false, betaShape: 'channel', betaInit: 0.5 });
+    expect(T.maxPool2d({ poolSize: 3, padding: 'same' }).getConfig()).toMatchObject({ poolSize: [3, 3], padding: 'same' });
+    expect(T.maxPool2d({ poolSize: 3, padding: 2 }).getConfig()).toMatchObject({ padding: [2, 2] });
+    expect(T.maxPool2d({ poolSize: 3, padding: [[0, 2], [1, 0]] }).getConfig()).toMatchObject({ padding: [[0, 2], [1, 0]] });
     expect(T.softPool1d({ outputSize: 4, dataFormat: 'channelsFirst' }).getConfig()).toMatchObject({ outputSize: [4], dataFormat: 'channelsFirst' });
   });
 
@@ -224,10 +227,15 @@ describe('configuration, shapes and bad input', () => {
   });
 
   it('rejects bad layer configs with AdaPoolError naming the layer', () => {
-    expectAdaPoolError(() => T.adaPool2d({ padding: 'same' as never }), 'OPTION', /^AdaPool2d: padding must be a number .*'same' is not supported.*, got "same"$/);
+    expectAdaPoolError(() => T.adaPool2d({ padding: 'SAME' as never }), 'OPTION', /^AdaPool2d: padding must be an integer ≥ 0, .*'same' or 'valid', got "SAME"$/);
+    expectAdaPoolError(() => T.maxPool1d({ padding: 'causal' as never }), 'OPTION', /^MaxPool1d: padding must be .*, got "causal"$/);
+    expectAdaPoolError(() => T.maxPool2d({ padding: 'same', ceilMode: true }), 'OPTION', /^MaxPool2d: padding 'same' fixes the output size ⌈L\/strides⌉ and excludes ceilMode: true/);
+    expectAdaPoolError(() => T.maxPool2d({ padding: [1, [0, 1]] as never }), 'OPTION', /^MaxPool2d: padding per axis must be all numbers or all \[begin, end\] pairs/);
+    expectAdaPoolError(() => T.maxPool2d({ poolSize: 3, dilationRate: 2, padding: [[0, 5], [0, 0]] }), 'OPTION', /^MaxPool2d: padding must be ≤ dilationRate·\(poolSize−1\) on each side of every axis \(poolSize \[3,3\], dilationRate \[2,2\]\), got padding \[\[0,5\],\[0,0\]\]$/);
+    expectAdaPoolError(() => T.adaUnpool2d({ poolSize: 2, padding: 'same' }), 'OPTION', /^AdaUnpool2d: inputSize is required with padding 'same'/);
     expectAdaPoolError(() => T.softPool2d({ poolsize: 2 } as never), 'OPTION', /SoftPool2d: .*unknown option "poolsize" \(did you mean "poolSize"\?\)/);
     expectAdaPoolError(() => T.softPool2d({ dataFormat: 'NHWC' as never }), 'OPTION', /dataFormat must be 'channelsFirst' or 'channelsLast'/);
-    expectAdaPoolError(() => T.maxPool2d({ poolSize: 2, padding: 3 }), 'OPTION', /^MaxPool2d: padding must be ≤ ⌊poolSize\/2⌋ on every axis \(poolSize \[2,2\]\), got padding \[3,3\]$/);
+    expectAdaPoolError(() => T.maxPool2d({ poolSize: 2, padding: 3 }), 'OPTION', /^MaxPool2d: padding must be ≤ dilationRate·\(poolSize−1\) on each side of every axis \(poolSize \[2,2\], dilationRate \[1,1\]\), got padding \[3,3\]$/);
     expectAdaPoolError(() => T.avgPool1d({ outputSize: 3, strides: 1 }), 'OPTION', /AvgPool1d: outputSize \(adaptive geometry\) excludes poolSize, strides, padding, dilationRate, ceilMode, got outputSize with strides/);
     expectAdaPoolError(() => T.softPool2d({ poolSize: [2, 2, 2] }), 'OPTION', /SoftPool2d: poolSize must be an integer ≥ 1 or an array of 2 of them/);
     expectAdaPoolError(() => T.idwPool2d({ idwEps: 0 }), 'OPTION', /idwEps must be a finite number > 0/);
