@@ -6,79 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as ap from '@adapool/core';
-import { ATTR_TYPE, DATA_TYPE, decodeMessage, decodePackedInts, decodeString, encodeMessage, tensorProto, type Decoded } from '../benches/lib/onnx.mjs';
+import { ATTR_TYPE, DATA_TYPE, decodeMessage, decodePackedInts, decodeString, encodeMessage, tensorProto } from '../benches/lib/onnx.mjs';
+import { decodeModel, decodeTensor, type Attr } from './helpers/onnx-model.js';
 import { OPSET, poolModel } from '../benches/lib/graphs.mjs';
-
-// --- decoding ModelProto (field numbers from onnx.proto) -------------------------------------
-
-interface Attr { name: string; type: number; i?: number; ints?: number[]; f?: number; s?: string }
-interface Node { opType: string; inputs: string[]; outputs: string[]; attrs: Record<string, Attr> }
-interface Init { name: string; dims: number[]; dataType: number; data: Float64Array }
-interface Value { name: string; elemType: number; dims: (number | string)[] }
-
-const bytesOf = (d: Decoded, f: number): Uint8Array[] => (d[f] ?? []) as Uint8Array[];
-const intOf = (d: Decoded, f: number): number | undefined => (d[f]?.[0] === undefined ? undefined : Number(BigInt.asIntN(64, d[f][0] as bigint)));
-const strOf = (d: Decoded, f: number): string => (d[f]?.[0] ? decodeString(d[f][0] as Uint8Array) : '');
-const f32 = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength).getFloat32(0, true);
-
-function decodeAttr(b: Uint8Array): Attr {
-  const a = decodeMessage(b);
-  const type = intOf(a, 20)!;
-  const attr: Attr = { name: strOf(a, 1), type };
-  if (type === ATTR_TYPE.INT) attr.i = intOf(a, 3);
-  if (type === ATTR_TYPE.INTS) attr.ints = bytesOf(a, 8).flatMap((p) => decodePackedInts(p).map(Number));
-  if (type === ATTR_TYPE.FLOAT) attr.f = f32(bytesOf(a, 2)[0]);
-  if (type === ATTR_TYPE.STRING) attr.s = strOf(a, 4);
-  return attr;
-}
-
-function decodeTensor(b: Uint8Array): Init {
-  const t = decodeMessage(b);
-  const raw = bytesOf(t, 9)[0] ?? new Uint8Array();
-  const dataType = intOf(t, 2)!;
-  return {
-    name: strOf(t, 8),
-    dims: bytesOf(t, 1).flatMap((p) => decodePackedInts(p).map(Number)),
-    dataType,
-    data: dataType === DATA_TYPE.INT64 ? Float64Array.from(bytesOf(t, 7).flatMap((p) => decodePackedInts(p).map(Number))) : Float64Array.from(new Float32Array(raw.slice().buffer)),
-  };
-}
-
-function decodeValue(b: Uint8Array): Value {
-  const v = decodeMessage(b);
-  const tensorType = decodeMessage(bytesOf(decodeMessage(bytesOf(v, 2)[0]), 1)[0]);
-  const shape = decodeMessage(bytesOf(tensorType, 2)[0]);
-  return {
-    name: strOf(v, 1),
-    elemType: intOf(tensorType, 1)!,
-    dims: bytesOf(shape, 1).map((d) => {
-      const dim = decodeMessage(d);
-      return dim[1] ? intOf(dim, 1)! : strOf(dim, 2);
-    }),
-  };
-}
-
-function decodeModel(bytes: Uint8Array) {
-  const m = decodeMessage(bytes);
-  const g = decodeMessage(bytesOf(m, 7)[0]);
-  const opset = decodeMessage(bytesOf(m, 8)[0]);
-  return {
-    irVersion: intOf(m, 1),
-    producer: strOf(m, 2),
-    opset: { domain: strOf(opset, 1), version: intOf(opset, 2) },
-    graph: {
-      name: strOf(g, 2),
-      nodes: bytesOf(g, 1).map((nb): Node => {
-        const n = decodeMessage(nb);
-        const attrs = Object.fromEntries(bytesOf(n, 5).map((ab) => decodeAttr(ab)).map((a) => [a.name, a]));
-        return { opType: strOf(n, 4), inputs: bytesOf(n, 1).map(decodeString), outputs: bytesOf(n, 2).map(decodeString), attrs };
-      }),
-      initializers: bytesOf(g, 5).map(decodeTensor),
-      inputs: bytesOf(g, 11).map(decodeValue),
-      outputs: bytesOf(g, 12).map(decodeValue),
-    },
-  };
-}
 
 // --- a float64 interpreter of the ops the graphs use -----------------------------------------
 

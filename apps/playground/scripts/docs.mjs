@@ -31,6 +31,7 @@ const PAGES = [
   ['api.html', 'API reference'],
   ['ops.html', 'The ops'],
   ['numerics.html', 'Numerics'],
+  ['padding.html', 'Padding (PyTorch, ONNX, TF.js)'],
   ['benchmarks.html', 'Benchmarks'],
   ['detail.html', 'What each method keeps'],
 ];
@@ -201,6 +202,7 @@ write(
 );
 write('benchmarks.html', 'Benchmarks', benchmarks());
 write('detail.html', 'What each method keeps', markdown(read(`${repo}docs/detail.md`)));
+write('padding.html', 'Padding (PyTorch, ONNX, TF.js)', markdown(read(`${repo}docs/padding.md`)));
 write(
   'ops.html',
   'The ops',

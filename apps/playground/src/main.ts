@@ -49,11 +49,26 @@ function dims(id: string): unknown {
   return parts.every((p) => p !== '' && Number.isFinite(Number(p))) ? (parts.length === 1 ? Number(parts[0]) : parts.map(Number)) : text;
 }
 
+/** The padding field: what `dims` reads, plus `'same'`/`'valid'` and `[begin end]` pairs per axis written `0 1, 1 0` or as JSON. */
+function padding(): unknown {
+  const text = $('padding').value.trim();
+  if (text.startsWith('[')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text; // shown to core as given: its OPTION error names the form
+    }
+  }
+  const parts = text.split(/\s*,\s*/);
+  if (parts.some((p) => /^\S+\s+\S+$/.test(p))) return parts.map((p) => p.split(/\s+/).map(Number));
+  return dims('padding');
+}
+
 function settings(): Settings {
   const adaptive = $<HTMLSelectElement>('mode').value === 'adaptive';
   const geometry: Record<string, unknown> = adaptive
     ? { outputSize: dims('output-size') }
-    : { kernelSize: dims('kernel-size'), stride: dims('stride'), padding: dims('padding'), dilation: dims('dilation'), ceilMode: $('ceil-mode').checked || undefined };
+    : { kernelSize: dims('kernel-size'), stride: dims('stride'), padding: padding(), dilation: dims('dilation'), ceilMode: $('ceil-mode').checked || undefined };
   for (const k of Object.keys(geometry)) if (geometry[k] === undefined) delete geometry[k];
   const eps = dims('idw-eps');
   return {

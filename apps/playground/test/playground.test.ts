@@ -214,7 +214,7 @@ describe('apps/playground in headless Chromium', async () => {
         expect(await after(page, () => page.fill('#padding', '3'))).toBe('error');
         const error = await text(page, 'error');
         expect(error).toContain('AdaPoolError OPTION');
-        expect(error).toContain('padding must be ≤ ⌊kernelSize/2⌋ on every axis (kernelSize [2,2]), got padding [3,3]');
+        expect(error).toContain('padding must be ≤ dilation·(kernelSize−1) on each side of every axis (kernelSize [2,2], dilation [1,1]), got padding [3,3]');
         expect(await outputPixels(page).then((p) => p.lit)).toBe(0);
         expect(await after(page, () => page.fill('#kernel-size', '0'))).toBe('error');
         expect(await text(page, 'error')).toMatch(/^AdaPoolError OPTION\nadaPool: kernelSize must be an integer ≥ 1/);
@@ -237,6 +237,13 @@ describe('apps/playground in headless Chromium', async () => {
         await after(page, () => page.fill('#padding', '1'));
         expect(await after(page, () => page.check('#count-include-pad'))).toBe('idle');
         expect(await text(page, 'code')).toContain('avgPool(x, { kernelSize: 3, padding: 1, countIncludePad: true })');
+        expect(Number(await page.locator('#parity').getAttribute('data-outside'))).toBe(0);
+        // padding forms (issue 13): 'same' (64 → ⌈64/2⌉ with k3) and [begin end] pairs per axis
+        expect(await after(page, () => page.fill('#padding', 'same'))).toBe('idle');
+        expect(await text(page, 'shape')).toBe('[1, 3, 22, 22] from [1, 3, 64, 64]');
+        expect(await text(page, 'code')).toContain("avgPool(x, { kernelSize: 3, padding: 'same', countIncludePad: true })");
+        expect(await after(page, () => page.fill('#padding', '0 2, 2 0'))).toBe('idle');
+        expect(await text(page, 'code')).toContain('padding: [[0, 2], [2, 0]]');
         expect(Number(await page.locator('#parity').getAttribute('data-outside'))).toBe(0);
         await after(page, () => page.fill('#padding', ''));
         await after(page, () => page.fill('#kernel-size', '2'));

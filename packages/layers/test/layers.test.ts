@@ -81,6 +81,24 @@ describe('framework-free layers: every method and rank equals its core op', () =
     expect(read(b)).toEqual(read(bRef));
     expect(read(b)).not.toEqual(read(core.idwPool2d(x, { kernelSize: 2 })));
   });
+
+  it("takes padding pairs, 'same' and 'valid' (forward, backward, unpool wired to it) as the ops do", () => {
+    const x = tensor(distinctData([1, 2, 7, 6], 4), [1, 2, 7, 6]);
+    for (const padding of ['same', 'valid', [[0, 2], [1, 0]], [2, 1]] as const) {
+      const opts = { kernelSize: 3, stride: 2, padding } as const;
+      const pool = new L.SoftPool2d(opts);
+      const y = pool.forward(x);
+      expect(read(y)).toEqual(read(core.softPool2d(x, opts)));
+      const dy = tensor(distinctData(y.shape, 5), y.shape);
+      expect(read(pool.backward(dy))).toEqual(read(core.softPool2dGrad(x, dy, opts)));
+      if (padding === 'same') expect(y.shape).toEqual([1, 2, 4, 3]);
+      const ada = new L.AdaPool2d({ ...opts, betaShape: 'scalar' });
+      const unpool = new L.AdaUnpool2d({ from: ada });
+      const U = unpool.forward(ada.forward(x));
+      expect(U.shape).toEqual(x.shape);
+    }
+    expect(new L.AdaUnpool2d({ kernelSize: 3, stride: 2, padding: 'same', inputSize: [7, 6] })).toBeInstanceOf(L.AdaUnpool2d);
+  });
 });
 
 describe('float64: layer gradients against central differences of the float64 reference forward', () => {
