@@ -43,8 +43,9 @@ export const BUDGETS: [string, string, number][] = [
   // range) doubled the builds (SIMD 10.4 -> 19.1 KB gzip; 18.6 KB now, with wasm-opt -O3 and the
   // streamed huge regions), so this bound (40.8 KB measured; the scalar build drops the lane-group
   // runs; 40.2 KB with issue 11's generated runs and the zopfli-packed builds) guards against
-  // growth while the 30 KB target stays open (docs/benchmarks.md, "Bundle sizes").
-  ['core + @adapool/wasm (default entry, both builds inlined)', withBackend('@adapool/wasm', 'createWasmBackend()'), 41],
+  // growth while the 30 KB target stays open (docs/benchmarks.md, "Bundle sizes"). Issue 12's lpPool
+  // kernels (streamed.ts, through exp/log rather than Math.pow's 5 KB) add about 0.35 KB per build: 41.1 KB.
+  ['core + @adapool/wasm (default entry, both builds inlined)', withBackend('@adapool/wasm', 'createWasmBackend()'), 41.5],
   ['core + @adapool/wasm/slim (no build inlined; + the .wasm)', withBackend('@adapool/wasm/slim', "createWasmBackend({ module: '/adapool.wasm' })"), 15],
   ['core + @adapool/webgpu', withBackend('@adapool/webgpu', 'createWebGPUBackend()'), 28],
 ];

@@ -6,7 +6,8 @@ import { pathToFileURL } from 'node:url';
 import * as ap from '../../packages/core/dist/index.js';
 
 export { ap };
-export const OPS = ['avgPool', 'maxPool', 'softPool', 'edscwPool', 'idwPool', 'adaPool'];
+/** Every pooling op, by the name the layers and playground use (softPool for emPool), from core's op descriptors. */
+export const OPS = Object.values(ap.poolOpDefs).map((d) => d.layer.op);
 // ADAPOOL_BENCH_WASM=/path/to/dist/index.js benches a build elsewhere (e.g. another checkout).
 const WASM_DIST = process.env.ADAPOOL_BENCH_WASM ? pathToFileURL(process.env.ADAPOOL_BENCH_WASM) : new URL('../../packages/wasm/dist/index.js', import.meta.url);
 

@@ -8,20 +8,23 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Marked } from 'marked';
 import ts from 'typescript';
+import { poolOpDefs } from '@adapool/core';
 
 const app = new URL('..', import.meta.url).pathname;
 const repo = new URL('../../..', import.meta.url).pathname;
 const out = `${app}dist/web/docs/`;
 const read = (p) => readFileSync(p, 'utf8');
 
-/** The ops with a page each: playground op name, the §4 heading of docs/operators.md, the example URL. */
+/** The ops with a page each, from core's op descriptors (the playground and layers name emPool softPool), then adaUnpool. */
+const QUERY = { avg: 'kernel=3&stride=2&padding=1', max: 'kernel=3&stride=2&padding=1', ada: 'kernel=3&beta=0.5' };
 export const OPS = [
-  { name: 'avgPool', section: '4.1', query: 'op=avgPool&kernel=3&stride=2&padding=1&backend=wasm', formula: 'y = (1/|R|) Σ_{i∈R} x_i' },
-  { name: 'maxPool', section: '4.2', query: 'op=maxPool&kernel=3&stride=2&padding=1&backend=wasm', formula: 'y = max_{i∈R} x_i  (first maximum; NaN wins)' },
-  { name: 'softPool', section: '4.3', query: 'op=softPool&kernel=3&backend=wasm', alias: 'emPool', formula: 'y = Σ_i w_i x_i,  w_i = e^{x_i} / Σ_j e^{x_j}' },
-  { name: 'edscwPool', section: '4.4', query: 'op=edscwPool&kernel=3&backend=wasm', formula: 'y = Σ_i w_i x_i,  w_i ∝ e^{D(x_i, m)},  D(x, m) = 2|x m| / (x² + m²),  m = mean_R x' },
-  { name: 'idwPool', section: '4.5', query: 'op=idwPool&kernel=3&backend=wasm', formula: 'y = Σ_i w_i x_i,  w_i ∝ 1 / √((x_i − m)² + ε²),  m = mean_R x' },
-  { name: 'adaPool', section: '4.6', query: 'op=adaPool&kernel=3&beta=0.5&backend=wasm', formula: 'y = β̂ · edscwPool(x) + (1 − β̂) · softPool(x),  β̂ = clamp(β, 0, 1)' },
+  ...Object.values(poolOpDefs).map((d) => ({
+    name: d.layer.op,
+    section: d.section,
+    query: `op=${d.layer.op}&${QUERY[d.method] ?? 'kernel=3'}&backend=wasm`,
+    ...(d.layer.op !== d.name ? { alias: d.name } : {}),
+    formula: d.formula,
+  })),
   { name: 'adaUnpool', section: '4.7', query: 'op=adaUnpool&mask=adaPool&kernel=2&backend=wasm', formula: 'U_p = Σ_{(o,κ) → p} v_o W_{o,κ}' },
 ];
 
@@ -208,7 +211,7 @@ write(
   'The ops',
   `<h1>The ops</h1>\n<p>One page per op: its definition from the operator specification (<code>docs/operators.md</code> §4) and a link that opens the playground on it. Common form and geometry: <a href="numerics.html">numerics</a>.</p>\n<table><tr><th>op</th><th>spec</th><th>try it</th></tr>${OPS.map(
     (o) => `<tr><td><a href="op-${o.name}.html">${o.name}</a>${o.alias ? ` (${o.alias})` : ''}</td><td>§${o.section}</td><td><a class="try" href="${playground(o.query)}">playground: ${esc(o.query.replace(/&/g, ' '))}</a></td></tr>`,
-  ).join('')}</table>\n<p>lpPool comes with LpPool (another issue).</p>`,
+  ).join('')}</table>`,
 );
 for (const o of OPS) {
   const body = section(operators, `### ${o.section} `, (l) => /^##+ \d/.test(l));

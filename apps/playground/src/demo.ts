@@ -72,18 +72,13 @@ async function main(): Promise<void> {
   const x0 = ap.tensor(data, [1, C, H, W], { backend: 'js' });
   const beta0 = ap.tensor([0.25, 0.5, 0.75], [C, 1, 1], { backend: 'js' });
   const ops: { label: string; method: PoolMethod; opts: ap.PoolOptions }[] = [];
-  for (const method of ['avg', 'max', 'em', 'edscw', 'idw', 'ada'] as const) {
+  for (const method of Object.keys(ap.poolOpDefs) as PoolMethod[]) {
     ops.push({ label: `${method}Pool k2`, method, opts: { kernelSize: 2 } });
     ops.push({ label: `${method}Pool k3 s2 p1`, method, opts: { kernelSize: 3, stride: 2, padding: 1 } });
     ops.push({ label: `${method}Pool adaptive 7x7`, method, opts: { outputSize: 7 } });
   }
-  const fns: Record<Exclude<PoolMethod, 'ada'>, (x: Tensor, o: ap.PoolOptions) => Tensor> = {
-    avg: (x, o) => ap.avgPool(x, { ...o, returnMask: false }),
-    max: (x, o) => ap.maxPool(x, { ...o, returnMask: false }),
-    em: (x, o) => ap.softPool(x, { ...o, returnMask: false }),
-    edscw: (x, o) => ap.edscwPool(x, { ...o, returnMask: false }),
-    idw: (x, o) => ap.idwPool(x, { ...o, returnMask: false }),
-  };
+  const lib = ap as unknown as Record<string, (x: Tensor, o: ap.PoolOptions) => Tensor>;
+  const fns = (m: PoolMethod) => (x: Tensor, o: ap.PoolOptions) => lib[ap.poolOpDefs[m].name](x, { ...o, returnMask: false });
   const rows: Row[] = [];
   for (const backend of ap.listBackends()) {
     // the inputs live on the backend that is timed (x.to() copies them there once)
@@ -92,7 +87,7 @@ async function main(): Promise<void> {
     for (const { label, method, opts } of ops) {
       try {
         const run = (): Tensor =>
-          method === 'ada' ? ap.adaPool(x, beta, { ...opts, backend, returnMask: false }) : fns[method](x, { ...opts, backend, returnMask: false });
+          method === 'ada' ? ap.adaPool(x, beta, { ...opts, backend, returnMask: false }) : fns(method)(x, { ...opts, backend, returnMask: false });
         const times: number[] = [];
         let y = run();
         for (let i = 0; i < 5; i++) {

@@ -2,7 +2,7 @@
  * The playground page: reads the form, runs `pipeline.run` and shows the images, timings,
  * parity and the equivalent code. Backends are registered explicitly, as an app would.
  */
-import { AdaPoolError, listBackends, registerBackend } from '@adapool/core';
+import { AdaPoolError, listBackends, poolOpDefs, registerBackend } from '@adapool/core';
 import { createWasmBackend } from '@adapool/wasm';
 import { createWebGPUBackend } from '@adapool/webgpu';
 import { C, clip, generate, loadFile, loadPhoto, photos, spatial, type Img } from './images.js';
@@ -70,15 +70,22 @@ function settings(): Settings {
     ? { outputSize: dims('output-size') }
     : { kernelSize: dims('kernel-size'), stride: dims('stride'), padding: padding(), dilation: dims('dilation'), ceilMode: $('ceil-mode').checked || undefined };
   for (const k of Object.keys(geometry)) if (geometry[k] === undefined) delete geometry[k];
-  const eps = dims('idw-eps');
+  const own: Record<string, unknown> = {};
+  for (const d of Object.values(poolOpDefs)) {
+    for (const [key, spec] of Object.entries(d.options)) {
+      const el = $(optionId(key));
+      if (spec.kind === 'boolean') {
+        if (el.checked) own[key] = true;
+      } else if (el.value.trim() !== '') own[key] = dims(optionId(key));
+    }
+  }
   return {
     op: $<HTMLSelectElement>('op').value as OpName,
     maskFrom: $<HTMLSelectElement>('mask-from').value as Settings['maskFrom'],
     geometry,
     channelsLast: $('channels-last').checked,
     beta: $('per-channel').checked ? ['beta-r', 'beta-g', 'beta-b'].map((id) => Number($(id).value)) : Number($('beta').value),
-    countIncludePad: $('count-include-pad').checked,
-    idwEps: eps as number | undefined,
+    own,
     backend: $<HTMLSelectElement>('backend').value,
     gradient: $('gradient').checked,
     repeats: Math.min(50, Math.max(1, Math.round(Number($('repeats').value)) || 1)),
@@ -123,7 +130,41 @@ function parityText(p: Parity, tol: { atol: number; rtol: number }, ranOnJs: boo
   return `max |Δ| ${d}, ${verdict} |Δ| ≤ ${tol.atol.toExponential()} + ${tol.rtol.toExponential()}·|ref|`;
 }
 
-const LABEL: Record<string, string> = { avg: 'avgPool', max: 'maxPool', em: 'softPool', edscw: 'edscwPool', idw: 'idwPool', ada: 'adaPool', unpool: 'adaUnpool' };
+const LABEL: Record<string, string> = { ...Object.fromEntries(Object.values(poolOpDefs).map((d) => [d.method, d.layer.op])), unpool: 'adaUnpool' };
+
+/** The input of an op's own option: its name in kebab case (`countIncludePad` → `count-include-pad`). */
+const optionId = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/**
+ * The op menus and each op's own option inputs, from core's op descriptors: the page's markup
+ * holds none of them, so a new op appears here by itself.
+ */
+function buildMenus(): void {
+  const defs = Object.values(poolOpDefs);
+  const option = (value: string, text: string) => Object.assign(document.createElement('option'), { value, textContent: text });
+  const label = (d: (typeof defs)[number]) => (d.name === d.layer.op ? d.name : `${d.layer.op} (${d.name})`);
+  $('op').replaceChildren(...defs.map((d) => option(d.method, label(d))), option('unpool', 'adaUnpool'));
+  $<HTMLSelectElement>('op').value = 'em';
+  $('mask-from').replaceChildren(...defs.map((d) => option(d.method, label(d))));
+  $<HTMLSelectElement>('mask-from').value = 'ada';
+  const inputs = defs.flatMap((d) =>
+    Object.entries(d.options).map(([key, spec]) => {
+      const l = document.createElement('label');
+      l.dataset.for = d.method;
+      l.title = spec.doc;
+      const input = Object.assign(document.createElement('input'), { id: optionId(key), type: spec.kind === 'boolean' ? 'checkbox' : 'text' });
+      if (spec.kind === 'boolean') {
+        l.className = 'check';
+        l.append(input, ` ${key}`);
+      } else {
+        input.placeholder = String(spec.default);
+        l.append(`${key} `, input);
+      }
+      return l;
+    }),
+  );
+  $('own-options').replaceChildren(...inputs);
+}
 
 function show(r: Result, s: Settings, input: Img): void {
   $('stats').hidden = $('code').hidden = false;
@@ -283,7 +324,10 @@ async function compareIfChanged(input: Img, s: Settings): Promise<void> {
 /** The form fields a URL can preselect: `?op=softPool&kernel=3&backend=wasm`. */
 const URL_FIELDS: Record<string, string> = { source: 'source', size: 'size', op: 'op', mask: 'mask-from', beta: 'beta', kernel: 'kernel-size', stride: 'stride', padding: 'padding', dilation: 'dilation', mode: 'mode', output: 'output-size', backend: 'backend' };
 /** Op names as the library spells them (softPool) → the form's values (em). */
-const OP_VALUE: Record<string, string> = Object.fromEntries(Object.entries(LABEL).map(([v, name]) => [name.toLowerCase(), v]));
+const OP_VALUE: Record<string, string> = Object.fromEntries([
+  ...Object.entries(LABEL).map(([v, name]) => [name.toLowerCase(), v]),
+  ...Object.values(poolOpDefs).flatMap((d) => [d.name, ...d.aliases].map((n) => [n.toLowerCase(), d.method])),
+]);
 
 function fromUrl(): void {
   const q = new URLSearchParams(location.search);
@@ -400,8 +444,10 @@ async function useFile(file: File | undefined): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  buildMenus();
   const notes = await registerBackends();
   fromUrl();
+  $('compare-pending').hidden = NOT_YET.length === 0;
   $('compare-pending').textContent = `Not here yet: ${NOT_YET.join('; ')}.`;
   $('video-method').replaceChildren(...METHODS.map((m) => Object.assign(document.createElement('option'), { value: m.id, textContent: m.label })));
   $<HTMLSelectElement>('video-method').value = 'soft';

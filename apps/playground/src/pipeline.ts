@@ -21,8 +21,8 @@ export interface Settings {
   channelsLast: boolean;
   /** adaPool's β: one number, or one per channel (R, G, B). */
   beta: number | readonly number[];
-  countIncludePad: boolean;
-  idwEps?: number;
+  /** The op's own options as entered (countIncludePad, idwEps, p, …: its descriptor's schema); absent ones left out. */
+  own: Record<string, unknown>;
   /** A registered backend name or 'auto'. */
   backend: string;
   gradient: boolean;
@@ -42,15 +42,21 @@ interface PoolDef {
   extra(s: Settings): Opts;
 }
 
-const none = (): Opts => ({});
-export const pools: Record<PoolMethod, PoolDef> = {
-  avg: { fn: 'avgPool', forward: (x, _, o) => ap.avgPool(x, o), grad: (x, _, dy, o) => ap.avgPoolGrad(x, dy, o), extra: (s) => (s.countIncludePad ? { countIncludePad: true } : {}) },
-  max: { fn: 'maxPool', forward: (x, _, o) => ap.maxPool(x, o), grad: (x, _, dy, o) => ap.maxPoolGrad(x, dy, o), extra: none },
-  em: { fn: 'softPool', forward: (x, _, o) => ap.softPool(x, o), grad: (x, _, dy, o) => ap.softPoolGrad(x, dy, o), extra: none },
-  edscw: { fn: 'edscwPool', forward: (x, _, o) => ap.edscwPool(x, o), grad: (x, _, dy, o) => ap.edscwPoolGrad(x, dy, o), extra: none },
-  idw: { fn: 'idwPool', forward: (x, _, o) => ap.idwPool(x, o), grad: (x, _, dy, o) => ap.idwPoolGrad(x, dy, o), extra: (s) => (s.idwEps === undefined ? {} : { idwEps: s.idwEps }) },
-  ada: { fn: 'adaPool', forward: (x, b, o) => ap.adaPool(x, b, o), grad: (x, b, dy, o) => ap.adaPoolGrad(x, b, dy, o).dx, extra: none },
-};
+type Fn = (...args: unknown[]) => unknown;
+const lib = ap as unknown as Record<string, Fn>;
+
+/** Every pooling method's functions, from core's op descriptors (the name shown is the layers' one: softPool for emPool). */
+export const pools = Object.fromEntries(
+  Object.values(ap.poolOpDefs).map((d): [PoolMethod, PoolDef] => [
+    d.method,
+    {
+      fn: d.layer.op,
+      forward: (x, b, o) => (d.beta ? lib[d.name](x, b, o) : lib[d.name](x, o)) as Tensor | PoolWithMask,
+      grad: (x, b, dy, o) => (d.beta ? (lib[`${d.name}Grad`](x, b, dy, o) as { dx: Tensor }).dx : (lib[`${d.name}Grad`](x, dy, o) as Tensor)),
+      extra: (s) => Object.fromEntries(Object.keys(d.options).filter((k) => s.own[k] !== undefined).map((k) => [k, s.own[k]])),
+    },
+  ]),
+) as Record<PoolMethod, PoolDef>;
 
 /** OPERATORS.md §6 conformance tolerances (|Δ| ≤ atol + rtol·|ref|), as the parity suite uses them. */
 export { TOLERANCE };
@@ -344,20 +350,14 @@ export interface Method {
   beta?: number;
 }
 
-/** The comparison view's methods, in order; add a row to add a method. */
-export const METHODS: readonly Method[] = [
-  { id: 'avg', label: 'avgPool', pool: 'avg' },
-  { id: 'max', label: 'maxPool', pool: 'max' },
-  { id: 'soft', label: 'softPool', pool: 'em' },
-  { id: 'edscw', label: 'edscwPool', pool: 'edscw' },
-  { id: 'idw', label: 'idwPool', pool: 'idw' },
-  { id: 'ada-0', label: 'adaPool β=0', pool: 'ada', beta: 0 },
-  { id: 'ada-0.5', label: 'adaPool β=0.5', pool: 'ada', beta: 0.5 },
-  { id: 'ada-1', label: 'adaPool β=1', pool: 'ada', beta: 1 },
-];
+/** The comparison view's methods, one per op descriptor (adaPool at β = 0, 0.5 and 1). */
+export const METHODS: readonly Method[] = Object.values(ap.poolOpDefs).flatMap((d): Method[] => {
+  const id = d.layer.op.replace(/Pool$/, '');
+  return d.beta ? [0, 0.5, 1].map((beta) => ({ id: `${id}-${beta}`, label: `${d.layer.op} β=${beta}`, pool: d.method, beta })) : [{ id, label: d.layer.op, pool: d.method }];
+});
 
 /** Methods the comparison cannot show yet, and why. */
-export const NOT_YET: readonly string[] = ['lpPool comes with LpPool (not in @adapool/core yet)'];
+export const NOT_YET: readonly string[] = [];
 
 export interface Compared extends Quality {
   method: Method;

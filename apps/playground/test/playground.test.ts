@@ -19,7 +19,7 @@ const FLAGS = [...CHROMIUM_WEBGPU_FLAGS, ...CHROMIUM_HEADLESS_FLAGS];
 const app = fileURLToPath(new URL('..', import.meta.url));
 /** Screenshots (git-ignored): look at them. */
 const shots = join(app, 'test-output');
-const OPS = ['avg', 'max', 'em', 'edscw', 'idw', 'ada', 'unpool'];
+const OPS = ['avg', 'max', 'em', 'edscw', 'idw', 'lp', 'ada', 'unpool']; // ada last: the steps after the loops start from it
 
 async function missing(): Promise<string | undefined> {
   const why = await missingChromium();
@@ -154,8 +154,10 @@ describe('apps/playground in headless Chromium', async () => {
             expect(await page.locator('#grad-figure').isVisible(), where).toBe(true);
             const d = await result(page);
             expect(d.backend, where).toBe(backend);
-            expect(d.op, where).toBe({ avg: 'avgPool', max: 'maxPool', em: 'softPool', edscw: 'edscwPool', idw: 'idwPool', ada: 'adaPool', unpool: 'adaUnpool' }[op]);
-            plausible(d, where);
+            expect(d.op, where).toBe({ avg: 'avgPool', max: 'maxPool', em: 'softPool', edscw: 'edscwPool', idw: 'idwPool', ada: 'adaPool', lp: 'lpPool', unpool: 'adaUnpool' }[op]);
+            // lpPool's y is a norm (≥ max |x|, not an average), so Σ v·W is no reconstruction of the image: finite, not plausible
+            if (op === 'lp') expect(Number.isFinite(Number(d.psnr)), where).toBe(true);
+            else plausible(d, where);
             // the gradient panel: a legend with its range; avgPool's constant dx is named, not a blank panel
             const note = await text(page, 'grad-legend');
             if (op === 'avg') expect(note, where).toContain('constant: every value is 0.250');
@@ -170,12 +172,13 @@ describe('apps/playground in headless Chromium', async () => {
           }
           // the comparison view: every method, finite and plausible measures, on this backend
           const methods = await page.$$eval('#compare [data-method]', (es) => es.map((e) => ({ ...(e as HTMLElement).dataset })));
-          expect(methods.map((m) => m.method)).toEqual(['avg', 'max', 'soft', 'edscw', 'idw', 'ada-0', 'ada-0.5', 'ada-1']);
+          expect(methods.map((m) => m.method)).toEqual(['avg', 'max', 'soft', 'edscw', 'idw', 'ada-0', 'ada-0.5', 'ada-1', 'lp']);
           for (const m of methods) {
-            plausible(m, `compare ${m.method} on ${backend}`);
+            if (m.method === 'lp') expect(Number.isFinite(Number(m.psnr)), 'compare lp').toBe(true); // a norm, see above
+            else plausible(m, `compare ${m.method} on ${backend}`);
             expect(m.backend).toBe(backend);
           }
-          expect(await text(page, 'compare-pending')).toContain('lpPool comes with LpPool');
+          expect(await page.locator('#compare-pending').isVisible()).toBe(false); // every op is compared
         }
 
         // adaUnpool with every pooling's mask (maxPool's one-hot mask included: ties must break alike)

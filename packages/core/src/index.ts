@@ -2,7 +2,7 @@ export { AdaPoolError, type AdaPoolErrorCode } from './errors.js';
 // For layers and backends that validate options ahead of an op, in the same words as core.
 export { fail, Raw } from './errors.js';
 export { Tensor, tensor, type DType, type TensorData, type TensorOptions } from './tensor.js';
-export { registerBackend, removeBackend, setBackend, getBackend, listBackends } from './registry.js';
+export { registerBackend, removeBackend, setBackend, getBackend, listBackends, backendMethods } from './registry.js';
 export type {
   Backend,
   KernelName,
@@ -16,10 +16,8 @@ export type {
   UnpoolGradKernel,
 } from './backend.js';
 export type {
-  AvgPoolOptions,
   BetaPlan,
   GeometryOptions,
-  IdwPoolOptions,
   Padding,
   PerDim,
   PoolMethod,
@@ -27,7 +25,25 @@ export type {
   PoolPlan,
   UnpoolOptions,
 } from './plan.js';
-export * from './api.js';
+export {
+  adaUnpool,
+  adaUnpool1d,
+  adaUnpool2d,
+  adaUnpool3d,
+  adaUnpoolGrad,
+  adaUnpool1dGrad,
+  adaUnpool2dGrad,
+  adaUnpool3dGrad,
+  type AdaPoolFn,
+  type AdaPoolGradFn,
+  type PoolFn,
+  type PoolGradFn,
+  type PoolWithMask,
+  type UnpoolFn,
+  type UnpoolGradFn,
+} from './api.js';
+export * from './ops.generated.js';
+export type { OptionSpec, PoolOpDef } from './ops/region.js';
 
 // For backend authors and conformance tests: the one geometry rule and the float64 reference.
 export {
@@ -59,7 +75,9 @@ export {
   windowFitMust,
   type GeometryNames,
   type PaddingForm,
+  opOption,
   boolOption, callSize, checkOptionKeys, MAX_DIM, perDimOption, planBeta, planPool, planUnpool, splitShape, withBeta, type CallSize } from './plan.js';
+export { POOL_METHODS } from './ops/index.js';
 export { poolOpDefs, referencePool, referencePoolGrad, regionTable, type RegionTable, type ReferencePoolResult } from './reference.js';
 export { referenceUnpool, referenceUnpoolGrad } from './ops/ada-unpool.js';
 export { clampBeta, clampBetaGrad } from './ops/ada-pool.js';

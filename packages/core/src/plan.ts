@@ -20,7 +20,9 @@ import { assertBackendName } from './registry.js';
 import { Tensor, isTensor } from './tensor.js';
 import type { KernelName } from './backend.js';
 
-export type PoolMethod = 'avg' | 'max' | 'em' | 'edscw' | 'idw' | 'ada';
+import type { PoolMethod } from './ops/index.js';
+import type { OptionSpec } from './ops/region.js';
+export type { PoolMethod };
 
 /** A number, or one value per spatial dim. */
 export type PerDim = number | readonly number[];
@@ -46,12 +48,6 @@ export interface GeometryOptions {
 
 export interface PoolOptions extends GeometryOptions {
   returnMask?: boolean;
-}
-export interface AvgPoolOptions extends PoolOptions {
-  countIncludePad?: boolean;
-}
-export interface IdwPoolOptions extends PoolOptions {
-  idwEps?: number;
 }
 export interface UnpoolOptions extends GeometryOptions {
   inputSize?: PerDim;
@@ -85,6 +81,8 @@ export interface PoolPlan {
   readonly returnMask: boolean;
   readonly countIncludePad: boolean;
   readonly idwEps: number;
+  /** lpPool's power p. */
+  readonly p: number;
   /** Shapes as laid out in memory. */
   readonly inputShape: readonly number[];
   readonly outputShape: readonly number[];
@@ -167,6 +165,7 @@ interface PlanExtras {
   returnMask?: boolean;
   countIncludePad?: boolean;
   idwEps?: number;
+  p?: number;
 }
 
 /** Spatial rank of a tensor shape (`rank − 2`), checked against 1..3 and the alias's rank. */
@@ -312,6 +311,7 @@ function buildPlan(op: string, method: PoolMethod, N: number, C: number, axes: A
     returnMask: extras.returnMask ?? false,
     countIncludePad: extras.countIncludePad ?? false,
     idwEps: extras.idwEps ?? 1e-6,
+    p: extras.p ?? 2,
     inputShape,
     outputShape,
     maskShape,
@@ -325,28 +325,30 @@ function buildPlan(op: string, method: PoolMethod, N: number, C: number, axes: A
   };
 }
 
-/** Options parsed for a pooling op (forward or gradient). */
+/** An op's own option (OptionSpec) read from the snapshot; its default when absent. */
+export function opOption(op: string, key: string, v: unknown, spec: OptionSpec): boolean | number {
+  if (spec.kind === 'boolean') return bool(op, key, v, spec.default);
+  if (v === undefined) return spec.default;
+  if (typeof v !== 'number' || !spec.valid(v)) fail('OPTION', op, `${key} must be ${spec.must}`, v);
+  return v;
+}
+
+/** Options parsed for a pooling op (forward or gradient); `own` is the op's option schema (its descriptor's `options`). */
 export function planPool(
   op: string,
   method: PoolMethod,
   x: unknown,
   opts: unknown,
-  allowedExtra: readonly string[],
+  own: Readonly<Record<string, OptionSpec>>,
   rank: number | undefined,
 ): { plan: PoolPlan; options: Record<string, unknown> } {
-  const o = checkOptionKeys(op, opts, [...COMMON_KEYS, ...allowedExtra]);
+  const o = checkOptionKeys(op, opts, [...COMMON_KEYS, 'returnMask', ...Object.keys(own)]);
   const shape = checkTensor(op, 'x', x);
   const n = spatialRank(op, 'x', shape, rank);
   const channelsLast = bool(op, 'channelsLast', o.channelsLast, false);
   const { N, C, S } = splitShape(shape, channelsLast);
-  const extras: PlanExtras = {};
-  if (allowedExtra.includes('returnMask')) extras.returnMask = bool(op, 'returnMask', o.returnMask, false);
-  if (allowedExtra.includes('countIncludePad')) extras.countIncludePad = bool(op, 'countIncludePad', o.countIncludePad, false);
-  if (allowedExtra.includes('idwEps') && o.idwEps !== undefined) {
-    const e = o.idwEps;
-    if (typeof e !== 'number' || !Number.isFinite(e) || e <= 0) fail('OPTION', op, 'idwEps must be a finite number > 0', e);
-    extras.idwEps = e;
-  }
+  const extras: PlanExtras = { returnMask: bool(op, 'returnMask', o.returnMask, false) };
+  for (const [key, spec] of Object.entries(own)) (extras as Record<string, unknown>)[key] = opOption(op, key, o[key], spec);
   checkBackendOption(op, o.backend);
   const axes = axesFor(op, parseGeometry(op, o, n), S, shape);
   return { plan: buildPlan(op, method, N, C, axes, channelsLast, extras), options: o };

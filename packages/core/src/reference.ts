@@ -4,23 +4,11 @@
  * laid out as the plan says. This is the oracle every backend is checked against.
  */
 import { axisPaddedCounts, axisTaps } from './geometry.js';
-import type { PoolMethod, PoolPlan } from './plan.js';
-import { adaPoolDef } from './ops/ada-pool.js';
-import { avgPoolDef } from './ops/avg-pool.js';
-import { edscwPoolDef } from './ops/edscw-pool.js';
-import { emPoolDef } from './ops/em-pool.js';
-import { idwPoolDef } from './ops/idw-pool.js';
-import { maxPoolDef } from './ops/max-pool.js';
-import type { PoolOpDef, Region, RegionMath } from './ops/region.js';
+import type { PoolPlan } from './plan.js';
+import { poolOpDefs } from './ops/index.js';
+import type { Region, RegionMath } from './ops/region.js';
 
-export const poolOpDefs: { readonly [M in PoolMethod]: PoolOpDef } = {
-  avg: avgPoolDef,
-  max: maxPoolDef,
-  em: emPoolDef,
-  edscw: edscwPoolDef,
-  idw: idwPoolDef,
-  ada: adaPoolDef,
-};
+export { poolOpDefs };
 
 /**
  * Every region of a plan, independent of (n, c): for spatial output `oi` (row-major over O),

@@ -4,6 +4,7 @@
  * (`registerBackend(await createWasmBackend())`).
  */
 import type { Backend } from './backend.js';
+import { POOL_METHODS, type PoolMethod } from './ops/index.js';
 import { AdaPoolError, fail } from './errors.js';
 import { readGuarded } from './read.js';
 import { jsBackend } from './backends/js.js';
@@ -71,6 +72,16 @@ export function assertBackendName(op: string, name: unknown): asserts name is st
   if (typeof name !== 'string' || !registered.has(name)) {
     fail('BACKEND', op, `backend must be 'auto' or a registered backend (${[...registered.keys()].join(', ')})`, name);
   }
+}
+
+/**
+ * The pooling methods a registered backend implements (its forward and gradient kernels); `js`
+ * has every one (each op brings its reference kernels). The parity suite prints a skip for the rest.
+ */
+export function backendMethods(name: string): PoolMethod[] {
+  const b = backendByName('backendMethods', name);
+  if (b === jsBackendInstance()) return [...POOL_METHODS];
+  return POOL_METHODS.filter((m) => b.kernels[`${m}Pool`] !== undefined && b.kernels[`${m}PoolGrad`] !== undefined);
 }
 
 /** @internal A registered backend by name. */

@@ -19,6 +19,8 @@ import {
   emPoolGrad,
   idwPool,
   idwPoolGrad,
+  lpPool,
+  lpPoolGrad,
   maxPool,
   maxPoolGrad,
   referencePool,
@@ -52,6 +54,7 @@ import {
 
 type Opts = Record<string, unknown>;
 type Plain = Exclude<PoolMethod, 'ada'>;
+const METHODS = Object.keys(core.poolOpDefs) as PoolMethod[];
 type AnyFn = (...args: any[]) => any;
 
 const f32 = (a: ArrayLike<number>): Float32Array => Float32Array.from(a);
@@ -73,8 +76,8 @@ function guard<R>(inputs: readonly unknown[], fn: () => R): R {
   return r;
 }
 
-const FWD: Record<Plain, AnyFn> = { avg: avgPool, max: maxPool, em: emPool, edscw: edscwPool, idw: idwPool };
-const BWD: Record<Plain, AnyFn> = { avg: avgPoolGrad, max: maxPoolGrad, em: emPoolGrad, edscw: edscwPoolGrad, idw: idwPoolGrad };
+const FWD: Record<Plain, AnyFn> = { avg: avgPool, max: maxPool, em: emPool, edscw: edscwPool, idw: idwPool, lp: lpPool };
+const BWD: Record<Plain, AnyFn> = { avg: avgPoolGrad, max: maxPoolGrad, em: emPoolGrad, edscw: edscwPoolGrad, idw: idwPoolGrad, lp: lpPoolGrad };
 
 interface Fwd {
   output: Float64Array;
@@ -627,7 +630,7 @@ describe('numerics (OPERATORS.md section 5)', () => {
   it('x = 1000 in a region: finite outputs, masks and gradients; emPool ≈ 1000', () => {
     const x = T([1000, 1, -2, 0.5, 3, 2, 1, 0], [1, 2, 4]);
     const dy = T([1, -1, 0.5, 2], [1, 2, 2]);
-    for (const m of ['em', 'ada', 'edscw', 'idw', 'avg', 'max'] as const) {
+    for (const m of METHODS) {
       const beta = m === 'ada' ? 0.5 : undefined;
       const f = fwd(m, x, { kernelSize: 2 }, beta);
       expect(f.output.every(Number.isFinite), m).toBe(true);
@@ -669,7 +672,7 @@ describe('numerics (OPERATORS.md section 5)', () => {
   it('D(0,0) = 1: an all-zero region gives output 0 and a uniform mask; m = 0 gives output 0', () => {
     const x = T([0, 0, 0, 0, 1, -1, 2, -2, 0, 0, 0, 0], [1, 1, 3, 4]);
     const opts = { kernelSize: [1, 4] };
-    for (const m of ['edscw', 'em', 'idw', 'ada', 'avg'] as const) {
+    for (const m of METHODS.filter((m) => m !== 'max')) {
       const b = m === 'ada' ? 0.6 : undefined;
       const f = fwd(m, x, opts, b);
       expect(f.output[0], m).toBe(0);
@@ -812,14 +815,10 @@ describe('layout: channelsLast = transposed channelsFirst (output, mask, indices
 });
 
 describe('1d/2d/3d aliases equal the generic op and check the rank', () => {
+  // every name of every descriptor (emPool and its alias softPool, …), and adaUnpool
+  const lib0 = core as unknown as Record<string, AnyFn>;
   const fams: { name: string; generic: AnyFn; grad: AnyFn; method: PoolMethod; unpool?: boolean }[] = [
-    { name: 'avgPool', generic: avgPool, grad: avgPoolGrad, method: 'avg' },
-    { name: 'maxPool', generic: maxPool, grad: maxPoolGrad, method: 'max' },
-    { name: 'emPool', generic: emPool, grad: emPoolGrad, method: 'em' },
-    { name: 'softPool', generic: softPool, grad: softPoolGrad, method: 'em' },
-    { name: 'edscwPool', generic: edscwPool, grad: edscwPoolGrad, method: 'edscw' },
-    { name: 'idwPool', generic: idwPool, grad: idwPoolGrad, method: 'idw' },
-    { name: 'adaPool', generic: adaPool, grad: adaPoolGrad, method: 'ada' },
+    ...Object.values(core.poolOpDefs).flatMap((d) => [d.name, ...d.aliases].map((name) => ({ name, generic: lib0[name], grad: lib0[`${name}Grad`], method: d.method }))),
     { name: 'adaUnpool', generic: adaUnpool, grad: adaUnpoolGrad, method: 'avg', unpool: true },
   ];
   for (const fam of fams) {
@@ -877,7 +876,7 @@ describe('inputs are never modified (async read before and after)', () => {
     const beta = T(randomArray(r, 15, -0.5, 1.5), [3, 5]);
     const opts = { kernelSize: [3, 2], stride: [2, 1], padding: [1, 0] };
     const before = await Promise.all([x.read(), dy.read(), beta.read()]);
-    for (const m of ['avg', 'max', 'em', 'edscw', 'idw'] as const) {
+    for (const m of METHODS.filter((m): m is Plain => m !== 'ada')) {
       FWD[m](x, { ...opts, returnMask: true });
       BWD[m](x, dy, opts);
     }

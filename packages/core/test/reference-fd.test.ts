@@ -91,6 +91,10 @@ const OPS: OpCase[] = [
   { label: 'idwPool', method: 'idw', extra: {}, weightsDependOnX: true },
   { label: 'idwPool idwEps=0.1', method: 'idw', extra: { idwEps: 0.1 }, weightsDependOnX: true },
   { label: 'idwPool idwEps=0.7', method: 'idw', extra: { idwEps: 0.7 }, weightsDependOnX: true },
+  { label: 'lpPool', method: 'lp', extra: {}, weightsDependOnX: true },
+  { label: 'lpPool p=1', method: 'lp', extra: { p: 1 }, weightsDependOnX: true },
+  { label: 'lpPool p=3.5', method: 'lp', extra: { p: 3.5 }, weightsDependOnX: true },
+  { label: 'lpPool p=9', method: 'lp', extra: { p: 9 }, weightsDependOnX: true },
 ];
 
 const LAYOUTS = [false, true] as const;

@@ -7,13 +7,14 @@
  * copy). The layer owns β, `grads.*` and a kept mask; it replaces (and disposes) them on the next
  * forward/backward/`setParameter`, and disposes all of them in `dispose()`.
  */
-import { AdaPoolError, Tensor, tensor, getBackend, checkOptionKeys, perDimOption, boolOption, splitShape, layoutShape, fail, Raw, type GeometryOptions, type PerDim } from '@adapool/core';
+import { AdaPoolError, Tensor, tensor, getBackend, checkOptionKeys, perDimOption, boolOption, splitShape, layoutShape, fail, Raw, type AvgPoolOptions, type GeometryOptions, type IdwPoolOptions, type LpPoolOptions, type PerDim } from '@adapool/core';
 import {
   betaShapeFor,
   checkBetaInit,
   checkBetaShape,
   checkGeometry,
   outputSpatial,
+  ownOptions,
   poolOp,
   unpoolOp,
   type BetaForm,
@@ -52,12 +53,10 @@ export interface PoolLayerOptions extends LayerGeometryOptions {
   /** Keep the last forward's mask (`layer.mask`); set automatically when an AdaUnpool layer is wired to this one. */
   keepMask?: boolean;
 }
-export interface AvgPoolLayerOptions extends PoolLayerOptions {
-  countIncludePad?: boolean;
-}
-export interface IdwPoolLayerOptions extends PoolLayerOptions {
-  idwEps?: number;
-}
+/** The options of a layer of an op with options of its own (`AvgPool2d`: countIncludePad). */
+export type AvgPoolLayerOptions = PoolLayerOptions & Pick<AvgPoolOptions, 'countIncludePad'>;
+export type IdwPoolLayerOptions = PoolLayerOptions & Pick<IdwPoolOptions, 'idwEps'>;
+export type LpPoolLayerOptions = PoolLayerOptions & Pick<LpPoolOptions, 'p'>;
 export interface AdaPoolLayerOptions extends PoolLayerOptions {
   /**
    * β's shape: a named broadcast form (OPERATORS.md 4.6) resolved at the first forward, or an
@@ -143,7 +142,7 @@ export class PoolLayer extends BaseLayer {
   #mask?: Tensor;
   #saved?: { x: Tensor; inputShape: readonly number[] };
 
-  constructor(spec: MethodSpec, rank: Rank, name: string, options?: PoolLayerOptions & AvgPoolLayerOptions & IdwPoolLayerOptions & AdaPoolLayerOptions) {
+  constructor(spec: MethodSpec, rank: Rank, name: string, options?: PoolLayerOptions & AdaPoolLayerOptions & Record<string, unknown>) {
     super(name, rank);
     const op = name;
     const o = checkOptionKeys(op, options, [...GEOMETRY_KEYS, 'keepMask', ...spec.extra, ...(spec.beta ? ['betaShape', 'betaInit'] : [])]);
@@ -154,11 +153,7 @@ export class PoolLayer extends BaseLayer {
     const core: CoreOptions = { ...this.#geometry };
     if (boolOption(op, 'channelsLast', o.channelsLast)) core.channelsLast = true;
     if (o.backend !== undefined) core.backend = o.backend as string;
-    if (o.countIncludePad !== undefined) core.countIncludePad = boolOption(op, 'countIncludePad', o.countIncludePad);
-    if (o.idwEps !== undefined) {
-      if (typeof o.idwEps !== 'number' || !Number.isFinite(o.idwEps) || o.idwEps <= 0) fail('OPTION', op, 'idwEps must be a finite number > 0', o.idwEps);
-      core.idwEps = o.idwEps;
-    }
+    Object.assign(core, ownOptions(op, spec, o));
     this.options = Object.freeze(core);
     this.keepMask = boolOption(op, 'keepMask', o.keepMask) ?? false;
     if (spec.beta) {
@@ -386,7 +381,7 @@ export function poolLayerClass<O extends PoolLayerOptions>(spec: MethodSpec, ran
   const name = `${spec.cls}${rank}d`;
   const C = class extends PoolLayer {
     constructor(options?: O) {
-      super(spec, rank, name, options);
+      super(spec, rank, name, options as PoolLayerOptions & AdaPoolLayerOptions & Record<string, unknown>);
     }
   };
   Object.defineProperty(C, 'name', { value: name });

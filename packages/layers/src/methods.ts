@@ -9,8 +9,8 @@ import { perDimOption, boolOption, paddingOption, checkPadding, axisPadding, win
 export type Rank = 1 | 2 | 3;
 export const RANKS: readonly Rank[] = [1, 2, 3];
 
-export type MethodKey = 'ada' | 'soft' | 'edscw' | 'idw' | 'max' | 'avg';
-export type ExtraOption = 'countIncludePad' | 'idwEps';
+/** A pooling method: core's name for it (`em`, …). */
+export type MethodKey = core.PoolMethod;
 
 export interface MethodSpec {
   readonly key: MethodKey;
@@ -18,23 +18,43 @@ export interface MethodSpec {
   readonly cls: string;
   /** Core op stem: `${op}${n}d`, e.g. `adaPool2d` (and `${op}${n}dGrad`). */
   readonly op: string;
-  readonly extra: readonly ExtraOption[];
+  /** The op's own options (core's option schema). */
+  readonly extra: readonly string[];
   readonly beta: boolean;
+  /** Core's descriptor of the op. */
+  readonly def: core.PoolOpDef;
 }
 
-export const METHODS: readonly MethodSpec[] = [
-  { key: 'ada', cls: 'AdaPool', op: 'adaPool', extra: [], beta: true },
-  { key: 'soft', cls: 'SoftPool', op: 'softPool', extra: [], beta: false },
-  { key: 'edscw', cls: 'EDSCWPool', op: 'edscwPool', extra: [], beta: false },
-  { key: 'idw', cls: 'IDWPool', op: 'idwPool', extra: ['idwEps'], beta: false },
-  { key: 'max', cls: 'MaxPool', op: 'maxPool', extra: [], beta: false },
-  { key: 'avg', cls: 'AvgPool', op: 'avgPool', extra: ['countIncludePad'], beta: false },
-];
+/** One entry per core op descriptor, in core's order. */
+export const METHODS: readonly MethodSpec[] = /* @__PURE__ */ Object.values(core.poolOpDefs).map((def) => ({
+  key: def.method,
+  cls: def.layer.cls,
+  op: def.layer.op,
+  extra: Object.keys(def.options),
+  beta: def.beta,
+  def,
+}));
 
 export const methodSpec = (key: MethodKey): MethodSpec => METHODS.find((m) => m.key === key)!;
 
+const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
+/** Every name core exports an op under (`emPool`, `softPool`): the tfjs factories carry them all. */
+export const opNames = (d: core.PoolOpDef): string[] => [d.name, ...d.aliases];
+/** The layer class stems of an op: its class stem, then one per other name (`EmPool` beside `SoftPool`), the same classes. */
+export const layerStems = (d: core.PoolOpDef): string[] => [d.layer.cls, ...opNames(d).filter((n) => n !== d.layer.op).map(cap)];
+
+/**
+ * The op's own options (countIncludePad, idwEps, p, …) read from `o` with core's checks (its
+ * descriptor's schema); absent ones are left out.
+ */
+export function ownOptions(op: string, spec: MethodSpec, o: Record<string, unknown>): Record<string, boolean | number> {
+  const out: Record<string, boolean | number> = {};
+  for (const [key, s] of Object.entries(spec.def.options)) if (o[key] !== undefined) out[key] = core.opOption(op, key, o[key], s);
+  return out;
+}
+
 /** Core options a layer passes through to the op (geometry, layout, extras). */
-export type CoreOptions = core.GeometryOptions & Pick<core.AvgPoolOptions, 'countIncludePad'> & Pick<core.IdwPoolOptions, 'idwEps'>;
+export type CoreOptions = core.GeometryOptions & Pick<core.AvgPoolOptions, 'countIncludePad'> & Pick<core.IdwPoolOptions, 'idwEps'> & Pick<core.LpPoolOptions, 'p'>;
 
 interface PoolResult {
   output: Tensor;

@@ -21,9 +21,12 @@ import {
   checkBetaInit,
   checkBetaShape,
   checkGeometry,
-  methodSpec,
+  layerStems,
+  METHODS,
   outputSpatial,
+  ownOptions,
   poolOp,
+  RANKS,
   unpoolOp,
   type BetaForm,
   type CoreOptions,
@@ -33,9 +36,10 @@ import {
   type MethodSpec,
   type Rank,
 } from './methods.js';
+import type { TfjsClasses, TfjsFactories, TfOps } from './tfjs-names.generated.js';
 
 type Shape = (number | null)[];
-type LayerArgs = NonNullable<ConstructorParameters<typeof tfl.layers.Layer>[0]>;
+export type LayerArgs = NonNullable<ConstructorParameters<typeof tfl.layers.Layer>[0]>;
 type Kwargs = Parameters<tfl.layers.Layer['call']>[1];
 
 /** Geometry as tfjs's pooling layers spell it, plus ours. */
@@ -61,12 +65,6 @@ export interface TfPoolOptions extends TfGeometryConfig {
   /** Also return the mask `[N,*O,*K,C]` (channelsLast) / `[N,C,*O,*K]`, detached (no gradient). */
   returnMask?: boolean;
 }
-export interface TfAvgPoolOptions extends TfPoolOptions {
-  countIncludePad?: boolean;
-}
-export interface TfIdwPoolOptions extends TfPoolOptions {
-  idwEps?: number;
-}
 export interface TfAdaPoolOptions extends TfPoolOptions {
   /** β's form (default `'channel'`: `[C]` channelsLast, `[C,1,…,1]` channelsFirst) or an explicit shape. */
   betaShape?: BetaForm | number[];
@@ -78,8 +76,6 @@ export interface TfUnpoolOptions extends TfGeometryConfig {
   inputSize?: number | number[];
 }
 export type TfPoolConfig = TfPoolOptions & LayerArgs;
-export type TfAvgPoolConfig = TfAvgPoolOptions & LayerArgs;
-export type TfIdwPoolConfig = TfIdwPoolOptions & LayerArgs;
 export type TfAdaPoolConfig = TfAdaPoolOptions & LayerArgs;
 export type TfUnpoolConfig = TfUnpoolOptions & LayerArgs;
 
@@ -144,36 +140,10 @@ export interface TfUnpoolLayer extends tfl.layers.Layer {
   readonly coreOptions: Readonly<CoreOptions & { inputSize?: number[] }>;
 }
 
-/** Functional ops only: `ops.softPool2d(x, options)`, `ops.adaPool2d(x, beta, options)`, `ops.adaUnpool2d(v, mask, options)`. */
-export interface TfOps {
-  adaPool1d: TfAdaPoolOp;
-  adaPool2d: TfAdaPoolOp;
-  adaPool3d: TfAdaPoolOp;
-  softPool1d: TfPoolOp<TfPoolOptions>;
-  softPool2d: TfPoolOp<TfPoolOptions>;
-  softPool3d: TfPoolOp<TfPoolOptions>;
-  emPool1d: TfPoolOp<TfPoolOptions>;
-  emPool2d: TfPoolOp<TfPoolOptions>;
-  emPool3d: TfPoolOp<TfPoolOptions>;
-  edscwPool1d: TfPoolOp<TfPoolOptions>;
-  edscwPool2d: TfPoolOp<TfPoolOptions>;
-  edscwPool3d: TfPoolOp<TfPoolOptions>;
-  idwPool1d: TfPoolOp<TfIdwPoolOptions>;
-  idwPool2d: TfPoolOp<TfIdwPoolOptions>;
-  idwPool3d: TfPoolOp<TfIdwPoolOptions>;
-  maxPool1d: TfPoolOp<TfPoolOptions>;
-  maxPool2d: TfPoolOp<TfPoolOptions>;
-  maxPool3d: TfPoolOp<TfPoolOptions>;
-  avgPool1d: TfPoolOp<TfAvgPoolOptions>;
-  avgPool2d: TfPoolOp<TfAvgPoolOptions>;
-  avgPool3d: TfPoolOp<TfAvgPoolOptions>;
-  adaUnpool1d: TfUnpoolOp;
-  adaUnpool2d: TfUnpoolOp;
-  adaUnpool3d: TfUnpoolOp;
-}
+export type { TfOps };
 
-/** Everything `@adapool/layers/tfjs` exports at run time, bound to one tfjs. */
-export interface TfjsAdapter {
+/** Everything `@adapool/layers/tfjs` exports at run time, bound to one tfjs: the classes and factories of every op descriptor (tfjs-names.generated.ts). */
+export interface TfjsAdapter extends TfjsClasses, TfjsFactories {
   /** The base classes (for `instanceof`). */
   readonly TfPoolLayer: abstract new (...args: never[]) => TfPoolLayer;
   readonly TfUnpoolLayer: abstract new (...args: never[]) => TfUnpoolLayer;
@@ -184,54 +154,6 @@ export interface TfjsAdapter {
    */
   registerLayers(): void;
   readonly ops: TfOps;
-  readonly AdaPool1d: TfPoolLayerClass<TfAdaPoolConfig>;
-  readonly AdaPool2d: TfPoolLayerClass<TfAdaPoolConfig>;
-  readonly AdaPool3d: TfPoolLayerClass<TfAdaPoolConfig>;
-  readonly SoftPool1d: TfPoolLayerClass<TfPoolConfig>;
-  readonly SoftPool2d: TfPoolLayerClass<TfPoolConfig>;
-  readonly SoftPool3d: TfPoolLayerClass<TfPoolConfig>;
-  readonly EDSCWPool1d: TfPoolLayerClass<TfPoolConfig>;
-  readonly EDSCWPool2d: TfPoolLayerClass<TfPoolConfig>;
-  readonly EDSCWPool3d: TfPoolLayerClass<TfPoolConfig>;
-  readonly IDWPool1d: TfPoolLayerClass<TfIdwPoolConfig>;
-  readonly IDWPool2d: TfPoolLayerClass<TfIdwPoolConfig>;
-  readonly IDWPool3d: TfPoolLayerClass<TfIdwPoolConfig>;
-  readonly MaxPool1d: TfPoolLayerClass<TfPoolConfig>;
-  readonly MaxPool2d: TfPoolLayerClass<TfPoolConfig>;
-  readonly MaxPool3d: TfPoolLayerClass<TfPoolConfig>;
-  readonly AvgPool1d: TfPoolLayerClass<TfAvgPoolConfig>;
-  readonly AvgPool2d: TfPoolLayerClass<TfAvgPoolConfig>;
-  readonly AvgPool3d: TfPoolLayerClass<TfAvgPoolConfig>;
-  readonly AdaUnpool1d: TfUnpoolLayerClass;
-  readonly AdaUnpool2d: TfUnpoolLayerClass;
-  readonly AdaUnpool3d: TfUnpoolLayerClass;
-  readonly EmPool1d: TfPoolLayerClass<TfPoolConfig>;
-  readonly EmPool2d: TfPoolLayerClass<TfPoolConfig>;
-  readonly EmPool3d: TfPoolLayerClass<TfPoolConfig>;
-  readonly adaPool1d: TfAdaPoolFactory;
-  readonly adaPool2d: TfAdaPoolFactory;
-  readonly adaPool3d: TfAdaPoolFactory;
-  readonly softPool1d: TfPoolFactory<TfPoolOptions>;
-  readonly softPool2d: TfPoolFactory<TfPoolOptions>;
-  readonly softPool3d: TfPoolFactory<TfPoolOptions>;
-  readonly emPool1d: TfPoolFactory<TfPoolOptions>;
-  readonly emPool2d: TfPoolFactory<TfPoolOptions>;
-  readonly emPool3d: TfPoolFactory<TfPoolOptions>;
-  readonly edscwPool1d: TfPoolFactory<TfPoolOptions>;
-  readonly edscwPool2d: TfPoolFactory<TfPoolOptions>;
-  readonly edscwPool3d: TfPoolFactory<TfPoolOptions>;
-  readonly idwPool1d: TfPoolFactory<TfIdwPoolOptions>;
-  readonly idwPool2d: TfPoolFactory<TfIdwPoolOptions>;
-  readonly idwPool3d: TfPoolFactory<TfIdwPoolOptions>;
-  readonly maxPool1d: TfPoolFactory<TfPoolOptions>;
-  readonly maxPool2d: TfPoolFactory<TfPoolOptions>;
-  readonly maxPool3d: TfPoolFactory<TfPoolOptions>;
-  readonly avgPool1d: TfPoolFactory<TfAvgPoolOptions>;
-  readonly avgPool2d: TfPoolFactory<TfAvgPoolOptions>;
-  readonly avgPool3d: TfPoolFactory<TfAvgPoolOptions>;
-  readonly adaUnpool1d: TfUnpoolFactory;
-  readonly adaUnpool2d: TfUnpoolFactory;
-  readonly adaUnpool3d: TfUnpoolFactory;
 }
 
 /** The adapter bound to one tfjs: `withTfjs(window.tf)` for a tfjs loaded by a `<script>` tag or a CDN. */
@@ -239,7 +161,6 @@ export function withTfjs(tf: Tfjs): TfjsAdapter {
   const GEOMETRY_KEYS = ['poolSize', 'strides', 'padding', 'dilationRate', 'ceilMode', 'outputSize', 'dataFormat'];
   // LayerArgs, plus what tfjs adds when deserialising (customObjects, fastWeightInit).
   const LAYER_ARGS_KEYS = ['inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name', 'trainable', 'weights', 'inputDType', 'customObjects', 'fastWeightInit'];
-  const EXTRA_KEYS: Record<string, readonly string[]> = { countIncludePad: ['countIncludePad'], idwEps: ['idwEps'] };
 
   /** Core backends found without synchronous reads: later calls that name them go to `js` at once. */
   const noSyncRead = new Set<string>();
@@ -388,15 +309,10 @@ export function withTfjs(tf: Tfjs): TfjsAdapter {
     extras: tf.serialization.ConfigDict;
   }
 
-  function parsePoolOptions(op: string, n: Rank, o: Record<string, unknown>): ParsedPool {
+  function parsePoolOptions(op: string, spec: MethodSpec, n: Rank, o: Record<string, unknown>): ParsedPool {
     const { geometry, channelsLast } = coreGeometry(op, n, o);
-    const core: CoreOptions = { ...geometry, channelsLast };
-    const extras: tf.serialization.ConfigDict = {};
-    if (o.countIncludePad !== undefined) extras.countIncludePad = core.countIncludePad = boolOption(op, 'countIncludePad', o.countIncludePad)!;
-    if (o.idwEps !== undefined) {
-      if (typeof o.idwEps !== 'number' || !Number.isFinite(o.idwEps) || o.idwEps <= 0) fail('OPTION', op, 'idwEps must be a finite number > 0', o.idwEps);
-      extras.idwEps = core.idwEps = o.idwEps;
-    }
+    const extras = ownOptions(op, spec, o);
+    const core: CoreOptions = { ...geometry, channelsLast, ...extras };
     return { geometry, channelsLast, returnMask: boolOption(op, 'returnMask', o.returnMask) ?? false, core, extras };
   }
 
@@ -431,12 +347,12 @@ export function withTfjs(tf: Tfjs): TfjsAdapter {
     readonly #extras: tf.serialization.ConfigDict;
     #beta?: tfl.LayerVariable;
 
-    constructor(spec: MethodSpec, rank: Rank, config?: TfAdaPoolConfig & TfAvgPoolConfig & TfIdwPoolConfig) {
+    constructor(spec: MethodSpec, rank: Rank, config?: TfAdaPoolConfig & Record<string, unknown>) {
       super(config ?? {});
       registerLayers();
       const op = this.getClassName();
-      const o = checkOptionKeys(op, config, [...GEOMETRY_KEYS, 'returnMask', ...spec.extra.flatMap((e) => EXTRA_KEYS[e]), ...(spec.beta ? ['betaShape', 'betaInit'] : []), ...LAYER_ARGS_KEYS]);
-      const p = parsePoolOptions(op, rank, o);
+      const o = checkOptionKeys(op, config, [...GEOMETRY_KEYS, 'returnMask', ...spec.extra, ...(spec.beta ? ['betaShape', 'betaInit'] : []), ...LAYER_ARGS_KEYS]);
+      const p = parsePoolOptions(op, spec, rank, o);
       this.#spec = spec;
       this.method = spec.key;
       this.rank = rank;
@@ -580,7 +496,7 @@ export function withTfjs(tf: Tfjs): TfjsAdapter {
     const C = class extends PoolLayer {
       static className = name;
       constructor(config?: C) {
-        super(spec, rank, config as TfAdaPoolConfig);
+        super(spec, rank, config as TfAdaPoolConfig & Record<string, unknown>);
       }
     };
     Object.defineProperty(C, 'name', { value: name });
@@ -603,7 +519,7 @@ export function withTfjs(tf: Tfjs): TfjsAdapter {
 
   function poolFn(spec: MethodSpec, rank: Rank) {
     const op = `${spec.op}${rank}d`;
-    const allowed = [...GEOMETRY_KEYS, 'returnMask', ...spec.extra.flatMap((e) => EXTRA_KEYS[e]), 'backend'];
+    const allowed = [...GEOMETRY_KEYS, 'returnMask', ...spec.extra, 'backend'];
     return (x: unknown, ...rest: unknown[]): tf.Tensor | TfPoolWithMask => {
       checkTf(op, 'x', x, rank + 2);
       let beta: tf.Tensor | undefined;
@@ -615,7 +531,7 @@ export function withTfjs(tf: Tfjs): TfjsAdapter {
         options = rest[1];
       } else options = rest[0];
       const o = checkOptionKeys(op, options, allowed);
-      const p = parsePoolOptions(op, rank, o);
+      const p = parsePoolOptions(op, spec, rank, o);
       if (o.backend !== undefined) p.core.backend = o.backend as string;
       try {
         const r = tfPool(spec, rank, x as tf.Tensor, beta, p.core, p.returnMask);
@@ -648,46 +564,30 @@ export function withTfjs(tf: Tfjs): TfjsAdapter {
     }) as F;
   }
 
-  // Classes; a saved model names them by class name (`"class_name": "AdaPool2d"`).
-  const ada = methodSpec('ada');
-  const soft = methodSpec('soft');
-  const edscw = methodSpec('edscw');
-  const idw = methodSpec('idw');
-  const max = methodSpec('max');
-  const avg = methodSpec('avg');
-
-  const AdaPool1d = poolClass<TfAdaPoolConfig>(ada, 1);
-  const AdaPool2d = poolClass<TfAdaPoolConfig>(ada, 2);
-  const AdaPool3d = poolClass<TfAdaPoolConfig>(ada, 3);
-  const SoftPool1d = poolClass<TfPoolConfig>(soft, 1);
-  const SoftPool2d = poolClass<TfPoolConfig>(soft, 2);
-  const SoftPool3d = poolClass<TfPoolConfig>(soft, 3);
-  const EDSCWPool1d = poolClass<TfPoolConfig>(edscw, 1);
-  const EDSCWPool2d = poolClass<TfPoolConfig>(edscw, 2);
-  const EDSCWPool3d = poolClass<TfPoolConfig>(edscw, 3);
-  const IDWPool1d = poolClass<TfIdwPoolConfig>(idw, 1);
-  const IDWPool2d = poolClass<TfIdwPoolConfig>(idw, 2);
-  const IDWPool3d = poolClass<TfIdwPoolConfig>(idw, 3);
-  const MaxPool1d = poolClass<TfPoolConfig>(max, 1);
-  const MaxPool2d = poolClass<TfPoolConfig>(max, 2);
-  const MaxPool3d = poolClass<TfPoolConfig>(max, 3);
-  const AvgPool1d = poolClass<TfAvgPoolConfig>(avg, 1);
-  const AvgPool2d = poolClass<TfAvgPoolConfig>(avg, 2);
-  const AvgPool3d = poolClass<TfAvgPoolConfig>(avg, 3);
-  const AdaUnpool1d = unpoolClass(1);
-  const AdaUnpool2d = unpoolClass(2);
-  const AdaUnpool3d = unpoolClass(3);
-  /** emPool is SoftPool: the same classes. */
-  const EmPool1d = SoftPool1d;
-  const EmPool2d = SoftPool2d;
-  const EmPool3d = SoftPool3d;
-
-  
-  const ALL_CLASSES = [
-    AdaPool1d, AdaPool2d, AdaPool3d, SoftPool1d, SoftPool2d, SoftPool3d, EDSCWPool1d, EDSCWPool2d, EDSCWPool3d,
-    IDWPool1d, IDWPool2d, IDWPool3d, MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d,
-    AdaUnpool1d, AdaUnpool2d, AdaUnpool3d,
-  ];
+  // Classes, one per descriptor stem and rank; a saved model names them by class name (`"class_name": "AdaPool2d"`).
+  const classes: Record<string, unknown> = {};
+  const opsByName: Record<string, unknown> = {};
+  const factories: Record<string, unknown> = {};
+  for (const spec of METHODS) {
+    for (const rank of RANKS) {
+      const Cls = poolClass(spec, rank);
+      for (const stem of layerStems(spec.def)) classes[`${stem}${rank}d`] = Cls;
+      const fn = poolFn(spec, rank);
+      const make = factory(Cls, fn); // one function under every name (emPool2d is softPool2d)
+      for (const name of [spec.def.name, ...spec.def.aliases]) {
+        opsByName[`${name}${rank}d`] = fn;
+        factories[`${name}${rank}d`] = make;
+      }
+    }
+  }
+  for (const rank of RANKS) {
+    const Cls = unpoolClass(rank);
+    classes[`AdaUnpool${rank}d`] = Cls;
+    opsByName[`adaUnpool${rank}d`] = unpoolFn(rank);
+    factories[`adaUnpool${rank}d`] = factory(Cls, opsByName[`adaUnpool${rank}d`] as (...a: never[]) => unknown);
+  }
+  // an alias stem (EmPool) is the same class as its method's (SoftPool): registered once
+  const ALL_CLASSES = [...new Set(Object.values(classes))] as (new (config?: never) => unknown)[] & { className: string }[];
   let registered = false;
 
   /**
@@ -703,58 +603,6 @@ export function withTfjs(tf: Tfjs): TfjsAdapter {
   }
 
   /** Functional ops only: `ops.softPool2d(x, options)`, `ops.adaPool2d(x, beta, options)`, `ops.adaUnpool2d(v, mask, options)`. */
-  const ops = {
-    adaPool1d: poolFn(ada, 1) as TfAdaPoolOp,
-    adaPool2d: poolFn(ada, 2) as TfAdaPoolOp,
-    adaPool3d: poolFn(ada, 3) as TfAdaPoolOp,
-    softPool1d: poolFn(soft, 1) as TfPoolOp<TfPoolOptions>,
-    softPool2d: poolFn(soft, 2) as TfPoolOp<TfPoolOptions>,
-    softPool3d: poolFn(soft, 3) as TfPoolOp<TfPoolOptions>,
-    emPool1d: poolFn(soft, 1) as TfPoolOp<TfPoolOptions>,
-    emPool2d: poolFn(soft, 2) as TfPoolOp<TfPoolOptions>,
-    emPool3d: poolFn(soft, 3) as TfPoolOp<TfPoolOptions>,
-    edscwPool1d: poolFn(edscw, 1) as TfPoolOp<TfPoolOptions>,
-    edscwPool2d: poolFn(edscw, 2) as TfPoolOp<TfPoolOptions>,
-    edscwPool3d: poolFn(edscw, 3) as TfPoolOp<TfPoolOptions>,
-    idwPool1d: poolFn(idw, 1) as TfPoolOp<TfIdwPoolOptions>,
-    idwPool2d: poolFn(idw, 2) as TfPoolOp<TfIdwPoolOptions>,
-    idwPool3d: poolFn(idw, 3) as TfPoolOp<TfIdwPoolOptions>,
-    maxPool1d: poolFn(max, 1) as TfPoolOp<TfPoolOptions>,
-    maxPool2d: poolFn(max, 2) as TfPoolOp<TfPoolOptions>,
-    maxPool3d: poolFn(max, 3) as TfPoolOp<TfPoolOptions>,
-    avgPool1d: poolFn(avg, 1) as TfPoolOp<TfAvgPoolOptions>,
-    avgPool2d: poolFn(avg, 2) as TfPoolOp<TfAvgPoolOptions>,
-    avgPool3d: poolFn(avg, 3) as TfPoolOp<TfAvgPoolOptions>,
-    adaUnpool1d: unpoolFn(1),
-    adaUnpool2d: unpoolFn(2),
-    adaUnpool3d: unpoolFn(3),
-  };
-
-  // Factories: `adaPool2d({ poolSize: 2 })` → layer; `adaPool2d(x, beta, opts)` → tensor.
-  const adaPool1d = factory<TfAdaPoolFactory>(AdaPool1d, ops.adaPool1d);
-  const adaPool2d = factory<TfAdaPoolFactory>(AdaPool2d, ops.adaPool2d);
-  const adaPool3d = factory<TfAdaPoolFactory>(AdaPool3d, ops.adaPool3d);
-  const softPool1d = factory<TfPoolFactory<TfPoolOptions>>(SoftPool1d, ops.softPool1d);
-  const softPool2d = factory<TfPoolFactory<TfPoolOptions>>(SoftPool2d, ops.softPool2d);
-  const softPool3d = factory<TfPoolFactory<TfPoolOptions>>(SoftPool3d, ops.softPool3d);
-  const emPool1d = softPool1d;
-  const emPool2d = softPool2d;
-  const emPool3d = softPool3d;
-  const edscwPool1d = factory<TfPoolFactory<TfPoolOptions>>(EDSCWPool1d, ops.edscwPool1d);
-  const edscwPool2d = factory<TfPoolFactory<TfPoolOptions>>(EDSCWPool2d, ops.edscwPool2d);
-  const edscwPool3d = factory<TfPoolFactory<TfPoolOptions>>(EDSCWPool3d, ops.edscwPool3d);
-  const idwPool1d = factory<TfPoolFactory<TfIdwPoolOptions>>(IDWPool1d, ops.idwPool1d);
-  const idwPool2d = factory<TfPoolFactory<TfIdwPoolOptions>>(IDWPool2d, ops.idwPool2d);
-  const idwPool3d = factory<TfPoolFactory<TfIdwPoolOptions>>(IDWPool3d, ops.idwPool3d);
-  const maxPool1d = factory<TfPoolFactory<TfPoolOptions>>(MaxPool1d, ops.maxPool1d);
-  const maxPool2d = factory<TfPoolFactory<TfPoolOptions>>(MaxPool2d, ops.maxPool2d);
-  const maxPool3d = factory<TfPoolFactory<TfPoolOptions>>(MaxPool3d, ops.maxPool3d);
-  const avgPool1d = factory<TfPoolFactory<TfAvgPoolOptions>>(AvgPool1d, ops.avgPool1d);
-  const avgPool2d = factory<TfPoolFactory<TfAvgPoolOptions>>(AvgPool2d, ops.avgPool2d);
-  const avgPool3d = factory<TfPoolFactory<TfAvgPoolOptions>>(AvgPool3d, ops.avgPool3d);
-  const adaUnpool1d = factory<TfUnpoolFactory>(AdaUnpool1d, ops.adaUnpool1d);
-  const adaUnpool2d = factory<TfUnpoolFactory>(AdaUnpool2d, ops.adaUnpool2d);
-  const adaUnpool3d = factory<TfUnpoolFactory>(AdaUnpool3d, ops.adaUnpool3d);
-
-  return { TfPoolLayer: PoolLayer, TfUnpoolLayer: UnpoolLayer, registerLayers, AdaPool1d, AdaPool2d, AdaPool3d, SoftPool1d, SoftPool2d, SoftPool3d, EDSCWPool1d, EDSCWPool2d, EDSCWPool3d, IDWPool1d, IDWPool2d, IDWPool3d, MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, AdaUnpool1d, AdaUnpool2d, AdaUnpool3d, EmPool1d, EmPool2d, EmPool3d, ops, adaPool1d, adaPool2d, adaPool3d, softPool1d, softPool2d, softPool3d, emPool1d, emPool2d, emPool3d, edscwPool1d, edscwPool2d, edscwPool3d, idwPool1d, idwPool2d, idwPool3d, maxPool1d, maxPool2d, maxPool3d, avgPool1d, avgPool2d, avgPool3d, adaUnpool1d, adaUnpool2d, adaUnpool3d };
+  const ops = opsByName as unknown as TfOps;
+  return { TfPoolLayer: PoolLayer, TfUnpoolLayer: UnpoolLayer, registerLayers, ops, ...(classes as unknown as TfjsClasses), ...(factories as unknown as TfjsFactories) };
 }

@@ -102,6 +102,30 @@ for (const backend of ['cpu', 'wasm']) {
   });
 }
 
+describe('lpPool2d() in a model (OPERATORS.md 4.2a)', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('tf.sequential with lpPool2d({ p: 3 }) and LpPool2d: fit (loss falls), save, load, identical predictions', async () => {
+    for (const pool of [T.lpPool2d({ poolSize: 2, p: 3 }), new T.LpPool2d({ poolSize: 3, strides: 2, padding: 'same' })]) {
+      const model = tfl.sequential();
+      model.add(tfl.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, padding: 'same', activation: 'tanh', kernelInitializer: tfl.initializers.glorotUniform({ seed: 5 }) }));
+      model.add(pool);
+      model.add(tfl.layers.flatten());
+      model.add(tfl.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed: 6 }) }));
+      model.compile({ optimizer: tf.train.adam(0.03), loss: 'categoricalCrossentropy' });
+      const { xs, ys } = dataset(32, 3);
+      const h = await model.fit(xs, ys, { epochs: 6, batchSize: 8, verbose: 0, shuffle: false });
+      const loss = h.history.loss as number[];
+      expect(loss[loss.length - 1]).toBeLessThan(loss[0]);
+      const { loaded, artifacts } = await roundTrip(model);
+      expect(JSON.stringify(artifacts.modelTopology)).toContain('"class_name":"LpPool2d"');
+      same(model.predict(xs) as tf.Tensor, loaded.predict(xs) as tf.Tensor);
+    }
+  });
+});
+
 describe('save/load round trip of every layer class', () => {
   beforeAll(async () => {
     await tf.setBackend('cpu');
@@ -118,7 +142,7 @@ describe('save/load round trip of every layer class', () => {
     for (const n of T.RANKS) {
       for (const [shape, config] of CONFIGS[n]) {
         const name = `${m.cls}${n}d`;
-        const extra: Config = m.key === 'idw' ? { idwEps: 0.01 } : m.key === 'avg' ? { countIncludePad: true } : m.key === 'ada' ? { betaShape: 'position', betaInit: 0.25 } : {};
+        const extra: Config = m.key === 'idw' ? { idwEps: 0.01 } : m.key === 'avg' ? { countIncludePad: true } : m.key === 'ada' ? { betaShape: 'position', betaInit: 0.25 } : m.key === 'lp' ? { p: 3 } : {};
         it(`${name} ${JSON.stringify({ ...config, ...extra })}`, async () => {
           const layer = new (cls(name))({ inputShape: shape, ...config, ...extra });
           const model = tfl.sequential({ layers: [layer] });

@@ -59,14 +59,21 @@ interface Entry {
 
 const GEOMETRY = ['kernelSize', 'stride', 'padding', 'dilation', 'ceilMode', 'outputSize', 'channelsLast', 'backend'];
 
-function entries(): Entry[] {
+/** Every public op function: each name and alias of each op descriptor, per rank, forward and gradient, and adaUnpool. */
+export function entries(): Entry[] {
   const out: Entry[] = [];
-  for (const [name, fn] of Object.entries(ap)) {
-    const m = /^(avg|max|em|soft|edscw|idw|ada)(Pool|Unpool)(1d|2d|3d)?(Grad)?$/.exec(name);
-    if (!m || typeof fn !== 'function') continue;
-    const kind = m[2] === 'Unpool' ? 'unpool' : m[1] === 'ada' ? 'ada' : 'pool';
-    const extra = kind === 'unpool' ? ['inputSize'] : ['returnMask', ...(m[1] === 'avg' ? ['countIncludePad'] : []), ...(m[1] === 'idw' ? ['idwEps'] : [])];
-    out.push({ op: name, fn: fn as Fn, kind, grad: !!m[4], rank: m[3] ? Number(m[3][0]) : undefined, keys: [...GEOMETRY, ...extra] });
+  const stems: [string, 'pool' | 'ada' | 'unpool', readonly string[]][] = [
+    ...Object.values(ap.poolOpDefs).flatMap((d) => [d.name, ...d.aliases].map((name): [string, 'pool' | 'ada', readonly string[]] => [name, d.beta ? 'ada' : 'pool', ['returnMask', ...Object.keys(d.options)]])),
+    ['adaUnpool', 'unpool', ['inputSize']],
+  ];
+  for (const [stem, kind, extra] of stems) {
+    for (const rank of [undefined, 1, 2, 3]) {
+      for (const grad of [false, true]) {
+        const op = `${stem}${rank ? `${rank}d` : ''}${grad ? 'Grad' : ''}`;
+        const fn = (ap as unknown as Record<string, unknown>)[op];
+        if (typeof fn === 'function') out.push({ op, fn: fn as Fn, kind, grad, rank, keys: [...GEOMETRY, ...extra] });
+      }
+    }
   }
   return out;
 }

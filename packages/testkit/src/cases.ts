@@ -8,7 +8,7 @@
  * range, NaN/±∞ β, and global pooling of 256×256 planes (65 536-tap regions); and (issue 13)
  * padding as `[begin, end]` pairs, `'same'` and `'valid'`.
  */
-import type { PoolMethod, PoolOptions } from '@adapool/core';
+import { poolOpDefs, type PoolMethod, type PoolOptions } from '@adapool/core';
 import { hashString } from './rng.js';
 
 export type DataKind =
@@ -41,6 +41,7 @@ export const BETA_FORMS: readonly BetaForm[] = ['scalar', 'scalar1', 'scalarN', 
 export interface CaseOptions extends PoolOptions {
   countIncludePad?: boolean;
   idwEps?: number;
+  p?: number;
 }
 
 export interface ParityCase {
@@ -129,7 +130,8 @@ const PAD_GEOMETRIES: Geometry[] = [
   { name: 'k3 s2 d[1,2,1] valid', N: 1, C: 2, S: [5, 7, 6], opts: { kernelSize: 3, stride: 2, dilation: [1, 2, 1], padding: 'valid' } },
 ];
 
-export const METHODS: readonly PoolMethod[] = ['avg', 'max', 'em', 'edscw', 'idw', 'ada'];
+/** Every pooling method, from core's op descriptors. */
+export const METHODS: readonly PoolMethod[] = Object.keys(poolOpDefs) as PoolMethod[];
 
 function shapeOf(g: Geometry, channelsLast: boolean): number[] {
   return channelsLast ? [g.N, ...g.S, g.C] : [g.N, g.C, ...g.S];
@@ -166,6 +168,8 @@ function buildCases(): ParityCase[] {
         cases.push(makeCase('pool', 'avg', g, cl, { opts: { countIncludePad: true }, label: 'countIncludePad' }));
       }
       if (gi % 3 === 0) cases.push(makeCase('pool', 'idw', g, cl, { opts: { idwEps: 0.05 }, label: 'eps0.05' }));
+      // lpPool beyond its default p = 2: p = 1 (|x| sums), a fraction, and the largest, 64
+      if (gi % 2 === 0) cases.push(makeCase('pool', 'lp', g, cl, { opts: { p: [1, 3.5, 64][(gi / 2) % 3] }, label: `p${[1, 3.5, 64][(gi / 2) % 3]}` }));
     }
   });
   // every β form, both layouts, on one geometry of each rank
@@ -193,6 +197,8 @@ function buildCases(): ParityCase[] {
   // idwEps at the ends of the float range; NaN and ±∞ β
   for (const idwEps of [1e-38, 1e-30, 1e38, 1e155, 1e300]) cases.push(makeCase('pool', 'idw', GEOMETRIES[11], false, { opts: { idwEps }, label: `eps${idwEps}` }));
   for (const b of [NaN, Infinity, -Infinity]) cases.push(makeCase('pool', 'ada', GEOMETRIES[0], false, { beta: 'scalar', betaValues: [b], label: `β=${b}` }));
+  // lpPool at the ends: p = 64 and p = 1 on the extremes row (|x| up to FLT_MAX; OPERATORS.md 4.2a)
+  for (const p of [1, 64]) cases.push(makeCase('pool', 'lp', pairs, false, { data: 'literal', values: EXTREMES, opts: { p }, label: `extremes p${p}` }));
   cases.push(makeCase('pool', 'ada', GEOMETRIES[0], true, { beta: 'full', betaValues: [NaN, 0.5, Infinity, -Infinity, 0.2, NaN, 1, 0, 0.7, 2, -1, 0.5, 0.3, NaN, 0.1, 0.9, 0.4, 0.6, NaN, 0.5, 0.5, 0.5, 0.5, 0.5], label: 'β with NaN/±∞' }));
   // large regions (global pooling, 65 536 taps): sums must stay within §6
   const plane: Geometry = { name: 'O1 of 256²', N: 1, C: 1, S: [256, 256], opts: { outputSize: 1 }, tags: ['adaptive', 'large'] };

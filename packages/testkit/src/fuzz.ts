@@ -72,6 +72,7 @@ export function fuzzCase(set: FuzzSet, seed: number, index: number): ParityCase 
     const opts: CaseOptions = { ...g.opts, ...(cl ? { channelsLast: true } : {}) };
     if (kind === 'pool' && method === 'avg' && rnd() < 0.3) opts.countIncludePad = true;
     if (kind === 'pool' && method === 'idw' && rnd() < 0.5) opts.idwEps = pick(rnd, set === 'normal' ? NORMAL_EPS : EXTREME_EPS);
+    if (method === 'lp' && rnd() < 0.6) opts.p = pick(rnd, [1, 1.5, 3, 8, 64]);
     const beta = method === 'ada' && kind === 'pool' ? pick(rnd, BETA_FORMS) : undefined;
     const data: DataKind = set === 'normal' ? 'safe' : rnd() < 0.5 ? 'huge' : 'nonfinite';
     const shape = cl ? [N, ...g.S, C] : [N, C, ...g.S];

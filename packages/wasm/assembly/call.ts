@@ -15,7 +15,7 @@ import { AVG, MAX, METHODS } from './methods';
 // Every kernel below handles exactly these six: a method added to core's list stops the build
 // here until its kernels are written; a code outside the list traps (run) before anything is computed.
 // @ts-ignore: compile-time check
-if (METHODS != 6) ERROR('the kernels handle the methods avg, max, em, edscw, idw, ada: a method added to core needs its kernels here');
+if (METHODS != 7) ERROR('the kernels handle the methods avg, max, em, edscw, idw, ada, lp: a method added to core needs its kernels here');
 
 /** avg and max: plain reductions (no weights in float64, no exp). */
 // @ts-ignore: decorator
@@ -114,6 +114,7 @@ export const RETURN_MASK = 5;
 export const COUNT_INCLUDE_PAD = 6;
 export const GROUPS = 7; // > 0: lanes across outputs, this many groups per plane
 export const IDW_EPS = 8; // f64 (slots 8 and 9)
+export const LP_P = 22; // f64 (slots 22 and 23): lpPool's p
 export const XS_N = 10; export const XS_C = 11; export const YS_N = 12; export const YS_C = 13;
 export const MS_N = 14; export const MS_C = 15; export const BS_N = 16; export const BS_C = 17;
 export const TILES = 19; // 1: every input element lies in exactly one window (no overlaps, no gaps)

@@ -8,7 +8,7 @@
  * could miss the tolerance. A result that is not finite goes to the careful path (streamed.ts).
  */
 import { Vec, LANES, splat, add, sub, mul, div, max, min, pmax, pmin, abs, gt, lt, ge, le, eq, ne, and, or, select, ones, lane, anyTrue, sload, sstore, gather, scatter, accumulate, dropLanes, expNeg, expUnit, Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wpmin, wabs, wsqrt, weq, wsgn, wselect, wload, wstore, wexpUnit, PAIRS, gatherPair, accumulatePair } from './vec';
-import { AVG, MAX, EM, EDSCW, IDW, ADA } from './methods';
+import { AVG, MAX, EM, EDSCW, IDW, ADA, LP } from './methods';
 import { Call, BACKWARD, FORWARD, IDW_EPS, WIDE_TAPS, at, i32At, nonFinite, plain } from './call';
 import { bigRegion } from './streamed';
 
@@ -374,10 +374,15 @@ export function forwardRegion(st: Call, method: i32): void {
   const SV = st.SV, SW1 = st.SW1, SW2 = st.SW2, ST2 = st.ST2, pY = st.pY;
   const r = load<i32>(st.tCount);
   if (r == 0) return; // empty region: output 0, mask 0, index −1 (buffers pre-filled)
+  if (method == LP) {
+    // lp: |x|^p of any p, in float64 lane by lane (streamed.ts, on this row)
+    bigRegion(st, FORWARD, method, -1, r);
+    return;
+  }
   loadTaps(st, st.pX, r, SV);
   const yOff = load<i32>(st.tOut);
   const wide = r > WIDE_TAPS;
-  let y: Vec;
+  let y = splat(0);
   if (method == AVG) {
     // avg: y = Σ x / P, P = |R| or the countIncludePad divisor
     const Pi = st.countIncludePad ? load<i32>(st.tPadded) : r;
@@ -436,7 +441,7 @@ export function forwardRegion(st: Call, method: i32): void {
   } else if (method == IDW) {
     idwWeights(st, r, false);
     y = narrow(st.yLo, st.yHi);
-  } else {
+  } else if (method == ADA) {
     // ada: y = β̂ y^D + (1 − β̂) y^M, mask likewise
     const b = clamp01(betaAt(st));
     const b1 = sub(splat(1), b);
@@ -454,7 +459,7 @@ export function forwardRegion(st: Call, method: i32): void {
       }
     }
     if (st.withMask) for (let j = 0; j < r; j++) sstore(at(SW1, j), add(mul(b, sload(at(SW1, j))), mul(b1, sload(at(SW2, j)))));
-  }
+  } else unreachable();
   if (nonFinite(y)) {
     // an intermediate overflowed, or NaN/±∞ inputs: the careful path (bigRegion on this row)
     bigRegion(st, FORWARD, method, -1, r);
@@ -487,6 +492,10 @@ export function backwardRegion(st: Call, method: i32): void {
   const ST = st.ST, SW1 = st.SW1, SW2 = st.SW2, SA = st.SA, ST2 = st.ST2, SD = st.SD;
   const r = load<i32>(st.tCount);
   if (r == 0) return;
+  if (method == LP) {
+    bigRegion(st, BACKWARD, method, -1, r); // adds dx itself
+    return;
+  }
   loadTaps(st, st.pX, r, st.SV);
   const g = dropLanes(gather(st.pDy, st.by, st.sy, load<i32>(st.tOut), st.nLanes), st.skipLanes);
   const one = splat(1);
@@ -524,7 +533,7 @@ export function backwardRegion(st: Call, method: i32): void {
       sstore(at(SD, k), d);
       sumD = add(sumD, d);
     }
-  } else {
+  } else if (method == ADA) {
     // ada: β̂-mix of the edscw and em derivatives; dβ = (y^D − y^M)·1[0 ≤ β ≤ 1]
     const beta = betaAt(st);
     const b = clamp01(beta);
@@ -546,7 +555,7 @@ export function backwardRegion(st: Call, method: i32): void {
     }
     const inRange = ones(and(ge(beta, splat(0)), le(beta, splat(1))));
     db = mul(mul(g, adaCombine(st, b, xmax, ytM, true)), inRange);
-  }
+  } else unreachable();
   if (!plain(method)) {
     // a contribution that is not finite (their sum is then not finite either, and a finite sum
     // proves them all finite): the careful path (bigRegion on this row), which also does dβ

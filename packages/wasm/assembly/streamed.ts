@@ -4,8 +4,8 @@
  * nested per-axis κ ranges and never laid out per tap), so that finite inputs give finite results
  * and NaN/±∞ land where the reference puts them (OPERATORS.md 5).
  */
-import { AVG, MAX, EM, EDSCW, ADA, STREAMED } from './methods';
-import { Call, BACKWARD, IDW_EPS, UNPOOL, UNPOOL_GRAD, countHit } from './call';
+import { AVG, MAX, EM, EDSCW, IDW, ADA, LP, STREAMED } from './methods';
+import { Call, BACKWARD, IDW_EPS, LP_P, UNPOOL, UNPOOL_GRAD, countHit } from './call';
 import { walkStart, walkTap } from './geometry';
 
 // ---- the reference's scores in float64 (the careful path and streamed regions: bigRegion) -----
@@ -102,6 +102,31 @@ export function bigWeights(st: Call, method: i32, oi: i32, r: i32, l: i32, grad:
   return grad ? w + w * (x - st.bC - st.bYc) * st.exactA + st.bA : w;
 }
 
+/** t^e for t ≥ 0 (or NaN) through exp and log, which the binary has anyway (Math.pow would add about 5 KB); t^0 = 1. */
+// @ts-ignore: decorator
+@inline function powNonNeg(t: f64, e: f64): f64 { return e == 0 ? 1 : Math.exp(e * Math.log(t)); }
+
+/**
+ * lpPool over output oi's r taps of lane l (OPERATORS.md 4.2a): m = max |x| (NaN if any x is),
+ * S = Σ (|x|/m)^p into st.bM, bZ; returns y = m·S^{1/p} (0 when m = 0).
+ */
+export function bigLp(st: Call, oi: i32, r: i32, l: i32): f64 {
+  const p = load<f64>(st.P + (<usize>LP_P << 2));
+  walkStart(st, oi);
+  let m: f64 = 0;
+  for (let j = 0; j < r; j++) {
+    const a = Math.abs(bigX(st, l, walkTap(st)));
+    if (a > m || a != a) m = a;
+  }
+  st.bM = m;
+  if (m == 0) return 0;
+  walkStart(st, oi);
+  let S: f64 = 0;
+  for (let j = 0; j < r; j++) S += powNonNeg(Math.abs(bigX(st, l, walkTap(st))) / m, p);
+  st.bZ = S;
+  return m * powNonNeg(S, 1 / p);
+}
+
 /** maxPool's winner over output oi's r taps of lane l (first max, a NaN wins): its x, tap index, input offset and flat index. */
 export function bigArgmax(st: Call, oi: i32, r: i32, l: i32): f64 {
   walkStart(st, oi);
@@ -154,6 +179,16 @@ export function bigRegion(st: Call, job: i32, method: i32, oi: i32, r: i32): voi
       } else if (method == MAX) {
         bigArgmax(st, oi, r, l);
         bigAdd(st, pDx, st.bx + l * st.sx + st.bigBestOff, g);
+      } else if (method == LP) {
+        // ∂y/∂x_k = sign(x_k)·(|x_k|/y)^{p−1}, 0 when y = 0
+        const p = load<f64>(st.P + (<usize>LP_P << 2));
+        const y = bigLp(st, oi, r, l);
+        walkStart(st, oi);
+        for (let j = 0; j < r; j++) {
+          const off = walkTap(st);
+          const x = bigX(st, l, off);
+          if (st.bM != 0) bigAdd(st, pDx, st.bx + l * st.sx + off, g * (Math.sign(x) * powNonNeg(Math.abs(x) / y, p - 1)));
+        }
       } else if (method == ADA) {
         const beta = <f64>load<f32>(pBeta + (<usize>bo << 2));
         const b = exactClamp(beta);
@@ -172,18 +207,18 @@ export function bigRegion(st: Call, job: i32, method: i32, oi: i32, r: i32): voi
         }
         const p = pDbeta + (<usize>bo << 3);
         store<f64>(p, load<f64>(p) + g * ((dy_ - st.bY) * (beta >= 0 && beta <= 1 ? 1 : 0)));
-      } else {
+      } else if (method == EM || method == EDSCW || method == IDW) {
         bigWeights(st, method, oi, r, l, true);
         walkStart(st, oi);
         for (let j = 0; j < r; j++) {
           const off = walkTap(st);
           bigAdd(st, pDx, st.bx + l * st.sx + off, g * bigW(st, method, bigX(st, l, off), true));
         }
-      }
+      } else unreachable();
       continue;
     }
     // forward: y, and the mask (weights) and maxPool's index when asked for
-    let y: f64;
+    let y: f64 = 0;
     if (method == AVG) {
       let s: f64 = 0;
       for (let j = 0; j < r; j++) {
@@ -197,6 +232,18 @@ export function bigRegion(st: Call, job: i32, method: i32, oi: i32, r: i32): voi
         walkStart(st, oi);
         for (let j = 0; j < r; j++) { walkTap(st); store<f32>(pMask + (<usize>(mo + st.tapMaskOff) << 2), j == st.bigBestJ ? 1 : 0); }
         store<i32>(st.pIndices + (<usize>yo << 2), st.bigBestFlat + l * st.sf + st.fShift);
+      }
+    } else if (method == LP) {
+      y = bigLp(st, oi, r, l);
+      if (st.withMask) {
+        // w = (|x|/m)^p / S, uniform 1/|R| when m = 0
+        const p = load<f64>(st.P + (<usize>LP_P << 2));
+        const m = st.bM; const S = st.bZ;
+        walkStart(st, oi);
+        for (let j = 0; j < r; j++) {
+          const x = bigX(st, l, walkTap(st));
+          store<f32>(pMask + (<usize>(mo + st.tapMaskOff) << 2), <f32>(m == 0 ? 1 / <f64>r : powNonNeg(Math.abs(x) / m, p) / S));
+        }
       }
     } else if (method == ADA) {
       const b = exactClamp(<f64>load<f32>(pBeta + (<usize>bo << 2)));
@@ -212,7 +259,7 @@ export function bigRegion(st: Call, job: i32, method: i32, oi: i32, r: i32): voi
           store<f32>(pMask + (<usize>(mo + st.tapMaskOff) << 2), <f32>(b * wD + (1 - b) * bigW(st, EM, x, false)));
         }
       }
-    } else {
+    } else if (method == EM || method == EDSCW || method == IDW) {
       bigWeights(st, method, oi, r, l, false);
       y = st.bY;
       if (st.withMask) {
@@ -222,7 +269,7 @@ export function bigRegion(st: Call, job: i32, method: i32, oi: i32, r: i32): voi
           store<f32>(pMask + (<usize>(mo + st.tapMaskOff) << 2), <f32>bigW(st, method, x, false));
         }
       }
-    }
+    } else unreachable();
     store<f32>(pY + (<usize>yo << 2), <f32>y);
   }
 }

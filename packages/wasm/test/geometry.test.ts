@@ -50,9 +50,10 @@ const SHAPES: Shape[] = [
   { name: 'O[1,2] of [1,150,300,5] cl (22 500 taps)', shape: [1, 150, 300, 5], opts: { outputSize: [1, 2], channelsLast: true } },
 ];
 
-const METHODS: PoolMethod[] = ['avg', 'max', 'em', 'edscw', 'idw', 'ada'];
-const FORWARD: Record<Exclude<PoolMethod, 'ada'>, ap.PoolFn<ap.PoolOptions>> = { avg: ap.avgPool, max: ap.maxPool, em: ap.emPool, edscw: ap.edscwPool, idw: ap.idwPool as ap.PoolFn<ap.PoolOptions> };
-const GRAD = { avg: ap.avgPoolGrad, max: ap.maxPoolGrad, em: ap.emPoolGrad, edscw: ap.edscwPoolGrad, idw: ap.idwPoolGrad } as const;
+const METHODS = Object.keys(ap.poolOpDefs) as PoolMethod[];
+const lib = ap as unknown as Record<string, unknown>;
+const FORWARD = (m: PoolMethod) => lib[ap.poolOpDefs[m].name] as ap.PoolFn<ap.PoolOptions>;
+const GRAD = (m: PoolMethod) => lib[`${ap.poolOpDefs[m].name}Grad`] as ap.PoolGradFn<ap.PoolOptions>;
 
 /** Distinct values away from the kinks of OPERATORS.md 6 (|x| ∈ [0.3, 2.5], no ties). */
 const values = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => (i % 3 === 1 ? -1 : 1) * (0.3 + ((i * 0.6180339887 + seed * 0.37) % 1) * 2.2));
@@ -81,9 +82,9 @@ for (const simd of [true, false]) {
           const plan = plans(s, method, ap.tensor(xData, s.shape, { backend: 'js' }), ada ? ap.tensor(bData, beta.shape, { backend: 'js' }) : undefined);
           const ref = ap.referencePool(plan, xData, ada ? bData : undefined);
           const opts = { ...s.opts, backend: 'wasm' };
-          const plain = (ada ? ap.adaPool(x, beta, opts) : FORWARD[method as Exclude<PoolMethod, 'ada'>](x, opts)) as ap.Tensor;
+          const plain = (ada ? ap.adaPool(x, beta, opts) : FORWARD(method)(x, opts)) as ap.Tensor;
           check(`${method} output (no mask)`, plain.readSync(), ref.output, TOLERANCE.forward);
-          const r = ada ? ap.adaPool(x, beta, { ...opts, returnMask: true }) : FORWARD[method as Exclude<PoolMethod, 'ada'>](x, { ...opts, returnMask: true });
+          const r = ada ? ap.adaPool(x, beta, { ...opts, returnMask: true }) : FORWARD(method)(x, { ...opts, returnMask: true });
           check(`${method} output`, r.output.readSync(), ref.output, TOLERANCE.forward);
           check(`${method} mask`, r.mask.readSync(), ref.mask!, TOLERANCE.forward);
           if (method === 'max') expect(Array.from(r.indices!.readSync()), 'indices').toEqual(Array.from(ref.indices!));
@@ -95,7 +96,7 @@ for (const simd of [true, false]) {
             check('ada dx', g.dx.readSync(), refg.dx, TOLERANCE.grad);
             check('ada dβ', g.dbeta.readSync(), refg.dbeta!, TOLERANCE.grad);
           } else {
-            check(`${method} dx`, GRAD[method as keyof typeof GRAD](x, dy, opts).readSync(), refg.dx, TOLERANCE.grad);
+            check(`${method} dx`, GRAD(method)(x, dy, opts).readSync(), refg.dx, TOLERANCE.grad);
           }
           // adaUnpool of this op's mask, and its gradient
           const v = ap.tensor(dyData, plan.outputShape, { backend: 'wasm' });
@@ -295,12 +296,12 @@ describe('random streamed regions (more than 16 384 taps) against the float64 re
         const x = ap.tensor(xData, shape, { backend: 'wasm' });
         const beta = ap.tensor(bData, bShape, { backend: 'wasm' });
         const o = { ...opts, backend: 'wasm', returnMask: true as const };
-        const r = method === 'ada' ? ap.adaPool(x, beta, o) : FORWARD[method as Exclude<PoolMethod, 'ada'>](x, o);
+        const r = method === 'ada' ? ap.adaPool(x, beta, o) : FORWARD(method)(x, o);
         check(`${label} output`, r.output.readSync(), ref.output, TOLERANCE.forward);
         check(`${label} mask`, r.mask.readSync(), ref.mask!, TOLERANCE.forward);
         if (method === 'max') expect(Array.from(r.indices!.readSync()), `${label} indices`).toEqual(Array.from(ref.indices!));
         const dy = ap.tensor(dyData, plan.outputShape, { backend: 'wasm' });
-        const g = method === 'ada' ? ap.adaPoolGrad(x, beta, dy, { ...opts, backend: 'wasm' }) : { dx: GRAD[method as keyof typeof GRAD](x, dy, { ...opts, backend: 'wasm' }), dbeta: undefined };
+        const g = method === 'ada' ? ap.adaPoolGrad(x, beta, dy, { ...opts, backend: 'wasm' }) : { dx: GRAD(method)(x, dy, { ...opts, backend: 'wasm' }), dbeta: undefined };
         check(`${label} dx`, g.dx.readSync(), refg.dx, TOLERANCE.grad);
         if (g.dbeta) check(`${label} dβ`, g.dbeta.readSync(), refg.dbeta!, TOLERANCE.grad);
         for (const t of [x, beta, dy, r.output, r.mask, r.indices, g.dx, g.dbeta]) t?.dispose();

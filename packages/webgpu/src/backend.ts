@@ -4,7 +4,7 @@
  * `read()` is the only readback. Every op is one dispatch forward; backward is gather-style
  * (a per-window pass, then a per-input pass, and a reduction for dβ), never atomics.
  */
-import { AdaPoolError, checkOptionKeys, fail, Raw, type Backend, type KernelName, type Kernels, type PoolMethod, type PoolPlan, type TypedArray } from '@adapool/core';
+import { AdaPoolError, checkOptionKeys, fail, POOL_METHODS, Raw, type Backend, type KernelName, type Kernels, type PoolMethod, type PoolPlan, type TypedArray } from '@adapool/core';
 import { BufferPool, MAP_READ_MODE, USAGE, type PoolStats } from './buffers.js';
 import { batchChannel, geometryTable, padFront, spatial } from './geometry.js';
 import { generate, isScore, Params, recordStride, specKey, type KernelSpec } from './wgsl.js';
@@ -338,6 +338,7 @@ function makeBackend(device: GPUDevice, owned: boolean, options: Settings, fmaFu
       countIncludePad: plan.countIncludePad ? 1 : 0,
       idwEpsM: epsM,
       idwEpsE: epsE,
+      lpP: plan.p,
       nanBits: 0x7fc00000,
       fmaFused: fmaFused ? 1 : 0,
       L: padFront(plan.inSize, 1),
@@ -539,7 +540,7 @@ function makeBackend(device: GPUDevice, owned: boolean, options: Settings, fmaFu
       );
     },
   };
-  for (const m of ['avg', 'max', 'em', 'edscw', 'idw', 'ada'] as const) {
+  for (const m of POOL_METHODS) {
     kernels[`${m}Pool`] = poolKernel(m);
     kernels[`${m}PoolGrad`] = gradKernel(m);
   }

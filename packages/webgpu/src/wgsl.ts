@@ -25,6 +25,8 @@ export const Params = paramBlock('Params', {
   /** idwEps as mantissa in [0.5, 1] and exponent (any float64 ε; scaled per region in the shader). */
   idwEpsM: 'f32',
   idwEpsE: 'i32',
+  /** lpPool's p. */
+  lpP: 'f32',
   /** Bits of a quiet NaN (a runtime value: a constant NaN is a WGSL compile error). */
   nanBits: 'i32',
   /** 1 when the device's fma is fused (probed at creation): two-product by fma, else Dekker. */
@@ -84,6 +86,7 @@ export const isScore = (m: PoolMethod): boolean => HALVES[m] !== undefined;
  * whose b = 0). maxPool's record is the argmax tap (int32).
  */
 export function recordFields(m: PoolMethod): string[] {
+  if (m === 'lp') return ['lpm', 'lpr', 'lpf'];
   if (!isScore(m)) return ['best'];
   const halves = HALVES[m]!;
   const f = ['kxf', 'x0'];
@@ -215,6 +218,32 @@ fn idwGrad(u: f32, eps: f32) -> vec2<f32> {
 }
 `;
 
+/**
+ * lpPool (OPERATORS.md 4.2a) with the region's m = max |x| factored out: t = |x|/m ∈ [0, 1],
+ * S = Σ t^p ≥ 1, y = m·S^{1/p}, w = t^p / S, ∂y/∂x = sign(x)·(t / S^{1/p})^{p−1}; m from the bits,
+ * so a NaN or ±∞ shows (bits ≥ 0x7f800000) and denormals count where the GPU flushes them.
+ */
+const LP_FNS = `
+fn absBits(v: f32) -> u32 { return bitcast<u32>(v) & 0x7fffffffu; }
+/** a/m for the bits of 0 ≤ a ≤ m, m > 0: exact also where a or m is a denormal that division would flush. */
+fn lpRatio(ab: u32, mb: u32) -> f32 {
+  if ((ab & 0x7f800000u) != 0u) { return bitcast<f32>(ab) / bitcast<f32>(mb); }
+  if ((mb & 0x7f800000u) == 0u) { return f32(ab) / f32(mb); } // both denormal: the bits are proportional to the values
+  return ldexp(f32(ab), -75) / ldexp(bitcast<f32>(mb), 74);
+}
+/** t^e for 0 ≤ t ≤ 1, e ≥ 0 (t^0 = 1, 0^e = 0). */
+fn lpPow(t: f32, e: f32) -> f32 {
+  if (e == 0.0) { return 1.0; }
+  if (t == 0.0) { return 0.0; }
+  return exp2(e * log2(t));
+}
+`;
+
+/** lp's window: S = Σ t^p of a region with max bits amax (not NaN/±∞, not 0), into Sv. */
+const lpSum = () => `var Sc = vec2<f32>(0.0, 0.0);
+  if (amax != 0u && amax < 0x7f800000u) { ${forTaps('Sc = cadd(Sc, lpPow(lpRatio(absBits(xv), amax), P.lpP));', undefined, false)} }
+  let Sv = Sc.x + Sc.y;`;
+
 const MAIN = (wg: number) => `@compute @workgroup_size(${wg})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let t = i32((wid.y * nwg.x + wid.x) * ${wg}u + lid);
@@ -278,6 +307,10 @@ function forWindows(body: string, withGrad = true): string {
  * enough for 2^24-tap regions and for taps that cancel); avg the ds sum of the scaled taps.
  */
 function statsPass(method: PoolMethod): string {
+  if (method === 'lp') {
+    return `var r = 0; var amax = 0u;
+  ${forTaps('r += 1; amax = max(amax, absBits(xv));', undefined, false)}`;
+  }
   if (method === 'max') {
     return `var r = 0; var best = -1; var bestv = 0.0; var bestFlat = -1;
   ${forTaps(`r += 1; if (best < 0 || (!isNan(bestv) && (isNan(xv) || order(xv) > order(bestv)))) { best = j; bestv = xv; bestFlat = (p0 * P.L.y + p1) * P.L.z + p2; }`, undefined, false)}`;
@@ -388,6 +421,12 @@ function poolShader(s: Extract<KernelSpec, { kind: 'pool' }>): Shader {
   if ((kinds & 1u) != 0u || (kinds & 6u) == 6u) { yv = nan(); } else if (kinds == 2u) { yv = inf(); } else if (kinds == 4u) { yv = -inf(); }
   Y[yi] = yv;
   ${writeMask('1.0 / div')}`;
+  } else if (method === 'lp') {
+    // a NaN or ±∞ in the region makes y and every weight NaN (the reference's m·… of ∞/∞); m = 0: y = 0, uniform weights
+    body = `let bad = amax >= 0x7f800000u;
+  ${lpSum()}
+  Y[yi] = select(select(bitcast<f32>(amax) * exp2(log2(Sv) / P.lpP), 0.0, amax == 0u), nan(), bad);
+  ${writeMask('select(select(lpPow(lpRatio(absBits(xv), amax), P.lpP) / Sv, 1.0 / f32(r), amax == 0u), nan(), bad)')}`;
   } else if (method === 'max') {
     body = `Y[yi] = bestv;
   ${writeMask('select(0.0, 1.0, j == best)')}
@@ -401,7 +440,7 @@ function poolShader(s: Extract<KernelSpec, { kind: 'pool' }>): Shader {
   Y[yi] = select(ldexp(${y}, kx), nan(), bad);
   ${writeMask(`select(${tapWeight(halves!)}, nan(), ${badW})`)}`;
   }
-  const code = `${PRELUDE}${halves ? SCORE_FNS : ''}${method === 'max' ? '' : DS_WGSL}
+  const code = `${PRELUDE}${halves ? SCORE_FNS : ''}${method === 'lp' ? LP_FNS : ''}${method === 'max' || method === 'lp' ? '' : DS_WGSL}
 ${storage(bufs)}
 ${MAIN(s.wg)}
   ${OUTPUT_CELL}
@@ -439,6 +478,22 @@ ${MAIN(s.wg)}
   ${OUTPUT_CELL}
   ${statsPass(method)}
   REC[(c.n * P.C + c.c) * P.outputs + c.fi] = best;
+}`;
+    return { code, bindings: bufs.map((b) => b[0]) };
+  }
+  if (method === 'lp') {
+    // the record: m's bits, S^{1/p}, and a flag (0, 1: m = 0, 2: a NaN or ±∞ in the region)
+    bufs.push(['REC', 'read_write', 'f32']);
+    const code = `${PRELUDE}${LP_FNS}
+${storage(bufs)}
+${MAIN(s.wg)}
+  ${OUTPUT_CELL}
+  ${statsPass(method)}
+  ${lpSum()}
+  let rb = ((c.n * P.C + c.c) * P.outputs + c.fi) * P.recStride;
+  REC[rb] = bitcast<f32>(select(amax, 0u, amax >= 0x7f800000u));
+  REC[rb + 1] = exp2(log2(max(Sv, 1.0)) / P.lpP);
+  REC[rb + 2] = select(select(0.0, 1.0, amax == 0u), 2.0, amax >= 0x7f800000u);
 }`;
     return { code, bindings: bufs.map((b) => b[0]) };
   }
@@ -487,6 +542,15 @@ function gatherShader(s: Extract<KernelSpec, { kind: 'gather' }>): Shader {
       acc = cadd(acc, gs / div);`;
   } else if (method === 'max') {
     body = 'if (REC[win] == j) { acc = cadd(acc, gs); }';
+  } else if (method === 'lp') {
+    // sign(x)·(t / S^{1/p})^{p−1}; 0 where m = 0; where the region holds a NaN or ±∞, NaN, except p = 1: sign(x) (the reference's NaN^0 = 1)
+    body = `let rb = win * P.recStride;
+      let am = bitcast<u32>(REC[rb]); let rS = REC[rb + 1]; let fl = REC[rb + 2];
+      let sg = select(select(select(1.0, -1.0, (bitcast<u32>(xv) >> 31u) == 1u), 0.0, absBits(xv) == 0u), nan(), isNan(xv)); // sign(x) by the bits: a denormal's too
+      var d = 0.0;
+      if (fl == 2.0) { d = select(nan(), sg, P.lpP == 1.0); }
+      else if (fl == 0.0) { d = sg * lpPow(lpRatio(absBits(xv), am) / rS, P.lpP - 1.0); }
+      acc = cadd(acc, gs * d);`;
   } else {
     const halves = HALVES[method]!;
     const fields = recordFields(method);
@@ -505,7 +569,7 @@ function gatherShader(s: Extract<KernelSpec, { kind: 'gather' }>): Shader {
       ${per}
       acc = cadd(acc, select(gs * (${d}), nan(), isNan(yr0)));`;
   }
-  const code = `${PRELUDE}${isScore(method) ? SCORE_FNS : ''}
+  const code = `${PRELUDE}${isScore(method) ? SCORE_FNS : ''}${method === 'lp' ? LP_FNS : ''}
 ${storage(bufs)}
 ${MAIN(s.wg)}
   let c = cell(t, P.inputs, P.L.xyz);

@@ -241,7 +241,7 @@ describe('webgpu backend', () => {
 
   test("buffers above maxStorageBufferBindingSize raise UNSUPPORTED before anything is allocated", () => {
     const x = tensor(rand(2 * 3 * 8 * 8), [2, 3, 8, 8]);
-    const { plan } = ap.planPool('avgPool2d', 'avg', x, { returnMask: true }, ['returnMask'], 2);
+    const { plan } = ap.planPool('avgPool2d', 'avg', x, { returnMask: true }, ap.poolOpDefs.avg.options, 2);
     const limit = b.device.limits.maxStorageBufferBindingSize;
     const huge = { ...plan, N: 1 << 20, inputElements: plan.inputElements << 20, maskElements: Math.floor(limit / 4) + 1 };
     const before = b.stats().created;

@@ -36,8 +36,9 @@ async function run(method: PoolMethod, backend: string, x: Tensor, opts: Opts, b
       for (const t of [f.output, f.mask, g.dx, g.dbeta]) keep(t);
       return { output: await f.output.read(), mask: await f.mask.read(), dx: await g.dx.read(), dbeta: await g.dbeta.read() };
     }
-    const fwd = { avg: ap.avgPool, max: ap.maxPool, em: ap.emPool, edscw: ap.edscwPool, idw: ap.idwPool }[method] as ap.PoolFn<Opts>;
-    const grad = { avg: ap.avgPoolGrad, max: ap.maxPoolGrad, em: ap.emPoolGrad, edscw: ap.edscwPoolGrad, idw: ap.idwPoolGrad }[method] as ap.PoolGradFn<Opts>;
+    const lib = ap as unknown as Record<string, unknown>;
+    const fwd = lib[ap.poolOpDefs[method].name] as ap.PoolFn<Opts>;
+    const grad = lib[`${ap.poolOpDefs[method].name}Grad`] as ap.PoolGradFn<Opts>;
     const f = fwd(x, o) as { output: Tensor; mask: Tensor; indices?: Tensor };
     for (const t of [f.output, f.mask, f.indices]) if (t) keep(t);
     const ones = dy ?? keep(tensor(new Float32Array(f.output.size).fill(1), f.output.shape));

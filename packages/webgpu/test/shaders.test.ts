@@ -1,6 +1,7 @@
 /** The parameter block and the generated WGSL: one declaration, one struct, one packing; every spec compiles. */
 import { itWhenAvailable } from '@adapool/testkit/vitest';
 import { describe, expect, it } from 'vitest';
+import { POOL_METHODS } from '@adapool/core';
 import { createWebGPUBackend, generate, paramBlock, Params, specKey, type KernelSpec } from '../src/index.js';
 import { probeGpu } from './gpu.js';
 
@@ -25,7 +26,7 @@ describe('paramBlock', () => {
 });
 
 const specs: KernelSpec[] = [];
-for (const method of ['avg', 'max', 'em', 'edscw', 'idw', 'ada'] as const) {
+for (const method of POOL_METHODS) {
   for (const mask of [false, true]) specs.push({ kind: 'pool', method, mask, indices: mask && method === 'max', wg: 64 });
   if (method !== 'avg') specs.push({ kind: 'prep', method, wg: 64 });
   specs.push({ kind: 'gather', method, wg: 64 });

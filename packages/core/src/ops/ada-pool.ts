@@ -15,7 +15,13 @@ export const clampBetaGrad = (beta: number): number => (beta >= 0 && beta <= 1 ?
 export const adaPoolDef: PoolOpDef = {
   name: 'adaPool',
   method: 'ada',
-  options: ['returnMask'],
+  aliases: [],
+  section: '4.6',
+  formula: 'y = β̂ · edscwPool(x) + (1 − β̂) · softPool(x),  β̂ = clamp(β, 0, 1)',
+  layer: { cls: 'AdaPool', op: 'adaPool' },
+  beta: true,
+  indices: false,
+  options: {},
   region: {
     forward(reg, w, plan) {
       const b = clampBeta(reg.beta);

@@ -7,7 +7,13 @@ const divisor = (reg: Region, plan: PoolPlan): number => (plan.countIncludePad ?
 export const avgPoolDef: PoolOpDef = {
   name: 'avgPool',
   method: 'avg',
-  options: ['returnMask', 'countIncludePad'],
+  aliases: [],
+  section: '4.1',
+  formula: 'y = (1/|R|) Σ_{i∈R} x_i',
+  layer: { cls: 'AvgPool', op: 'avgPool' },
+  beta: false,
+  indices: false,
+  options: { countIncludePad: { kind: 'boolean', default: false, doc: 'Divide by the taps inside the padded input instead of the valid ones (OPERATORS.md 4.1).' } },
   region: {
     forward(reg, w, plan) {
       const P = divisor(reg, plan);

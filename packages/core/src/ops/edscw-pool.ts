@@ -29,6 +29,12 @@ export const dscScore: Score = {
 export const edscwPoolDef: PoolOpDef = {
   name: 'edscwPool',
   method: 'edscw',
-  options: ['returnMask'],
+  aliases: [],
+  section: '4.4',
+  formula: 'y = Σ_i w_i x_i,  w_i ∝ e^{D(x_i, m)},  D(x, m) = 2|x m| / (x² + m²),  m = mean_R x',
+  layer: { cls: 'EDSCWPool', op: 'edscwPool' },
+  beta: false,
+  indices: false,
+  options: {},
   region: /* @__PURE__ */ scoreRegion(dscScore),
 };

@@ -15,6 +15,12 @@ export const emScore: Score = {
 export const emPoolDef: PoolOpDef = {
   name: 'emPool',
   method: 'em',
-  options: ['returnMask'],
+  aliases: ['softPool'],
+  section: '4.3',
+  formula: 'y = Σ_i w_i x_i,  w_i = e^{x_i} / Σ_j e^{x_j}',
+  layer: { cls: 'SoftPool', op: 'softPool' },
+  beta: false,
+  indices: false,
+  options: {},
   region: /* @__PURE__ */ scoreRegion(emScore),
 };

@@ -20,6 +20,14 @@ export const idwScore: Score = {
 export const idwPoolDef: PoolOpDef = {
   name: 'idwPool',
   method: 'idw',
-  options: ['returnMask', 'idwEps'],
+  aliases: [],
+  section: '4.5',
+  formula: 'y = Σ_i w_i x_i,  w_i ∝ 1 / √((x_i − m)² + ε²),  m = mean_R x',
+  layer: { cls: 'IDWPool', op: 'idwPool' },
+  beta: false,
+  indices: false,
+  options: {
+    idwEps: { kind: 'number', default: 1e-6, doc: 'ε of the distance √((x − m)² + ε²) (OPERATORS.md 4.5), default 1e-6.', valid: (e) => Number.isFinite(e) && e > 0, must: 'a finite number > 0' },
+  },
   region: /* @__PURE__ */ scoreRegion(idwScore),
 };

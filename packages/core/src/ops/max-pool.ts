@@ -17,7 +17,13 @@ function argmax(reg: Region): number {
 export const maxPoolDef: PoolOpDef = {
   name: 'maxPool',
   method: 'max',
-  options: ['returnMask'],
+  aliases: [],
+  section: '4.2',
+  formula: 'y = max_{i∈R} x_i  (first maximum; NaN wins)',
+  layer: { cls: 'MaxPool', op: 'maxPool' },
+  beta: false,
+  indices: true,
+  options: {},
   region: {
     forward(reg, w) {
       const i = (reg.argmax = argmax(reg));

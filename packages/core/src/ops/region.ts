@@ -25,13 +25,40 @@ export interface RegionMath {
   backward(reg: Region, d: Float64Array, plan: PoolPlan): number;
 }
 
-/** What one op file declares. */
+/** An op's own option (beyond geometry, layout, `backend` and `returnMask`): its type, default and check. */
+export type OptionSpec =
+  | { readonly kind: 'boolean'; readonly default: boolean; readonly doc: string }
+  | {
+      readonly kind: 'number';
+      readonly default: number;
+      readonly doc: string;
+      /** Whether a number is allowed; `must` says so in messages (`idwEps must be …`). */
+      readonly valid: (v: number) => boolean;
+      readonly must: string;
+    };
+
+/**
+ * What one op file declares: everything every list of methods derives from (core's named exports
+ * and rank aliases, the layers' classes and tfjs factories, testkit's cases, the backends' method
+ * codes, the playground's menu, the benches).
+ */
 export interface PoolOpDef {
-  /** Canonical op name (`emPool`, …). */
+  /** Canonical op name (`emPool`, …); the exports are `name`, `name1d/2d/3d`, `nameGrad`, `name1d/2d/3dGrad`. */
   readonly name: string;
   readonly method: PoolMethod;
-  /** Options beyond the common geometry/layout/backend ones. */
-  readonly options: readonly string[];
+  /** Other names of the same op, exported the same way (`softPool`). */
+  readonly aliases: readonly string[];
+  /** Its OPERATORS.md section (`4.3`) and a one-line formula (docs, playground). */
+  readonly section: string;
+  readonly formula: string;
+  /** Layers: the class stem (`SoftPool` → `SoftPool1d/2d/3d`) and the op stem they call and the tfjs factories carry (`softPool`). */
+  readonly layer: { readonly cls: string; readonly op: string };
+  /** Takes β (adaPool): `(x, beta, opts)` and a `dbeta` gradient. */
+  readonly beta: boolean;
+  /** Returns `indices` beside the mask (maxPool). */
+  readonly indices: boolean;
+  /** Options beyond the common geometry/layout/backend/returnMask ones. */
+  readonly options: Readonly<Record<string, OptionSpec>>;
   /** Reference math (float64). */
   readonly region: RegionMath;
 }

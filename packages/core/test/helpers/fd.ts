@@ -168,6 +168,7 @@ export function naiveGeometry(S: readonly number[], g: Geo): NaiveGeometry {
 export interface NaiveOpts {
   countIncludePad?: boolean;
   idwEps?: number;
+  p?: number;
   beta?: number;
 }
 
@@ -212,6 +213,13 @@ export function naiveRegion(method: PoolMethod, xs: readonly number[], P: number
       const Z = inv.reduce((a, b) => a + b, 0);
       const w = inv.map((v) => v / Z);
       return { y: combine(w), w, argmax: -1 };
+    }
+    case 'lp': {
+      // S = Σ |x_i|^p, y = S^{1/p}, w_i = |x_i|^p / S (uniform when S = 0): the formulas as written, no rescaling
+      const p = o.p ?? 2;
+      const pw = xs.map((x) => Math.abs(x) ** p);
+      const S = pw.reduce((a, b) => a + b, 0);
+      return { y: S ** (1 / p), w: S === 0 ? xs.map(() => 1 / r) : pw.map((v) => v / S), argmax: -1 };
     }
     case 'ada': {
       const b = Math.min(Math.max(o.beta ?? NaN, 0), 1);
