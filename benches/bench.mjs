@@ -25,7 +25,7 @@ const USAGE = `usage: node bench.mjs [--quick | --dry-run] [--json FILE] [--md F
   --md FILE   also write the printed report (markdown) to FILE
   --reps N    timed runs per measurement (default 15, quick 7)
   --backends wasm,wasm-user,wasm-tensor,wasm-from-js,js,tfjs-wasm,ort-web,ort-node   only these (default: all)
-  --ops avgPool,maxPool,softPool,edscwPool,idwPool,adaPool   only these ops (default: all)
+  --ops avgPool,maxPool,softPool,edscwPool,idwPool,adaPool,lpPool   only these ops (default: all)
   --no-spawn  Node only (skip the Deno and Bun processes)`;
 {
   const valued = new Set(['--json', '--md', '--reps', '--child', '--backends', '--ops']);
@@ -507,7 +507,7 @@ function report(all) {
     out();
     out(`## Speed-up of ${oc} over each anchor in Node (anchor median / ours; > 1: ours faster)`);
     out();
-    caseTable(anchorCols, ['avgPool', 'maxPool', 'softPool'], (ac, c, op, dir) => {
+    caseTable(anchorCols, ['avgPool', 'maxPool', 'softPool', 'lpPool'], (ac, c, op, dir) => {
       const o = get(oc, c.name, op, dir);
       const a = get(ac, c.name, op, dir);
       return o?.median && a?.median ? `${(a.median / o.median).toFixed(2)}x` : '';

@@ -33,6 +33,9 @@ export function renderCoreOps(defs: readonly PoolOpDef[]): string {
     for (const [k, s] of own) lines.push(`  /** ${s.doc} */`, `  ${k}?: ${tsType(s)};`);
     lines.push('}', '');
   }
+  const picks = defs.filter((d) => Object.keys(d.options).length).map((d) => `Pick<${optionsType(d)}, ${Object.keys(d.options).map((k) => `'${k}'`).join(' | ')}>`);
+  lines.push("/** Every op's own options together (what a layer may pass through to its op). */");
+  lines.push(`export type OwnPoolOptions = ${picks.length ? picks.join(' & ') : 'object'};`, '');
   lines.push('// The factories are pure: a bundle keeps only the wrappers (and reference math) it imports.');
   for (const d of defs) {
     for (const name of opNames(d)) {
@@ -61,9 +64,15 @@ export function renderLayerClasses(defs: readonly PoolOpDef[]): string {
   lines.push(`import type * as core from '@adapool/core';`);
   lines.push(`import { methodSpec } from './methods.js';`);
   lines.push(`import { poolLayerClass, unpoolLayerClass, type AdaPoolLayerOptions, type PoolLayer, type PoolLayerOptions, type UnpoolLayer } from './layers.js';`, '');
+  for (const d of defs.filter((d) => Object.keys(d.options).length && !d.beta)) {
+    lines.push(`/** The options of a ${d.layer.cls} layer: geometry, layout, keepMask and ${d.name}'s own. */`);
+    lines.push(`export type ${cap(d.name)}LayerOptions = ${layerOptionsType(d)};`);
+  }
+  lines.push('');
   for (const d of defs) {
     const [main, ...others] = layerStems(d);
-    for (const r of RANKS) lines.push(`export const ${main}${r}d = /* @__PURE__ */ poolLayerClass<${layerOptionsType(d)}>(methodSpec('${d.method}'), ${r});`);
+    const o = d.beta ? 'AdaPoolLayerOptions' : Object.keys(d.options).length ? `${cap(d.name)}LayerOptions` : 'PoolLayerOptions';
+    for (const r of RANKS) lines.push(`export const ${main}${r}d = /* @__PURE__ */ poolLayerClass<${o}>(methodSpec('${d.method}'), ${r});`);
     for (const o of others) {
       lines.push(`/** ${o} is ${main} (${d.name} = ${d.layer.op}): the same classes. */`);
       for (const r of RANKS) lines.push(`export const ${o}${r}d = ${main}${r}d;`);

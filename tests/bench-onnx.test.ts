@@ -32,7 +32,7 @@ function elementwise(a: T, b: T, f: (x: number, y: number) => number): T {
   return { dims: big.dims, data: big.data.map((_, i) => f(at(a, i), at(b, i))) };
 }
 
-function pool(x: T, attrs: Record<string, Attr>, kind: 'max' | 'avg'): [T, T] {
+function pool(x: T, attrs: Record<string, Attr>, kind: 'max' | 'avg' | 'lp2'): [T, T] {
   const k = attrs.kernel_shape.ints!;
   const s = attrs.strides.ints!;
   const sp = x.dims.slice(2);
@@ -49,9 +49,10 @@ function pool(x: T, attrs: Record<string, Attr>, kind: 'max' | 'avg'): [T, T] {
       let off = idx[0] * xs[0] + idx[1] * xs[1];
       for (let a = 0; a < k.length; a++) off += (idx[a + 2] * s[a] + kk[a]) * xs[a + 2];
       if (kind === 'avg') acc += x.data[off];
+      else if (kind === 'lp2') acc += x.data[off] ** 2;
       else if (x.data[off] > acc) [acc, argmax[o]] = [x.data[off], off];
     }
-    data[o] = kind === 'max' ? acc : acc / size(k);
+    data[o] = kind === 'max' ? acc : kind === 'lp2' ? Math.sqrt(acc) : acc / size(k);
   }
   return [{ dims, data }, { dims, data: argmax }];
 }
@@ -110,6 +111,7 @@ function run(bytes: Uint8Array, feeds: Record<string, T>): T {
         case 'Sub': return elementwise(get(a), get(b), (p, q) => p - q);
         case 'AveragePool': expect(n.attrs.count_include_pad.i).toBe(0); return pool(get(a), n.attrs, 'avg')[0];
         case 'MaxPool': return pool(get(a), n.attrs, 'max');
+        case 'LpPool': expect(n.attrs.p.i).toBe(2); return pool(get(a), n.attrs, 'lp2')[0];
         case 'Reshape': {
           const dims = Array.from(get(b).data);
           const known = dims.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
@@ -232,6 +234,8 @@ describe('benches ONNX pooling graphs compute what the reference computes', () =
         check(run(poolModel('softPool', 'backward', shape, k, s), feeds), ap.softPoolGrad(xt, dyt, opts), 1e-5),
         check(run(poolModel('avgPool', 'backward', shape, k, s), feeds), ap.avgPoolGrad(xt, dyt, opts), 1e-6),
         check(run(poolModel('maxPool', 'backward', shape, k, s), feeds), ap.maxPoolGrad(xt, dyt, opts), 1e-6),
+        check(run(poolModel('lpPool', 'forward', shape, k, s), feeds), ap.lpPool(xt, opts), 1e-5),
+        check(run(poolModel('lpPool', 'backward', shape, k, s), feeds), ap.lpPoolGrad(xt, dyt, opts), 1e-5),
       ]).then(() => expect(n).toBeGreaterThan(0));
     });
   }

@@ -10,7 +10,7 @@ import { expModel, poolModel } from './graphs.mjs';
 
 const here = (p) => new URL(p, import.meta.url);
 const INSTALL = 'not installed: cd benches && ONNXRUNTIME_NODE_INSTALL=skip npm ci';
-const ANCHOR_OPS = new Set(['avgPool', 'maxPool', 'softPool']);
+const ANCHOR_OPS = new Set(['avgPool', 'maxPool', 'softPool', 'lpPool']);
 
 async function tryImport(name) {
   try {
@@ -108,7 +108,9 @@ export function tfjsWasm() {
       const avg = n === 2 ? (v) => tf.avgPool(v, k, s, 'valid') : (v) => tf.avgPool3d(v, k, s, 'valid');
       const max = n === 2 ? (v) => tf.maxPool(v, k, s, 'valid') : (v) => tf.maxPool3d(v, k, s, 'valid');
       if (n !== 2 && n !== 3) throw new Error(`tfjs anchor: 2D or 3D only, got rank ${c.shape.length}`);
-      const f = { avgPool: avg, maxPool: max, softPool: (v) => { const e = tf.exp(v); return tf.div(avg(tf.mul(v, e)), avg(e)); } }[op];
+      const taps = k.reduce((a, b) => a * b, 1);
+      // lpPool (p = 2), tfjs has none: √(|K|·avgPool(x²))
+      const f = { avgPool: avg, maxPool: max, softPool: (v) => { const e = tf.exp(v); return tf.div(avg(tf.mul(v, e)), avg(e)); }, lpPool: (v) => tf.sqrt(tf.mul(avg(tf.square(v)), taps)) }[op];
       const x = tf.tensor(toChannelsLast(data.x, c.shape), lastLayout(c.shape), 'float32');
       const dy = tf.tensor(toChannelsLast(data.dy, c.outShape), lastLayout(c.outShape), 'float32');
       const grad = tf.grad(f);

@@ -1,7 +1,7 @@
 export declare const OPSET: number;
 /** ONNX model bytes of the anchor composition (forward) or its vector-Jacobian product (backward). */
 export declare function poolModel(
-  op: 'softPool' | 'maxPool' | 'avgPool',
+  op: 'softPool' | 'maxPool' | 'avgPool' | 'lpPool',
   dir: 'forward' | 'backward',
   shape: number[],
   kernel: number | number[],

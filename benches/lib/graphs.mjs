@@ -2,11 +2,12 @@
 // 1D/2D/3D alike (the rank comes from the input shape):
 //   softPool  y  = AveragePool(x·Exp(x)) / AveragePool(Exp(x))   (the naive composition, as in
 //                 the issue: it overflows for x ≳ 44, unlike our max-subtracted kernels)
-//   maxPool   y  = MaxPool(x);   avgPool  y = AveragePool(x)
+//   maxPool   y  = MaxPool(x);   avgPool  y = AveragePool(x);   lpPool  y = LpPool(x), p = 2
 // and, as forward graphs, the vector-Jacobian products (ORT has no training backward here):
 //   maxPool   dx = ScatterElements(0, argmax, dy, reduction add)  (MaxPool's second output)
 //   avgPool   dx = U(dy)
 //   softPool  dx = e^x·((1 + x)·U(dy/D) − U(dy·y/D)),  D = AveragePool(e^x)
+//   lpPool    dx = x·U(|K|·dy/y)   (p = 2: ∂y/∂x = x/y, summed over the windows)
 // where U is the adjoint of average pooling: a nearest Resize times 1/|K| when the windows tile
 // the input (kernel = stride, divisible sizes), else a depthwise ConvTranspose with weights 1/|K|.
 import { DATA_TYPE, encodeModel, graph, model, node, tensorProto, valueInfo } from './onnx.mjs';
@@ -74,9 +75,10 @@ export function poolModel(op, dir, shape, kernel, stride) {
     output = valueInfo('y', g.outShape);
     if (op === 'maxPool') nodes.push(node('MaxPool', ['x'], ['y'], poolAttrs(g)));
     else if (op === 'avgPool') nodes.push(node('AveragePool', ['x'], ['y'], avgAttrs(g)));
+    else if (op === 'lpPool') nodes.push(node('LpPool', ['x'], ['y'], { ...poolAttrs(g), p: 2 }));
     else if (op === 'softPool') {
       nodes.push(...softPoolNodes(g));
-    } else throw new Error(`poolModel: op must be softPool, maxPool or avgPool, got ${op}`);
+    } else throw new Error(`poolModel: op must be softPool, maxPool, avgPool or lpPool, got ${op}`);
   } else if (dir === 'backward') {
     inputs.push(valueInfo('dy', g.outShape));
     output = valueInfo('dx', shape);
@@ -93,6 +95,12 @@ export function poolModel(op, dir, shape, kernel, stride) {
         node('Reshape', ['dxFlat', 'inShape'], ['dx']),
       );
     } else if (op === 'avgPool') adjointAvg(g, shape, 'dy', 'dx', 'U', nodes, inits);
+    else if (op === 'lpPool') {
+      inits.push(tensorProto('taps', [], new Float32Array([g.taps])));
+      nodes.push(node('LpPool', ['x'], ['y'], { ...poolAttrs(g), p: 2 }), node('Div', ['dy', 'y'], ['q']), node('Mul', ['q', 'taps'], ['qk']));
+      adjointAvg(g, shape, 'qk', 'Uq', 'Uq', nodes, inits);
+      nodes.push(node('Mul', ['x', 'Uq'], ['dx']));
+    }
     else if (op === 'softPool') {
       inits.push(tensorProto('one', [], new Float32Array([1])));
       nodes.push(
@@ -108,7 +116,7 @@ export function poolModel(op, dir, shape, kernel, stride) {
         node('Sub', ['t', 'Ub'], ['t2']),
         node('Mul', ['e', 't2'], ['dx']),
       );
-    } else throw new Error(`poolModel: op must be softPool, maxPool or avgPool, got ${op}`);
+    } else throw new Error(`poolModel: op must be softPool, maxPool, avgPool or lpPool, got ${op}`);
   } else throw new Error(`poolModel: dir must be forward or backward, got ${dir}`);
   return encodeModel(model({ graph: graph({ name: `${op}_${dir}`, nodes, inputs, outputs: [output], initializers: inits }), opset: OPSET }));
 }

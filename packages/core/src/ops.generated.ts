@@ -24,6 +24,9 @@ export interface LpPoolOptions extends PoolOptions {
   p?: number;
 }
 
+/** Every op's own options together (what a layer may pass through to its op). */
+export type OwnPoolOptions = Pick<AvgPoolOptions, 'countIncludePad'> & Pick<IdwPoolOptions, 'idwEps'> & Pick<LpPoolOptions, 'p'>;
+
 // The factories are pure: a bundle keeps only the wrappers (and reference math) it imports.
 export const avgPool = /* @__PURE__ */ pool<AvgPoolOptions>(avgPoolDef, 'avgPool');
 export const avgPoolGrad = /* @__PURE__ */ poolGrad<AvgPoolOptions>(avgPoolDef, 'avgPoolGrad');

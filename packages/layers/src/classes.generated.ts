@@ -6,9 +6,16 @@ import type * as core from '@adapool/core';
 import { methodSpec } from './methods.js';
 import { poolLayerClass, unpoolLayerClass, type AdaPoolLayerOptions, type PoolLayer, type PoolLayerOptions, type UnpoolLayer } from './layers.js';
 
-export const AvgPool1d = /* @__PURE__ */ poolLayerClass<PoolLayerOptions & Pick<core.AvgPoolOptions, 'countIncludePad'>>(methodSpec('avg'), 1);
-export const AvgPool2d = /* @__PURE__ */ poolLayerClass<PoolLayerOptions & Pick<core.AvgPoolOptions, 'countIncludePad'>>(methodSpec('avg'), 2);
-export const AvgPool3d = /* @__PURE__ */ poolLayerClass<PoolLayerOptions & Pick<core.AvgPoolOptions, 'countIncludePad'>>(methodSpec('avg'), 3);
+/** The options of a AvgPool layer: geometry, layout, keepMask and avgPool's own. */
+export type AvgPoolLayerOptions = PoolLayerOptions & Pick<core.AvgPoolOptions, 'countIncludePad'>;
+/** The options of a IDWPool layer: geometry, layout, keepMask and idwPool's own. */
+export type IdwPoolLayerOptions = PoolLayerOptions & Pick<core.IdwPoolOptions, 'idwEps'>;
+/** The options of a LpPool layer: geometry, layout, keepMask and lpPool's own. */
+export type LpPoolLayerOptions = PoolLayerOptions & Pick<core.LpPoolOptions, 'p'>;
+
+export const AvgPool1d = /* @__PURE__ */ poolLayerClass<AvgPoolLayerOptions>(methodSpec('avg'), 1);
+export const AvgPool2d = /* @__PURE__ */ poolLayerClass<AvgPoolLayerOptions>(methodSpec('avg'), 2);
+export const AvgPool3d = /* @__PURE__ */ poolLayerClass<AvgPoolLayerOptions>(methodSpec('avg'), 3);
 export const MaxPool1d = /* @__PURE__ */ poolLayerClass<PoolLayerOptions>(methodSpec('max'), 1);
 export const MaxPool2d = /* @__PURE__ */ poolLayerClass<PoolLayerOptions>(methodSpec('max'), 2);
 export const MaxPool3d = /* @__PURE__ */ poolLayerClass<PoolLayerOptions>(methodSpec('max'), 3);
@@ -22,15 +29,15 @@ export const EmPool3d = SoftPool3d;
 export const EDSCWPool1d = /* @__PURE__ */ poolLayerClass<PoolLayerOptions>(methodSpec('edscw'), 1);
 export const EDSCWPool2d = /* @__PURE__ */ poolLayerClass<PoolLayerOptions>(methodSpec('edscw'), 2);
 export const EDSCWPool3d = /* @__PURE__ */ poolLayerClass<PoolLayerOptions>(methodSpec('edscw'), 3);
-export const IDWPool1d = /* @__PURE__ */ poolLayerClass<PoolLayerOptions & Pick<core.IdwPoolOptions, 'idwEps'>>(methodSpec('idw'), 1);
-export const IDWPool2d = /* @__PURE__ */ poolLayerClass<PoolLayerOptions & Pick<core.IdwPoolOptions, 'idwEps'>>(methodSpec('idw'), 2);
-export const IDWPool3d = /* @__PURE__ */ poolLayerClass<PoolLayerOptions & Pick<core.IdwPoolOptions, 'idwEps'>>(methodSpec('idw'), 3);
+export const IDWPool1d = /* @__PURE__ */ poolLayerClass<IdwPoolLayerOptions>(methodSpec('idw'), 1);
+export const IDWPool2d = /* @__PURE__ */ poolLayerClass<IdwPoolLayerOptions>(methodSpec('idw'), 2);
+export const IDWPool3d = /* @__PURE__ */ poolLayerClass<IdwPoolLayerOptions>(methodSpec('idw'), 3);
 export const AdaPool1d = /* @__PURE__ */ poolLayerClass<AdaPoolLayerOptions>(methodSpec('ada'), 1);
 export const AdaPool2d = /* @__PURE__ */ poolLayerClass<AdaPoolLayerOptions>(methodSpec('ada'), 2);
 export const AdaPool3d = /* @__PURE__ */ poolLayerClass<AdaPoolLayerOptions>(methodSpec('ada'), 3);
-export const LpPool1d = /* @__PURE__ */ poolLayerClass<PoolLayerOptions & Pick<core.LpPoolOptions, 'p'>>(methodSpec('lp'), 1);
-export const LpPool2d = /* @__PURE__ */ poolLayerClass<PoolLayerOptions & Pick<core.LpPoolOptions, 'p'>>(methodSpec('lp'), 2);
-export const LpPool3d = /* @__PURE__ */ poolLayerClass<PoolLayerOptions & Pick<core.LpPoolOptions, 'p'>>(methodSpec('lp'), 3);
+export const LpPool1d = /* @__PURE__ */ poolLayerClass<LpPoolLayerOptions>(methodSpec('lp'), 1);
+export const LpPool2d = /* @__PURE__ */ poolLayerClass<LpPoolLayerOptions>(methodSpec('lp'), 2);
+export const LpPool3d = /* @__PURE__ */ poolLayerClass<LpPoolLayerOptions>(methodSpec('lp'), 3);
 export const AdaUnpool1d = /* @__PURE__ */ unpoolLayerClass(1);
 export const AdaUnpool2d = /* @__PURE__ */ unpoolLayerClass(2);
 export const AdaUnpool3d = /* @__PURE__ */ unpoolLayerClass(3);

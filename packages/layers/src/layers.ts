@@ -7,7 +7,7 @@
  * copy). The layer owns β, `grads.*` and a kept mask; it replaces (and disposes) them on the next
  * forward/backward/`setParameter`, and disposes all of them in `dispose()`.
  */
-import { AdaPoolError, Tensor, tensor, getBackend, checkOptionKeys, perDimOption, boolOption, splitShape, layoutShape, fail, Raw, type AvgPoolOptions, type GeometryOptions, type IdwPoolOptions, type LpPoolOptions, type PerDim } from '@adapool/core';
+import { AdaPoolError, Tensor, tensor, getBackend, checkOptionKeys, perDimOption, boolOption, splitShape, layoutShape, fail, Raw, type GeometryOptions, type PerDim } from '@adapool/core';
 import {
   betaShapeFor,
   checkBetaInit,
@@ -53,10 +53,6 @@ export interface PoolLayerOptions extends LayerGeometryOptions {
   /** Keep the last forward's mask (`layer.mask`); set automatically when an AdaUnpool layer is wired to this one. */
   keepMask?: boolean;
 }
-/** The options of a layer of an op with options of its own (`AvgPool2d`: countIncludePad). */
-export type AvgPoolLayerOptions = PoolLayerOptions & Pick<AvgPoolOptions, 'countIncludePad'>;
-export type IdwPoolLayerOptions = PoolLayerOptions & Pick<IdwPoolOptions, 'idwEps'>;
-export type LpPoolLayerOptions = PoolLayerOptions & Pick<LpPoolOptions, 'p'>;
 export interface AdaPoolLayerOptions extends PoolLayerOptions {
   /**
    * β's shape: a named broadcast form (OPERATORS.md 4.6) resolved at the first forward, or an

@@ -54,7 +54,7 @@ export function ownOptions(op: string, spec: MethodSpec, o: Record<string, unkno
 }
 
 /** Core options a layer passes through to the op (geometry, layout, extras). */
-export type CoreOptions = core.GeometryOptions & Pick<core.AvgPoolOptions, 'countIncludePad'> & Pick<core.IdwPoolOptions, 'idwEps'> & Pick<core.LpPoolOptions, 'p'>;
+export type CoreOptions = core.GeometryOptions & core.OwnPoolOptions;
 
 interface PoolResult {
   output: Tensor;
