@@ -7,9 +7,9 @@
  * x − m and x − y stay accurate when |x| ≫ |x − m|; edscw and idw weigh in float64 where float32
  * could miss the tolerance. A result that is not finite goes to the careful path (streamed.ts).
  */
-import { Vec, LANES, splat, add, sub, mul, div, max, min, pmax, pmin, abs, gt, lt, ge, le, eq, ne, and, or, select, ones, lane, anyTrue, sload, sstore, gather, scatter, accumulate, dropLanes, expNeg, expUnit, Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wpmin, wabs, wsqrt, weq, wsgn, wselect, wload, wstore, wexpUnit, PAIRS, gatherPair, accumulatePair } from './vec';
+import { Vec, LANES, splat, add, sub, mul, div, max, min, pmax, pmin, abs, sqrt, gt, lt, ge, le, eq, ne, and, or, select, ones, lane, anyTrue, sload, sstore, gather, scatter, accumulate, dropLanes, expNeg, expUnit, Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wpmin, wabs, wsqrt, weq, wsgn, wselect, wload, wstore, wexpUnit, PAIRS, gatherPair, accumulatePair } from './vec';
 import { AVG, MAX, EM, EDSCW, IDW, ADA, LP } from './methods';
-import { Call, BACKWARD, FORWARD, IDW_EPS, WIDE_TAPS, at, i32At, nonFinite, plain } from './call';
+import { Call, BACKWARD, FORWARD, IDW_EPS, LP_P, WIDE_TAPS, at, i32At, nonFinite, plain } from './call';
 import { bigRegion } from './streamed';
 
 /** Whether the current lanes allow pair moves (4 lanes at stride 2, taps off and off + 1). */
@@ -369,14 +369,65 @@ export function argmax(st: Call, r: i32): Vec {
   return bi;
 }
 
+// ---- lpPool, p = 1 or 2: float32 lanes -------------------------------------------------------
+// With m = max |x| factored out, t = |x|/m ∈ [0, 1] and S = Σ t^p ∈ [1, |R|], so float32 loses
+// nothing that matters. Where a lane's m is 0, tiny (1/m would overflow) or not finite, for any
+// other p, and for regions too wide for float32 sums, the float64 path (streamed.ts) runs.
+
+/** p when it is 1 or 2 and the region fits float32 sums, else −1 (the float64 path). */
+function lpFast(st: Call, r: i32): i32 {
+  const p = load<f64>(st.P + (<usize>LP_P << 2));
+  return r <= WIDE_TAPS && (p == 1 || p == 2) ? <i32>p : -1;
+}
+
+/** m = max |x| of the loaded taps (SV), or splat(0) when a lane's m is not in [1e-30, FLT_MAX] (then the float64 path). */
+function lpMax(st: Call, r: i32): Vec {
+  let m = splat(0);
+  for (let j = 0; j < r; j++) m = max(m, abs(sload(at(st.SV, j))));
+  for (let l = 0; l < st.nLanes; l++) {
+    const a = lane(m, l);
+    if (!(a >= 1e-30 && a <= 3.4028234663852886e38)) return splat(0);
+  }
+  return m;
+}
+
+/** Σ t^p of the loaded taps with t = |x|·inv, t^p into `w` (a scratch row); returns S (1/S into SW2's first slot for the mask). */
+function lpSum(st: Call, r: i32, p: i32, inv: Vec, w: usize): Vec {
+  let S = splat(0);
+  for (let j = 0; j < r; j++) {
+    const t = mul(abs(sload(at(st.SV, j))), inv);
+    const tp = p == 2 ? mul(t, t) : t;
+    sstore(at(w, j), tp);
+    S = add(S, tp);
+  }
+  return S;
+}
+
 /** Forward of one group of lanes at output oi. */
 export function forwardRegion(st: Call, method: i32): void {
   const SV = st.SV, SW1 = st.SW1, SW2 = st.SW2, ST2 = st.ST2, pY = st.pY;
   const r = load<i32>(st.tCount);
   if (r == 0) return; // empty region: output 0, mask 0, index −1 (buffers pre-filled)
   if (method == LP) {
-    // lp: |x|^p of any p, in float64 lane by lane (streamed.ts, on this row)
-    bigRegion(st, FORWARD, method, -1, r);
+    // lp, integer p: y = m·S^{1/p}, w = t^p / S in float32 lanes; else float64 lane by lane (streamed.ts, on this row)
+    const p = lpFast(st, r);
+    let m = splat(0);
+    if (p >= 0) {
+      loadTaps(st, st.pX, r, SV);
+      m = lpMax(st, r);
+    }
+    if (lane(m, 0) == 0) {
+      bigRegion(st, FORWARD, method, -1, r);
+      return;
+    }
+    const S = lpSum(st, r, p, div(splat(1), m), SW1);
+    const rS = p == 2 ? sqrt(S) : S;
+    if (st.withMask) {
+      const iS = div(splat(1), S);
+      for (let j = 0; j < r; j++) sstore(at(SW1, j), mul(sload(at(SW1, j)), iS));
+      storeMask(st, SW1, r);
+    }
+    scatter(pY, st.by, st.sy, load<i32>(st.tOut), mul(m, rS), st.nLanes);
     return;
   }
   loadTaps(st, st.pX, r, SV);
@@ -493,7 +544,28 @@ export function backwardRegion(st: Call, method: i32): void {
   const r = load<i32>(st.tCount);
   if (r == 0) return;
   if (method == LP) {
-    bigRegion(st, BACKWARD, method, -1, r); // adds dx itself
+    // ∂y/∂x_k = sign(x_k)·(|x_k|/y)^{p−1}: sign(x_k) (p = 1), x_k/y (p = 2) in float32 lanes; else the float64 path, which adds dx itself
+    const p = lpFast(st, r);
+    let m = splat(0);
+    if (p >= 0) {
+      loadTaps(st, st.pX, r, st.SV);
+      m = lpMax(st, r);
+    }
+    if (lane(m, 0) == 0) {
+      bigRegion(st, BACKWARD, method, -1, r);
+      return;
+    }
+    const inv = div(splat(1), m);
+    const S = lpSum(st, r, p, inv, st.SW1);
+    const iR = div(inv, p == 2 ? sqrt(S) : S); // 1/(m·S^{1/p}) = 1/y
+    const g = dropLanes(gather(st.pDy, st.by, st.sy, load<i32>(st.tOut), st.nLanes), st.skipLanes);
+    const zero = splat(0);
+    for (let k = 0; k < r; k++) {
+      const x = sload(at(st.SV, k));
+      const d = p == 2 ? mul(x, iR) : select(splat(1), select(splat(-1), zero, lt(x, zero)), gt(x, zero));
+      sstore(at(st.SD, k), mul(g, d));
+    }
+    scatterAdd(st, st.pDx, r);
     return;
   }
   loadTaps(st, st.pX, r, st.SV);
