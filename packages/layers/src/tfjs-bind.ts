@@ -15,7 +15,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { AdaPoolError, getBackend, defaultUnpoolLength, axisPadding, tensor as coreTensor, checkOptionKeys, perDimOption, boolOption, splitShape, layoutShape, fail, Raw, type Tensor as CoreTensor } from '@adapool/core';
+import { AdaPoolError, getBackend, adaptiveAxis, defaultUnpoolLength, axisPadding, tensor as coreTensor, checkOptionKeys, perDimOption, boolOption, splitShape, layoutShape, fail, Raw, type Tensor as CoreTensor } from '@adapool/core';
 import {
   betaShapeFor,
   checkBetaInit,
@@ -321,11 +321,7 @@ export function withTfjs(tf: Tfjs): TfjsAdapter {
     const O = splitShape(outShape, channelsLast).S;
     const K = S.map((L, a) => {
       if (!g.outputSize) return (g.kernelSize ?? S.map(() => 2))[a];
-      if (L === null) return null;
-      const Oa = g.outputSize[a];
-      let k = 0;
-      for (let o = 0; o < Oa; o++) k = Math.max(k, Math.ceil(((o + 1) * L) / Oa) - Math.floor((o * L) / Oa));
-      return k;
+      return L === null ? null : adaptiveAxis(L, g.outputSize[a]).K; // core's one rule (closed form)
     });
     return layoutShape(N, C, [...O, ...K], channelsLast);
   }
