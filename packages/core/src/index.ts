@@ -72,6 +72,8 @@ export {
   checkPadding,
   CORE_NAMES,
   paddingOption,
+  geometryOptions,
+  type GeometryGiven,
   windowFitMust,
   type GeometryNames,
   type PaddingForm,

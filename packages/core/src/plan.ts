@@ -248,19 +248,45 @@ type GeometrySpec =
   | { kind: 'adaptive'; O: number[] }
   | { kind: 'strided'; k: number[]; s: number[]; p: PaddingForm | undefined; d: number[]; ceil: boolean };
 
-function parseGeometry(op: string, o: Record<string, unknown>, n: number): GeometrySpec {
+/** Geometry options as given (checked; absent ones left out), before defaults: what layers keep for their configs. */
+export interface GeometryGiven {
+  kernelSize?: number[];
+  stride?: number[];
+  padding?: PaddingForm;
+  dilation?: number[];
+  ceilMode?: boolean;
+  outputSize?: number[];
+}
+
+/**
+ * The geometry options of `o` (keyed by core's names) checked, each as given: adaptive
+ * (`outputSize`) excludes the strided five; integers in range; padding's form and bounds. Messages
+ * spell the options as `names` does (core's, or an adapter's such as tfjs's `poolSize`).
+ */
+export function geometryOptions(op: string, o: Record<string, unknown>, n: number, names: GeometryNames = CORE_NAMES): GeometryGiven {
   if (o.outputSize !== undefined) {
-    const given = STRIDED_KEYS.filter((k) => o[k] !== undefined);
-    if (given.length) fail('OPTION', op, 'outputSize (adaptive geometry) excludes kernelSize, stride, padding, dilation and ceilMode', new Raw(`outputSize with ${given.join(', ')}`));
-    return { kind: 'adaptive', O: perDim(op, 'outputSize', o.outputSize, n, 1, []) };
+    const given = STRIDED_KEYS.filter((k) => o[k] !== undefined).map((k) => names[k]);
+    const all = STRIDED_KEYS.map((k) => names[k]);
+    if (given.length) fail('OPTION', op, `${names.outputSize} (adaptive geometry) excludes ${all.slice(0, -1).join(', ')} and ${all[all.length - 1]}`, new Raw(`${names.outputSize} with ${given.join(', ')}`));
+    return { outputSize: perDimOption(op, names.outputSize, o.outputSize, n, 1) };
   }
-  const k = perDim(op, 'kernelSize', o.kernelSize, n, 1, new Array(n).fill(2));
-  const s = perDim(op, 'stride', o.stride, n, 1, k);
-  const p = paddingOption(op, 'padding', o.padding, n);
-  const d = perDim(op, 'dilation', o.dilation, n, 1, new Array(n).fill(1));
-  const ceil = bool(op, 'ceilMode', o.ceilMode, false);
-  checkPadding(op, p, k, d, ceil);
-  return { kind: 'strided', k, s, p, d, ceil };
+  const g: GeometryGiven = {
+    kernelSize: perDimOption(op, names.kernelSize, o.kernelSize, n, 1),
+    stride: perDimOption(op, names.stride, o.stride, n, 1),
+    padding: paddingOption(op, names.padding, o.padding, n),
+    dilation: perDimOption(op, names.dilation, o.dilation, n, 1),
+    ceilMode: boolOption(op, names.ceilMode, o.ceilMode),
+  };
+  checkPadding(op, g.padding, g.kernelSize ?? new Array(n).fill(2), g.dilation ?? new Array(n).fill(1), g.ceilMode ?? false, names);
+  for (const key of Object.keys(g) as (keyof GeometryGiven)[]) if (g[key] === undefined) delete g[key];
+  return g;
+}
+
+function parseGeometry(op: string, o: Record<string, unknown>, n: number): GeometrySpec {
+  const g = geometryOptions(op, o, n);
+  if (g.outputSize) return { kind: 'adaptive', O: g.outputSize };
+  const k = g.kernelSize ?? new Array(n).fill(2);
+  return { kind: 'strided', k, s: g.stride ?? k, p: g.padding, d: g.dilation ?? new Array(n).fill(1), ceil: g.ceilMode ?? false };
 }
 
 /** Per-axis geometry of a spec on input spatial size `S`; `shape` is quoted in errors. */

@@ -4,7 +4,7 @@
  * options checked at construction (before any input exists), output shapes, β's named forms.
  */
 import * as core from '@adapool/core';
-import { perDimOption, boolOption, paddingOption, checkPadding, axisPadding, windowFitMust, splitShape, layoutShape, fail, Raw, CORE_NAMES, type GeometryNames, type PaddingForm, type PerDim, type Tensor } from '@adapool/core';
+import { axisPadding, windowFitMust, splitShape, layoutShape, fail, Raw, CORE_NAMES, type GeometryNames, type PerDim, type Tensor } from '@adapool/core';
 
 export type Rank = 1 | 2 | 3;
 export const RANKS: readonly Rank[] = [1, 2, 3];
@@ -97,15 +97,8 @@ export function unpoolOp(n: Rank) {
 // ---------------------------------------------------------------------------------------------
 // Validation shared by both entries (messages: `op: what must hold, got what`).
 
-/** Geometry in core's vocabulary, fully checked; per-dim arrays of length n. */
-export interface Geometry {
-  kernelSize?: number[];
-  stride?: number[];
-  padding?: PaddingForm;
-  dilation?: number[];
-  ceilMode?: boolean;
-  outputSize?: number[];
-}
+/** Geometry in core's vocabulary, fully checked, as given (core's GeometryGiven); per-dim arrays of length n. */
+export type Geometry = core.GeometryGiven;
 
 export { CORE_NAMES, type GeometryNames };
 
@@ -114,24 +107,7 @@ export { CORE_NAMES, type GeometryNames };
  * first call. `o` is keyed by core's names; messages use `names`.
  */
 export function checkGeometry(op: string, n: Rank, o: Record<string, unknown>, names: GeometryNames = CORE_NAMES): Geometry {
-  const g: Geometry = {
-    kernelSize: perDimOption(op, names.kernelSize, o.kernelSize, n, 1),
-    stride: perDimOption(op, names.stride, o.stride, n, 1),
-    padding: paddingOption(op, names.padding, o.padding, n),
-    dilation: perDimOption(op, names.dilation, o.dilation, n, 1),
-    ceilMode: boolOption(op, names.ceilMode, o.ceilMode),
-    outputSize: perDimOption(op, names.outputSize, o.outputSize, n, 1),
-  };
-  if (g.outputSize) {
-    const strided = ['kernelSize', 'stride', 'padding', 'dilation', 'ceilMode'] as const;
-    const given = strided.filter((k) => g[k] !== undefined).map((k) => names[k]);
-    if (given.length) {
-      fail('OPTION', op, `${names.outputSize} (adaptive geometry) excludes ${strided.map((k) => names[k]).join(', ')}`, new Raw(`${names.outputSize} with ${given.join(', ')}`));
-    }
-  }
-  if (!g.outputSize) checkPadding(op, g.padding, g.kernelSize ?? new Array(n).fill(2), g.dilation ?? new Array(n).fill(1), g.ceilMode ?? false, names);
-  for (const key of Object.keys(g) as (keyof Geometry)[]) if (g[key] === undefined) delete g[key];
-  return g;
+  return core.geometryOptions(op, o, n, names);
 }
 
 /** Output spatial size of the geometry on input spatial size S (null stays null: unknown dims). */
