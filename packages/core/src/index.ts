@@ -78,6 +78,7 @@ export {
   type GeometryNames,
   type PaddingForm,
   opOption,
+  opParam,
   boolOption, callSize, checkOptionKeys, MAX_DIM, perDimOption, planBeta, planPool, planUnpool, splitShape, withBeta, type CallSize } from './plan.js';
 export { POOL_METHODS } from './ops/index.js';
 export { poolOpDefs, referencePool, referencePoolGrad, regionTable, type RegionTable, type ReferencePoolResult } from './reference.js';

@@ -83,6 +83,8 @@ export interface PoolPlan {
   readonly idwEps: number;
   /** lpPool's power p. */
   readonly p: number;
+  /** The op's own options (its descriptor's schema), defaults filled in: what `opParam` reads. */
+  readonly params: Readonly<Record<string, number | boolean>>;
   /** Shapes as laid out in memory. */
   readonly inputShape: readonly number[];
   readonly outputShape: readonly number[];
@@ -162,6 +164,7 @@ function bool(op: string, key: string, v: unknown, fallback: boolean): boolean {
 }
 
 interface PlanExtras {
+  params?: Record<string, number | boolean>;
   returnMask?: boolean;
   countIncludePad?: boolean;
   idwEps?: number;
@@ -338,6 +341,7 @@ function buildPlan(op: string, method: PoolMethod, N: number, C: number, axes: A
     countIncludePad: extras.countIncludePad ?? false,
     idwEps: extras.idwEps ?? 1e-6,
     p: extras.p ?? 2,
+    params: extras.params ?? {},
     inputShape,
     outputShape,
     maskShape,
@@ -359,6 +363,16 @@ export function opOption(op: string, key: string, v: unknown, spec: OptionSpec):
   return v;
 }
 
+/**
+ * The op's parameter for a backend's kernels: its first numeric own option (lpPool's p, idwPool's
+ * ε), 0 when it has none. Backends pass it in one generic slot, so a new op's number needs no
+ * plumbing of its own.
+ */
+export function opParam(plan: PoolPlan): number {
+  for (const v of Object.values(plan.params)) if (typeof v === 'number') return v;
+  return 0;
+}
+
 /** Options parsed for a pooling op (forward or gradient); `own` is the op's option schema (its descriptor's `options`). */
 export function planPool(
   op: string,
@@ -373,8 +387,9 @@ export function planPool(
   const n = spatialRank(op, 'x', shape, rank);
   const channelsLast = bool(op, 'channelsLast', o.channelsLast, false);
   const { N, C, S } = splitShape(shape, channelsLast);
-  const extras: PlanExtras = { returnMask: bool(op, 'returnMask', o.returnMask, false) };
-  for (const [key, spec] of Object.entries(own)) (extras as Record<string, unknown>)[key] = opOption(op, key, o[key], spec);
+  const params: Record<string, number | boolean> = {};
+  for (const [key, spec] of Object.entries(own)) params[key] = opOption(op, key, o[key], spec);
+  const extras: PlanExtras = { ...params, params, returnMask: bool(op, 'returnMask', o.returnMask, false) };
   checkBackendOption(op, o.backend);
   const axes = axesFor(op, parseGeometry(op, o, n), S, shape);
   return { plan: buildPlan(op, method, N, C, axes, channelsLast, extras), options: o };

@@ -114,7 +114,7 @@ export const RETURN_MASK = 5;
 export const COUNT_INCLUDE_PAD = 6;
 export const GROUPS = 7; // > 0: lanes across outputs, this many groups per plane
 export const IDW_EPS = 8; // f64 (slots 8 and 9)
-export const LP_P = 22; // f64 (slots 22 and 23): lpPool's p
+export const OP_PARAM = 22; // f64 (slots 22 and 23): the op's parameter (core's opParam: lpPool's p)
 export const XS_N = 10; export const XS_C = 11; export const YS_N = 12; export const YS_C = 13;
 export const MS_N = 14; export const MS_C = 15; export const BS_N = 16; export const BS_C = 17;
 export const TILES = 19; // 1: every input element lies in exactly one window (no overlaps, no gaps)

@@ -9,7 +9,7 @@
  */
 import { Vec, LANES, splat, add, sub, mul, div, max, min, pmax, pmin, abs, sqrt, gt, lt, ge, le, eq, ne, and, or, select, ones, lane, anyTrue, sload, sstore, gather, scatter, accumulate, dropLanes, expNeg, expUnit, Wide, WIDE_PARTS, WBYTES, widen, narrow, wsplat, wadd, wsub, wmul, wdiv, wmax, wpmin, wabs, wsqrt, weq, wsgn, wselect, wload, wstore, wexpUnit, PAIRS, gatherPair, accumulatePair } from './vec';
 import { AVG, MAX, EM, EDSCW, IDW, ADA, LP } from './methods';
-import { Call, BACKWARD, FORWARD, IDW_EPS, LP_P, WIDE_TAPS, at, i32At, nonFinite, plain } from './call';
+import { Call, BACKWARD, FORWARD, IDW_EPS, OP_PARAM, WIDE_TAPS, at, i32At, nonFinite, plain } from './call';
 import { bigRegion } from './streamed';
 
 /** Whether the current lanes allow pair moves (4 lanes at stride 2, taps off and off + 1). */
@@ -376,7 +376,7 @@ export function argmax(st: Call, r: i32): Vec {
 
 /** p when it is 1 or 2 and the region fits float32 sums, else −1 (the float64 path). */
 function lpFast(st: Call, r: i32): i32 {
-  const p = load<f64>(st.P + (<usize>LP_P << 2));
+  const p = load<f64>(st.P + (<usize>OP_PARAM << 2));
   return r <= WIDE_TAPS && (p == 1 || p == 2) ? <i32>p : -1;
 }
 

@@ -5,7 +5,7 @@
  * and NaN/±∞ land where the reference puts them (OPERATORS.md 5).
  */
 import { AVG, MAX, EM, EDSCW, IDW, ADA, LP, STREAMED } from './methods';
-import { Call, BACKWARD, IDW_EPS, LP_P, UNPOOL, UNPOOL_GRAD, countHit } from './call';
+import { Call, BACKWARD, IDW_EPS, OP_PARAM, UNPOOL, UNPOOL_GRAD, countHit } from './call';
 import { walkStart, walkTap } from './geometry';
 
 // ---- the reference's scores in float64 (the careful path and streamed regions: bigRegion) -----
@@ -111,7 +111,7 @@ export function bigWeights(st: Call, method: i32, oi: i32, r: i32, l: i32, grad:
  * S = Σ (|x|/m)^p into st.bM, bZ; returns y = m·S^{1/p} (0 when m = 0).
  */
 export function bigLp(st: Call, oi: i32, r: i32, l: i32): f64 {
-  const p = load<f64>(st.P + (<usize>LP_P << 2));
+  const p = load<f64>(st.P + (<usize>OP_PARAM << 2));
   walkStart(st, oi);
   let m: f64 = 0;
   for (let j = 0; j < r; j++) {
@@ -181,7 +181,7 @@ export function bigRegion(st: Call, job: i32, method: i32, oi: i32, r: i32): voi
         bigAdd(st, pDx, st.bx + l * st.sx + st.bigBestOff, g);
       } else if (method == LP) {
         // ∂y/∂x_k = sign(x_k)·(|x_k|/y)^{p−1}, 0 when y = 0
-        const p = load<f64>(st.P + (<usize>LP_P << 2));
+        const p = load<f64>(st.P + (<usize>OP_PARAM << 2));
         const y = bigLp(st, oi, r, l);
         walkStart(st, oi);
         for (let j = 0; j < r; j++) {
@@ -237,7 +237,7 @@ export function bigRegion(st: Call, job: i32, method: i32, oi: i32, r: i32): voi
       y = bigLp(st, oi, r, l);
       if (st.withMask) {
         // w = (|x|/m)^p / S, uniform 1/|R| when m = 0
-        const p = load<f64>(st.P + (<usize>LP_P << 2));
+        const p = load<f64>(st.P + (<usize>OP_PARAM << 2));
         const m = st.bM; const S = st.bZ;
         walkStart(st, oi);
         for (let j = 0; j < r; j++) {

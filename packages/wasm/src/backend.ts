@@ -10,7 +10,7 @@
  * rows per tap; only the per-axis geometry of recent plans is kept (in JavaScript). A call that cannot fit a 32-bit Wasm memory (4 GiB) throws
  * `AdaPoolError` code `UNSUPPORTED` before allocating anything; a failing call frees what it took.
  */
-import { AdaPoolError, axisPaddedCounts, axisTaps, callSize, checkOptionKeys, fail, POOL_METHODS, referenceUnpool, type Backend, type KernelName, type Kernels, type PoolMethod, type PoolPlan, type TypedArray } from '@adapool/core';
+import { AdaPoolError, axisPaddedCounts, axisTaps, callSize, checkOptionKeys, fail, opParam, POOL_METHODS, referenceUnpool, type Backend, type KernelName, type Kernels, type PoolMethod, type PoolPlan, type TypedArray } from '@adapool/core';
 import { RUN_KERNELS, VARIANTS, type Taps, type Variant } from './variants.js';
 
 /** The raw exports of adapool.wasm / adapool-scalar.wasm. */
@@ -63,7 +63,7 @@ const METHODS: readonly PoolMethod[] = POOL_METHODS;
 
 // Parameter block slots (assembly/call.ts).
 const S = {
-  METHOD: 0, OUTPUTS: 1, W: 2, N: 3, C: 4, RETURN_MASK: 5, COUNT_INCLUDE_PAD: 6, GROUPS: 7, IDW_EPS: 8, LP_P: 22,
+  METHOD: 0, OUTPUTS: 1, W: 2, N: 3, C: 4, RETURN_MASK: 5, COUNT_INCLUDE_PAD: 6, GROUPS: 7, IDW_EPS: 8, OP_PARAM: 22,
   XS_N: 10, XS_C: 11, YS_N: 12, YS_C: 13, MS_N: 14, MS_C: 15, BS_N: 16, BS_C: 17, TILES: 19,
   RANK: 20, AXES: 21, T_GROUPS: 28, HITS: 29,
   X: 30, BETA: 31, DY: 32, Y: 33, MASK: 34, INDICES: 35, DX: 36, DBETA: 37, SCRATCH: 38,
@@ -590,7 +590,7 @@ export function createBackendFromInstance(instance: { readonly exports: object }
       P[S.GROUPS] = T.groups;
       P[S.TILES] = T.tiles ? 1 : 0;
       new Float64Array(buf, base, PARAM_BYTES / 8)[S.IDW_EPS / 2] = plan.idwEps; // f64 in slots 8, 9
-      new Float64Array(buf, base, PARAM_BYTES / 8)[S.LP_P / 2] = plan.p; // f64 in slots 22, 23
+      new Float64Array(buf, base, PARAM_BYTES / 8)[S.OP_PARAM / 2] = opParam(plan); // f64 in slots 22, 23
       [P[S.XS_N], P[S.XS_C], P[S.YS_N], P[S.YS_C], P[S.MS_N], P[S.MS_C]] = [xs.n, xs.c, ys.n, ys.c, ms.n, ms.c];
       [P[S.BS_N], P[S.BS_C]] = [bs?.n ?? 0, bs?.c ?? 0];
       new Int32Array(buf, geo, T.data.length).set(T.data);

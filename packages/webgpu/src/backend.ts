@@ -4,7 +4,7 @@
  * `read()` is the only readback. Every op is one dispatch forward; backward is gather-style
  * (a per-window pass, then a per-input pass, and a reduction for dβ), never atomics.
  */
-import { AdaPoolError, checkOptionKeys, fail, POOL_METHODS, Raw, type Backend, type KernelName, type Kernels, type PoolMethod, type PoolPlan, type TypedArray } from '@adapool/core';
+import { AdaPoolError, checkOptionKeys, fail, opParam, POOL_METHODS, Raw, type Backend, type KernelName, type Kernels, type PoolMethod, type PoolPlan, type TypedArray } from '@adapool/core';
 import { BufferPool, MAP_READ_MODE, USAGE, type PoolStats } from './buffers.js';
 import { batchChannel, geometryTable, padFront, spatial } from './geometry.js';
 import { generate, isScore, Params, recordStride, specKey, type KernelSpec } from './wgsl.js';
@@ -338,7 +338,7 @@ function makeBackend(device: GPUDevice, owned: boolean, options: Settings, fmaFu
       countIncludePad: plan.countIncludePad ? 1 : 0,
       idwEpsM: epsM,
       idwEpsE: epsE,
-      lpP: plan.p,
+      opParam: opParam(plan),
       nanBits: 0x7fc00000,
       fmaFused: fmaFused ? 1 : 0,
       L: padFront(plan.inSize, 1),

@@ -25,8 +25,8 @@ export const Params = paramBlock('Params', {
   /** idwEps as mantissa in [0.5, 1] and exponent (any float64 ε; scaled per region in the shader). */
   idwEpsM: 'f32',
   idwEpsE: 'i32',
-  /** lpPool's p. */
-  lpP: 'f32',
+  /** The op's parameter (core's opParam: lpPool's p). */
+  opParam: 'f32',
   /** Bits of a quiet NaN (a runtime value: a constant NaN is a WGSL compile error). */
   nanBits: 'i32',
   /** 1 when the device's fma is fused (probed at creation): two-product by fma, else Dekker. */
@@ -241,7 +241,7 @@ fn lpPow(t: f32, e: f32) -> f32 {
 
 /** lp's window: S = Σ t^p of a region with max bits amax (not NaN/±∞, not 0), into Sv. */
 const lpSum = () => `var Sc = vec2<f32>(0.0, 0.0);
-  if (amax != 0u && amax < 0x7f800000u) { ${forTaps('Sc = cadd(Sc, lpPow(lpRatio(absBits(xv), amax), P.lpP));', undefined, false)} }
+  if (amax != 0u && amax < 0x7f800000u) { ${forTaps('Sc = cadd(Sc, lpPow(lpRatio(absBits(xv), amax), P.opParam));', undefined, false)} }
   let Sv = Sc.x + Sc.y;`;
 
 const MAIN = (wg: number) => `@compute @workgroup_size(${wg})
@@ -425,8 +425,8 @@ function poolShader(s: Extract<KernelSpec, { kind: 'pool' }>): Shader {
     // a NaN or ±∞ in the region makes y and every weight NaN (the reference's m·… of ∞/∞); m = 0: y = 0, uniform weights
     body = `let bad = amax >= 0x7f800000u;
   ${lpSum()}
-  Y[yi] = select(select(bitcast<f32>(amax) * exp2(log2(Sv) / P.lpP), 0.0, amax == 0u), nan(), bad);
-  ${writeMask('select(select(lpPow(lpRatio(absBits(xv), amax), P.lpP) / Sv, 1.0 / f32(r), amax == 0u), nan(), bad)')}`;
+  Y[yi] = select(select(bitcast<f32>(amax) * exp2(log2(Sv) / P.opParam), 0.0, amax == 0u), nan(), bad);
+  ${writeMask('select(select(lpPow(lpRatio(absBits(xv), amax), P.opParam) / Sv, 1.0 / f32(r), amax == 0u), nan(), bad)')}`;
   } else if (method === 'max') {
     body = `Y[yi] = bestv;
   ${writeMask('select(0.0, 1.0, j == best)')}
@@ -492,7 +492,7 @@ ${MAIN(s.wg)}
   ${lpSum()}
   let rb = ((c.n * P.C + c.c) * P.outputs + c.fi) * P.recStride;
   REC[rb] = bitcast<f32>(select(amax, 0u, amax >= 0x7f800000u));
-  REC[rb + 1] = exp2(log2(max(Sv, 1.0)) / P.lpP);
+  REC[rb + 1] = exp2(log2(max(Sv, 1.0)) / P.opParam);
   REC[rb + 2] = select(select(0.0, 1.0, amax == 0u), 2.0, amax >= 0x7f800000u);
 }`;
     return { code, bindings: bufs.map((b) => b[0]) };
@@ -548,8 +548,8 @@ function gatherShader(s: Extract<KernelSpec, { kind: 'gather' }>): Shader {
       let am = bitcast<u32>(REC[rb]); let rS = REC[rb + 1]; let fl = REC[rb + 2];
       let sg = select(select(select(1.0, -1.0, (bitcast<u32>(xv) >> 31u) == 1u), 0.0, absBits(xv) == 0u), nan(), isNan(xv)); // sign(x) by the bits: a denormal's too
       var d = 0.0;
-      if (fl == 2.0) { d = select(nan(), sg, P.lpP == 1.0); }
-      else if (fl == 0.0) { d = sg * lpPow(lpRatio(absBits(xv), am) / rS, P.lpP - 1.0); }
+      if (fl == 2.0) { d = select(nan(), sg, P.opParam == 1.0); }
+      else if (fl == 0.0) { d = sg * lpPow(lpRatio(absBits(xv), am) / rS, P.opParam - 1.0); }
       acc = cadd(acc, gs * d);`;
   } else {
     const halves = HALVES[method]!;
