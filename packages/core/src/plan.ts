@@ -81,8 +81,6 @@ export interface PoolPlan {
   readonly returnMask: boolean;
   readonly countIncludePad: boolean;
   readonly idwEps: number;
-  /** lpPool's power p. */
-  readonly p: number;
   /** The op's own options (its descriptor's schema), defaults filled in: what `opParam` reads. */
   readonly params: Readonly<Record<string, number | boolean>>;
   /** Shapes as laid out in memory. */
@@ -168,7 +166,6 @@ interface PlanExtras {
   returnMask?: boolean;
   countIncludePad?: boolean;
   idwEps?: number;
-  p?: number;
 }
 
 /** Spatial rank of a tensor shape (`rank − 2`), checked against 1..3 and the alias's rank. */
@@ -340,7 +337,6 @@ function buildPlan(op: string, method: PoolMethod, N: number, C: number, axes: A
     returnMask: extras.returnMask ?? false,
     countIncludePad: extras.countIncludePad ?? false,
     idwEps: extras.idwEps ?? 1e-6,
-    p: extras.p ?? 2,
     params: extras.params ?? {},
     inputShape,
     outputShape,

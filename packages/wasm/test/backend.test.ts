@@ -100,7 +100,7 @@ function bigPlan(N: number, C: number, H: number, W: number): PoolPlan {
   const prod = (v: number[]) => v.reduce((p, d) => p * d, 1);
   return {
     op: 'softPool2d', method: 'em', n: 2, N, C, inSize: [H, W], outSize, window, axes, adaptive: false,
-    channelsLast: false, returnMask: false, countIncludePad: false, idwEps: 1e-6, p: 2, params: {},
+    channelsLast: false, returnMask: false, countIncludePad: false, idwEps: 1e-6, params: {},
     inputShape: [N, C, H, W], outputShape: [N, C, ...outSize], maskShape: [N, C, ...outSize, ...window],
     inputStrides: ap.layoutStrides(C, [H, W], false), outputStrides: ap.layoutStrides(C, outSize, false),
     maskStrides: ap.layoutStrides(C, [...outSize, ...window], false),

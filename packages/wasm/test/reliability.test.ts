@@ -81,7 +81,7 @@ describe('sizes on wasm (issue 9.3, 9.4)', () => {
     const C = 192;
     const plan: PoolPlan = {
       op: 'softPool2d', method: 'em', n: 2, N: 1, C, inSize: [2048, 2048], outSize: [1024, 1024], window: [2, 2], axes, adaptive: false,
-      channelsLast: false, returnMask: true, countIncludePad: false, idwEps: 1e-6, p: 2, params: {},
+      channelsLast: false, returnMask: true, countIncludePad: false, idwEps: 1e-6, params: {},
       inputShape: [1, C, 2048, 2048], outputShape: [1, C, 1024, 1024], maskShape: [1, C, 1024, 1024, 2, 2],
       inputStrides: ap.layoutStrides(C, [2048, 2048], false), outputStrides: ap.layoutStrides(C, [1024, 1024], false),
       maskStrides: ap.layoutStrides(C, [1024, 1024, 2, 2], false),

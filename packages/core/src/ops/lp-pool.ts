@@ -4,7 +4,11 @@
  * factored out, y = m·(Σ (|x_i|/m)^p)^{1/p}, so that p = 64 and |x| = 1e30 neither overflow nor
  * underflow; a NaN makes m NaN (and with it y and every weight), as does an infinite |x|.
  */
+import type { PoolPlan } from '../plan.js';
 import type { PoolOpDef, Region } from './region.js';
+
+/** p from the plan's own options (planPool filled its default). */
+const P = (plan: PoolPlan): number => plan.params.p as number;
 
 /** max |x_i| over the region, NaN if any x_i is NaN. */
 function maxAbs(reg: Region): number {
@@ -37,9 +41,9 @@ export const lpPoolDef: PoolOpDef = {
         return 0;
       }
       let s = 0;
-      for (let i = 0; i < reg.r; i++) s += w[i] = (Math.abs(reg.x[i]) / m) ** plan.p;
+      for (let i = 0; i < reg.r; i++) s += w[i] = (Math.abs(reg.x[i]) / m) ** P(plan);
       for (let i = 0; i < reg.r; i++) w[i] /= s;
-      return m * s ** (1 / plan.p);
+      return m * s ** (1 / P(plan));
     },
     backward(reg, d, plan) {
       const m = maxAbs(reg);
@@ -48,9 +52,9 @@ export const lpPoolDef: PoolOpDef = {
         return 0;
       }
       let s = 0;
-      for (let i = 0; i < reg.r; i++) s += (Math.abs(reg.x[i]) / m) ** plan.p;
-      const y = m * s ** (1 / plan.p);
-      for (let k = 0; k < reg.r; k++) d[k] = Math.sign(reg.x[k]) * (Math.abs(reg.x[k]) / y) ** (plan.p - 1);
+      for (let i = 0; i < reg.r; i++) s += (Math.abs(reg.x[i]) / m) ** P(plan);
+      const y = m * s ** (1 / P(plan));
+      for (let k = 0; k < reg.r; k++) d[k] = Math.sign(reg.x[k]) * (Math.abs(reg.x[k]) / y) ** (P(plan) - 1);
       return 0;
     },
   },
