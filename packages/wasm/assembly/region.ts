@@ -380,8 +380,13 @@ function lpFast(st: Call, r: i32): i32 {
   return r <= WIDE_TAPS && (p == 1 || p == 2) ? <i32>p : -1;
 }
 
-/** m = max |x| of the loaded taps (SV), or splat(0) when a lane's m is not in [1e-30, FLT_MAX] (then the float64 path). */
-function lpMax(st: Call, r: i32): Vec {
+/**
+ * For the float32 path (p = lpFast ≥ 0): loads the taps into SV and returns m = max |x|; splat(0)
+ * when p < 0 or a lane's m is not in [1e-30, FLT_MAX]: then the float64 path.
+ */
+function lpMax(st: Call, r: i32, p: i32): Vec {
+  if (p < 0) return splat(0);
+  loadTaps(st, st.pX, r, st.SV);
   let m = splat(0);
   for (let j = 0; j < r; j++) m = max(m, abs(sload(at(st.SV, j))));
   for (let l = 0; l < st.nLanes; l++) {
@@ -411,11 +416,7 @@ export function forwardRegion(st: Call, method: i32): void {
   if (method == LP) {
     // lp, integer p: y = m·S^{1/p}, w = t^p / S in float32 lanes; else float64 lane by lane (streamed.ts, on this row)
     const p = lpFast(st, r);
-    let m = splat(0);
-    if (p >= 0) {
-      loadTaps(st, st.pX, r, SV);
-      m = lpMax(st, r);
-    }
+    const m = lpMax(st, r, p);
     if (lane(m, 0) == 0) {
       bigRegion(st, FORWARD, method, -1, r);
       return;
@@ -546,11 +547,7 @@ export function backwardRegion(st: Call, method: i32): void {
   if (method == LP) {
     // ∂y/∂x_k = sign(x_k)·(|x_k|/y)^{p−1}: sign(x_k) (p = 1), x_k/y (p = 2) in float32 lanes; else the float64 path, which adds dx itself
     const p = lpFast(st, r);
-    let m = splat(0);
-    if (p >= 0) {
-      loadTaps(st, st.pX, r, st.SV);
-      m = lpMax(st, r);
-    }
+    const m = lpMax(st, r, p);
     if (lane(m, 0) == 0) {
       bigRegion(st, BACKWARD, method, -1, r);
       return;
