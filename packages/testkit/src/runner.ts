@@ -277,11 +277,37 @@ function recorder() {
 }
 
 /** Runs one case on `backend` and returns what differs from the reference. */
-export async function runParityCase(c: ParityCase, backend: string): Promise<CaseResult> {
-  return c.kind === 'unpool' ? runUnpoolCase(c, backend) : runPoolCase(c, backend);
+/**
+ * Runs case `c` on `backend`. `record`, when given, receives every result as read (output, mask,
+ * indices, dx, dbeta; U, dv, dmask): to compare two backends bit for bit (threads).
+ */
+export async function runParityCase(c: ParityCase, backend: string, record?: Recorder): Promise<CaseResult> {
+  return c.kind === 'unpool' ? runUnpoolCase(c, backend, record) : runPoolCase(c, backend, record);
 }
 
-async function runPoolCase(c: ParityCase, backend: string): Promise<CaseResult> {
+/** Receives a case's results by name, as read from the backend. */
+export type Recorder = (name: string, data: ArrayLike<number>) => void;
+
+/**
+ * Runs case `c` on `backend` against the reference and on `other`, and fails it unless every
+ * result of the two is bitwise equal (NaN payloads aside): a threaded backend against one thread.
+ */
+export async function runParityCaseSameAs(c: ParityCase, backend: string, other: string): Promise<CaseResult> {
+  const theirs = new Map<string, ArrayLike<number>>();
+  await runParityCase(c, other, (name, data) => theirs.set(name, data));
+  const mine = new Map<string, ArrayLike<number>>();
+  const r = await runParityCase(c, backend, (name, data) => mine.set(name, data));
+  for (const [name, data] of mine) {
+    const want = theirs.get(name);
+    const bad = want ? sameBits(`${name} (bitwise, against '${other}')`, data, want) : `${name}: missing on '${other}'`;
+    if (bad) r.failures.push(bad);
+    r.checked.push(`${name} = ${other}`);
+  }
+  if (mine.size !== theirs.size) r.failures.push(`results: ${[...mine.keys()].join(', ')} on '${backend}', ${[...theirs.keys()].join(', ')} on '${other}'`);
+  return r;
+}
+
+async function runPoolCase(c: ParityCase, backend: string, record: Recorder = () => {}): Promise<CaseResult> {
   const { check, keep, threw, done } = recorder();
   const compare = comparator(c);
   let plan = casePlan(c);
@@ -301,6 +327,9 @@ async function runPoolCase(c: ParityCase, backend: string): Promise<CaseResult> 
     check('backend', res.output.backend === backend ? undefined : `output computed on '${res.output.backend}', expected '${backend}'`);
     const ref = ap.referencePool(plan, inputs.x, inputs.beta);
     const [out, mask, idx] = await readAll([res.output, res.mask, res.indices]);
+    record('output', out!);
+    record('mask', mask!);
+    if (idx) record('indices', idx);
     check('output', compare('output', out!, ref.output, TOLERANCE.forward));
     check('mask', compare('mask', mask!, ref.mask!, TOLERANCE.forward));
     if (ap.poolOpDefs[c.method].indices) check('indices', idx ? exact('indices', idx, ref.indices!) : 'indices: missing');
@@ -314,6 +343,8 @@ async function runPoolCase(c: ParityCase, backend: string): Promise<CaseResult> 
         keep(g.dbeta);
         check('gradBackend', g.dx.backend === backend ? undefined : `dx computed on '${g.dx.backend}', expected '${backend}'`);
         const [dx, dbeta] = await readAll([g.dx, g.dbeta]);
+        record('dx', dx!);
+        record('dbeta', dbeta!);
         check('dx', compare('dx', dx!, refg.dx, TOLERANCE.grad));
         check('dbeta', compare('dbeta', dbeta!, refg.dbeta!, TOLERANCE.grad));
         const [b2] = await readAll([beta]);
@@ -322,6 +353,7 @@ async function runPoolCase(c: ParityCase, backend: string): Promise<CaseResult> 
         const g = keep(gradFn(c.method)(x, dy, gradOpts));
         check('gradBackend', g.backend === backend ? undefined : `dx computed on '${g.backend}', expected '${backend}'`);
         const [dx] = await readAll([g]);
+        record('dx', dx!);
         check('dx', compare('dx', dx!, refg.dx, TOLERANCE.grad));
       }
       const [dy2] = await readAll([dy]);
@@ -336,13 +368,14 @@ async function runPoolCase(c: ParityCase, backend: string): Promise<CaseResult> 
 }
 
 function sameBits(name: string, got: ArrayLike<number>, ref: ArrayLike<number>): string | undefined {
+  if (got.length !== ref.length) return `${name}: length ${got.length}, expected ${ref.length}`;
   for (let i = 0; i < ref.length; i++) {
     if (!(got[i] === ref[i] || (Number.isNaN(got[i]) && Number.isNaN(ref[i])))) return `${name}: [${i}] got ${got[i]}, expected ${ref[i]}`;
   }
   return undefined;
 }
 
-async function runUnpoolCase(c: ParityCase, backend: string): Promise<CaseResult> {
+async function runUnpoolCase(c: ParityCase, backend: string, record: Recorder = () => {}): Promise<CaseResult> {
   const { check, keep, threw, done } = recorder();
   const compare = comparator(c);
   const extreme = isExtremeData(c.data);
@@ -367,6 +400,7 @@ async function runUnpoolCase(c: ParityCase, backend: string): Promise<CaseResult
     check('backend', U.backend === backend ? undefined : `U computed on '${U.backend}', expected '${backend}'`);
     const uplan = { ...plan, returnMask: false };
     const [u] = await readAll([U]);
+    record('U', u!);
     check('U', compare('U', u!, ap.referenceUnpool(uplan, vData, maskData), TOLERANCE.forward));
     if (c.grad) {
       const dU = keep(ap.tensor(dUData, plan.inputShape, { backend }));
@@ -375,6 +409,8 @@ async function runUnpoolCase(c: ParityCase, backend: string): Promise<CaseResult
       keep(g.dmask);
       const ref = ap.referenceUnpoolGrad(uplan, vData, maskData, dUData);
       const [dv, dmask] = await readAll([g.dv, g.dmask]);
+      record('dv', dv!);
+      record('dmask', dmask!);
       check('dv', compare('dv', dv!, ref.dv, TOLERANCE.grad));
       check('dmask', compare('dmask', dmask!, ref.dmask, TOLERANCE.grad));
     }

@@ -3,7 +3,7 @@
  * workerd): bundle a two-line entry that calls `runParitySubset` and prints its result.
  */
 import { parityCases, type ParityCase } from './cases.js';
-import { runParityCase } from './runner.js';
+import { runParityCase, runParityCaseSameAs } from './runner.js';
 
 export interface SubsetResult {
   backend: string;
@@ -15,10 +15,11 @@ export interface SubsetResult {
 /** Marker that starts the result line a runtime prints: `ADAPOOL_RESULT {json}`. */
 export const RESULT_MARKER = 'ADAPOOL_RESULT ';
 
-export async function runParitySubset(backend: string, filter: (c: ParityCase) => boolean = () => true): Promise<SubsetResult> {
+/** The cases `filter` keeps on `backend`; with `sameAs`, each result also bitwise equal to that backend's. */
+export async function runParitySubset(backend: string, filter: (c: ParityCase) => boolean = () => true, sameAs?: string): Promise<SubsetResult> {
   const result: SubsetResult = { backend, passed: 0, failed: 0, failures: [] };
   for (const c of parityCases.filter(filter)) {
-    const r = await runParityCase(c, backend);
+    const r = sameAs ? await runParityCaseSameAs(c, backend, sameAs) : await runParityCase(c, backend);
     if (r.failures.length) {
       result.failed++;
       if (result.failures.length < 20) result.failures.push({ id: c.id, failures: r.failures });

@@ -5,7 +5,7 @@
 import { backendMethods, listBackends, poolOpDefs } from '@adapool/core';
 import { describe, expect, it } from 'vitest';
 import { parityCases, type ParityCase } from './cases.js';
-import { runParityCase } from './runner.js';
+import { runParityCase, runParityCaseSameAs } from './runner.js';
 import { fuzzSettings, runFuzz, type FuzzSet } from './fuzz.js';
 
 export interface ParitySuiteOptions {
@@ -17,11 +17,13 @@ export interface ParitySuiteOptions {
   skip?: (c: ParityCase) => string | undefined;
   /** Only the cases this keeps (e.g. a subset for a slow runtime). */
   filter?: (c: ParityCase) => boolean;
+  /** Also require every result bitwise equal to this registered backend's (e.g. threads against one thread). */
+  sameAs?: string;
 }
 
 export function defineParitySuite(opts: ParitySuiteOptions): void {
   const cases = parityCases.filter(opts.filter ?? (() => true));
-  describe(`parity: ${opts.backend} vs float64 reference (${cases.length} cases)`, () => {
+  describe(`parity: ${opts.backend} vs float64 reference${opts.sameAs ? ` and bitwise vs ${opts.sameAs}` : ''} (${cases.length} cases)`, () => {
     if (opts.setup) {
       it('setup', async () => {
         await opts.setup!();
@@ -43,7 +45,7 @@ export function defineParitySuite(opts: ParitySuiteOptions): void {
           console.warn(`\n********** SKIP ${opts.backend}: ${c.id}: ${why} **********\n`);
           return;
         }
-        const r = await runParityCase(c, opts.backend);
+        const r = opts.sameAs ? await runParityCaseSameAs(c, opts.backend, opts.sameAs) : await runParityCase(c, opts.backend);
         expect(r.failures, r.failures.join('\n')).toEqual([]);
         expect(r.checked.length).toBeGreaterThan(0);
       });

@@ -124,6 +124,12 @@ export const T_GROUPS = 28;
 export const HITS = 29; // 0, or where to count the runs of each variant (tests: src/backend.ts countVariants)
 export const X = 30; export const BETA = 31; export const DY = 32; export const Y = 33; export const MASK = 34; export const INDICES = 35;
 export const DX = 36; export const DBETA = 37; export const SCRATCH = 38;
+// the part of the call this thread computes (threads: src/threads.ts): units [PART_BEGIN, PART_END),
+// a unit being a plane (b, c), or with lanes across channels (b, a block of LANES channels)
+export const PART_BEGIN = 39; export const PART_END = 40;
+// dβ when planes share a β: unit q adds into the float64 accumulator DBETA + ⌊q / DBETA_UNITS⌋ ·
+// DBETA_CHUNK bytes (the host sums the chunks in order); 0: one accumulator
+export const DBETA_UNITS = 41; export const DBETA_CHUNK = 42;
 
 // @ts-ignore: decorator
 @inline export function param(st: Call, i: i32): i32 { return load<i32>(st.P + (<usize>i << 2)); }

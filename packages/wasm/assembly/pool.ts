@@ -7,7 +7,7 @@
  */
 import { LANES, VBYTES, WIDE_PARTS, WBYTES, splat, sub, ne, or, anyTrue, sload } from './vec';
 import { METHODS, REGION, EMPTY, CHANNELS } from './methods';
-import { Call, callAt, AXES, BACKWARD, BETA, BIG_TAPS, BS_C, BS_N, COUNT_INCLUDE_PAD, DBETA, DX, DY, FORWARD, GROUPS, GROUP_ROW, G_KIND, G_TAPS, G_VARIANT, HITS, INDICES, MASK, METHOD, MS_C, MS_N, NB, NC, OUTPUTS, RANK, RETURN_MASK, SCRATCH, TAPS_PAIRS, TAPS_TRIPLES, TILES, T_GROUPS, UNPOOL, UNPOOL_GRAD, W, X, XS_C, XS_N, Y, YS_C, YS_N, countHit, i32At, imin, param, plain, ptr, rowBytes, useRow } from './call';
+import { Call, callAt, AXES, BACKWARD, BETA, BIG_TAPS, BS_C, BS_N, COUNT_INCLUDE_PAD, DBETA, DBETA_CHUNK, DBETA_UNITS, DX, DY, FORWARD, GROUPS, GROUP_ROW, G_KIND, G_TAPS, G_VARIANT, HITS, INDICES, MASK, METHOD, MS_C, MS_N, NB, NC, OUTPUTS, PART_BEGIN, PART_END, RANK, RETURN_MASK, SCRATCH, TAPS_PAIRS, TAPS_TRIPLES, TILES, T_GROUPS, UNPOOL, UNPOOL_GRAD, W, X, XS_C, XS_N, Y, YS_C, YS_N, countHit, i32At, imin, param, plain, ptr, rowBytes, useRow } from './call';
 import { prepareRun } from './dense';
 import { materialize, walkStart } from './geometry';
 import { backwardRegion, forwardRegion, unpoolGradRegion, unpoolRegion } from './region';
@@ -73,22 +73,28 @@ export function run(st: Call, job: i32): void {
   const ysN = param(st, YS_N); const ysC = param(st, YS_C);
   const msN = param(st, MS_N); const msC = param(st, MS_C);
   const bsN = param(st, BS_N); const bsC = param(st, BS_C);
+  // this thread's units (planes, or (b, channel block) with lanes across channels), and dβ's chunks
+  const q0 = param(st, PART_BEGIN); const q1 = param(st, PART_END);
+  const dbUnits = param(st, DBETA_UNITS); const dbChunk = ptr(st, DBETA_CHUNK); const dbBase = st.pDbeta;
   // the scalar build (one lane) never gets group entries: with LANES a constant 1 the compiler
   // drops everything below and the dense runs with it
   if (LANES == 1 || groups == 0) {
     // lanes across channels: LANES channels share every output's row (built once per output)
     countHit(st, CHANNELS);
     st.sx = xsC; st.sy = ysC; st.sm = msC; st.sb = bsC; st.sf = 0; st.fShift = 0;
+    // units: (b, a block of LANES channels)
+    const blocks = (C + LANES - 1) / LANES;
     for (let oi = 0; oi < outputs; oi++) {
       const r = st.mayBeBig ? walkStart(st, oi) : 0;
       if (r <= BIG_TAPS) materialize(st, oi);
-      for (let b = 0; b < N; b++) {
-        for (let c = 0; c < C; c += LANES) {
-          setLanes(st, imin(LANES, C - c));
-          st.bx = b * xsN + c * xsC; st.by = b * ysN + c * ysC; st.bm = b * msN + c * msC; st.bb = b * bsN + c * bsC;
-          if (r > BIG_TAPS) bigRegion(st, job, method, oi, r);
-          else regionRow(st, job, method);
-        }
+      for (let q = q0; q < q1; q++) {
+        const b = q / blocks;
+        const c = (q - b * blocks) * LANES;
+        setLanes(st, imin(LANES, C - c));
+        st.bx = b * xsN + c * xsC; st.by = b * ysN + c * ysC; st.bm = b * msN + c * msC; st.bb = b * bsN + c * bsC;
+        if (dbUnits > 0) st.pDbeta = dbBase + <usize>(q / dbUnits) * dbChunk;
+        if (r > BIG_TAPS) bigRegion(st, job, method, oi, r);
+        else regionRow(st, job, method);
       }
     }
     return;
@@ -130,8 +136,11 @@ export function run(st: Call, job: i32): void {
     store<f32>(rec, st.runP, 16); store<i32>(rec, st.nEntries, 20); store<i32>(rec, st.entriesPaired ? 1 : 0, 24);
     store<i32>(rec, st.entriesTriple ? 1 : 0, 28);
   }
-  for (let b = 0; b < N; b++) {
-    for (let c = 0; c < C; c++) {
+  for (let q = q0; q < q1; q++) {
+    {
+      const b = q / C;
+      const c = q - b * C;
+      if (dbUnits > 0) st.pDbeta = dbBase + <usize>(q / dbUnits) * dbChunk;
       const x0 = b * xsN + c * xsC;
       const y0 = b * ysN + c * ysC;
       const m0 = b * msN + c * msC;
@@ -199,6 +208,11 @@ export function relaxed(): i32 { return ASC_FEATURE_RELAXED_SIMD ? 1 : 0; }
 export function heapBase(): usize { return __heap_base; }
 
 export function poolForward(params: usize): void { run(callAt(params), FORWARD); }
+/** One thread's part of a call (job: FORWARD, BACKWARD, UNPOOL, UNPOOL_GRAD): the units its slots name. */
+export function runPart(params: usize, job: i32): void {
+  if (<u32>job > <u32>UNPOOL_GRAD) unreachable();
+  run(callAt(params), job);
+}
 export function poolBackward(params: usize): void { run(callAt(params), BACKWARD); }
 /**
  * Unpool reuses the slots: v → Y, mask → MASK, U → X. Returns 1 when U holds a ±∞ or NaN (a

@@ -51,7 +51,7 @@ for (const [variant, file, flags, lanes] of [
     execFileSync(process.execPath, [
       asc, join(src, entry), ...flags,
       '-O0', '--debug', '--noAssert', '--runtime', 'stub', '--use', 'abort=',
-      '--initialMemory', '2', '--maximumMemory', '65536',
+      '--importMemory', '--initialMemory', '2', '--maximumMemory', '65536',
       '-o', join(src, out),
     ], { stdio: 'inherit' });
     execFileSync(process.execPath, [wasmOpt, join(src, out), '--all-features', ...(process.env.WASM_OPT ?? '-O3').split(' '), '--strip-debug', '-o', join('wasm-build', out)], { stdio: 'inherit' });

@@ -11,6 +11,7 @@
  * `AdaPoolError` code `UNSUPPORTED` before allocating anything; a failing call frees what it took.
  */
 import { AdaPoolError, axisPaddedCounts, axisTaps, callSize, checkOptionKeys, fail, opParam, POOL_METHODS, referenceUnpool, type Backend, type KernelName, type Kernels, type PoolMethod, type PoolPlan, type TypedArray } from '@adapool/core';
+import { coreCount, CTRL_INTS, sharedBuild, startPool, threadsUnavailable, type ThreadPool } from './threads.js';
 import { RUN_KERNELS, VARIANTS, type Taps, type Variant } from './variants.js';
 
 /** The raw exports of adapool.wasm / adapool-scalar.wasm. */
@@ -22,6 +23,10 @@ export interface KernelExports {
   heapBase(): number;
   poolForward(params: number): void;
   poolBackward(params: number): void;
+  /** One thread's part of a call: the units [PART_BEGIN, PART_END) of the block at `params`; job 0 forward, 1 backward, 2 unpool, 3 unpool gradient. */
+  runPart(params: number, job: number): void;
+  /** 1 when one of the n floats at ptr is ±∞ or NaN. */
+  anyNonFinite(ptr: number, n: number): number;
   /** 1 when U holds a ±∞ or NaN (then the float64 reference gives U). */
   unpool(params: number): number;
   unpoolGrad(params: number): void;
@@ -39,7 +44,17 @@ export interface KernelExports {
 }
 
 export interface WasmBackend extends Backend<WasmTensor> {
-  readonly name: 'wasm';
+  /** 'wasm', or the `name` it was created with. */
+  readonly name: string;
+  /** Threads a large call runs on (the calling thread and `threads − 1` workers); 1: single-threaded. */
+  readonly threads: number;
+  /** Why this backend runs on fewer threads than asked (no shared memory, workers or bytes to share), or undefined. */
+  readonly threadsNote?: string;
+  /**
+   * Ends the backend's workers (the process may then exit); later op calls on it throw `BACKEND`.
+   * Tensors already read stay valid. Idempotent.
+   */
+  destroy(): void;
   /** true when the SIMD (f32x4) build runs (plain or relaxed), false for the scalar build. */
   readonly simd: boolean;
   /** true when the relaxed-SIMD build runs (adapool-relaxed.wasm, passed as `module`). */
@@ -67,8 +82,21 @@ const S = {
   XS_N: 10, XS_C: 11, YS_N: 12, YS_C: 13, MS_N: 14, MS_C: 15, BS_N: 16, BS_C: 17, TILES: 19,
   RANK: 20, AXES: 21, T_GROUPS: 28, HITS: 29,
   X: 30, BETA: 31, DY: 32, Y: 33, MASK: 34, INDICES: 35, DX: 36, DBETA: 37, SCRATCH: 38,
+  PART_BEGIN: 39, PART_END: 40, DBETA_UNITS: 41, DBETA_CHUNK: 42,
 } as const;
+/** The kernels' job codes (assembly/call.ts). */
+const JOB = { forward: 0, backward: 1, unpool: 2, unpoolGrad: 3 } as const;
+/** Float64 dβ accumulators at most, when planes share a β (each thread adds into whole ones; the host sums them in order). */
+const DBETA_CHUNKS = 16;
+/**
+ * Work (outputs × taps) from which a call is split over threads; smaller calls stay on the calling
+ * thread (waking a worker costs about as much as such a call; docs/benchmarks.md, "Threads").
+ */
+const THREAD_MIN_WORK = 1 << 16;
+/** Chunks a thread of a split call: late or slow threads take fewer. */
+const CHUNKS_PER_THREAD = 8;
 const PARAM_BYTES = 1024; // 64 slots, then the kernels' Call record (assembly/call.ts PARAM_BYTES)
+const PARAM_SLOTS = 64;
 const GROUP_ROW = 20; // ints per row of the lane-group table (assembly/pool.ts, run)
 /** Taps per region up to which the dense runs take a group (assembly/call.ts WIDE_TAPS: beyond it, float64 sums). */
 const WIDE_TAPS = 64;
@@ -347,6 +375,24 @@ const BIG_TAPS = 16384;
 // the streaming cursor (64 B), a region row (48 B and 12 B a tap); per tap 8 float32 rows (16 B)
 // and, but for avg, max and unpool (which runs as 'avg'), 3 float64 rows (32 B); per lane group:
 // its tap entries (8 B a tap), a 64 B record and its region row; taps up to BIG_TAPS
+/**
+ * How a call's units (planes; with lanes across channels, (b, channel block)) are cut into chunks
+ * that threads take: the float64 dβ chunks when planes share a β (their number fixed by the plan
+ * alone, so any thread count gives the same sums), else CHUNKS_PER_THREAD a thread; one chunk on
+ * one thread. Each chunk: units [begin, end).
+ */
+function splitOf(plan: PoolPlan, G: Geometry, job: Job, method: PoolMethod, threads: number): { dbUnits: number; dbChunks: number; chunks: [number, number][] } {
+  const units = plan.N * (G.groups > 0 ? plan.C : Math.ceil(plan.C / G.lanes));
+  const bs = plan.beta?.strides;
+  const shared = job === 'backward' && method === 'ada' && bs !== undefined && ((bs.n === 0 && plan.N > 1) || (bs.c === 0 && plan.C > 1));
+  const dbUnits = shared ? Math.ceil(units / Math.min(DBETA_CHUNKS, Math.max(1, units))) : 0;
+  const dbChunks = shared ? Math.max(1, Math.ceil(units / dbUnits)) : 1;
+  const n = threads < 2 ? 1 : shared ? dbChunks : Math.max(1, Math.min(units, CHUNKS_PER_THREAD * threads));
+  const step = n > 1 && shared ? dbUnits : units / n;
+  const chunks = Array.from({ length: n }, (_, k): [number, number] => [Math.round(k * step), Math.min(units, Math.round((k + 1) * step))]);
+  return { dbUnits, dbChunks, chunks };
+}
+
 const scratchFor = (W: number, groups: number, method: PoolMethod) => {
   const taps = Math.min(Math.max(W, 1), BIG_TAPS);
   return 112 + 12 * taps + (method === 'avg' || method === 'max' ? 128 : 256) * taps + groups * (112 + 20 * taps);
@@ -482,12 +528,36 @@ interface Slot {
   written?: (T: Geometry, variants: readonly Variant[]) => boolean;
 }
 
-export function createBackendFromInstance(instance: { readonly exports: object }): WasmBackend {
+/** What a backend is made of beside its instance: its name, and its threads when it has any. */
+interface Setup {
+  readonly name: string;
+  /** Threads: the pool (made once the arena's room for its control records is known). */
+  readonly threads?: (ctrl: number, blocks: (t: number) => number) => Promise<ThreadPool>;
+  readonly count: number;
+  readonly threadsNote?: string;
+  /** threadMinWork. */
+  readonly minWork?: number;
+}
+
+async function createBackendFromInstance(instance: { readonly exports: object }, setup: Setup): Promise<WasmBackend> {
   const ex = instance.exports as KernelExports;
   const memory = ex.memory;
   const lanes = ex.lanes();
-  const base = (ex.heapBase() + 15) & ~15; // the parameter block; the arena follows it
-  const arena = new Arena(memory, Math.ceil((base + PARAM_BYTES) / ALIGN) * ALIGN);
+  const base = (ex.heapBase() + 15) & ~15; // the parameter blocks (one a thread), the workers' control records; the arena follows
+  const ctrl = base + setup.count * PARAM_BYTES;
+  const arena = new Arena(memory, Math.ceil((ctrl + 4 * CTRL_INTS * setup.count) / ALIGN) * ALIGN);
+  let pool: ThreadPool | undefined;
+  let threadsNote = setup.threadsNote;
+  if (setup.threads) {
+    try {
+      pool = await setup.threads(ctrl, (t) => base + t * PARAM_BYTES);
+    } catch (e) {
+      threadsNote = `the workers did not start (${String((e as Error)?.message ?? e)})`;
+      console.warn(`${OP}: backend '${setup.name}' runs on one thread: ${threadsNote}`);
+    }
+  }
+  let destroyed = false;
+  const minWork = setup.minWork ?? THREAD_MIN_WORK;
 
   function unsupported(op: string, what: string): AdaPoolError {
     return new AdaPoolError('UNSUPPORTED', op, `${op}: the tensors of one call must fit a 32-bit Wasm memory (4 GiB) on backend 'wasm', got ${what} needed`);
@@ -530,8 +600,9 @@ export function createBackendFromInstance(instance: { readonly exports: object }
     // from the plan's numbers first (the per-axis tables without the lane groups), so that a
     // call far too big is refused before its geometry is computed
     const blocks = (G?: Geometry) => {
-      const b = [...uploads, G ? G.data.byteLength : geometryBytes(plan), ...callSize(kernel, plan).results.map((r) => 4 * r), scratchFor(plan.windowSize, G?.groups ?? 0, plan.method)];
-      if (kernel === 'adaPoolGrad' && plan.beta) b.push(8 * plan.beta.size); // the float64 dβ accumulator
+      const parts = pool?.count ?? 1;
+      const b = [...uploads, G ? G.data.byteLength : geometryBytes(plan), ...callSize(kernel, plan).results.map((r) => 4 * r), parts * scratchFor(plan.windowSize, G?.groups ?? 0, plan.method)];
+      if (kernel === 'adaPoolGrad' && plan.beta) b.push(8 * plan.beta.size * (G ? splitOf(plan, G, 'backward', 'ada', 1).dbChunks : DBETA_CHUNKS)); // the float64 dβ accumulators
       return b;
     };
     for (const G of [undefined, geometryOf]) {
@@ -545,17 +616,23 @@ export function createBackendFromInstance(instance: { readonly exports: object }
    * `kernel`. Returns the output tensors by slot; on any failure frees everything the call
    * allocated. The 4 GiB check comes first, before anything is allocated.
    */
-  function call(plan: PoolPlan, job: Job, method: PoolMethod, slots: Slot[], kernel: (p: number) => void): Map<number, WasmTensor> {
+  function call(plan: PoolPlan, job: Job, method: PoolMethod, slots: Slot[], code: number): Map<number, WasmTensor> {
+    if (destroyed) throw new AdaPoolError('BACKEND', plan.op, `${plan.op}: the '${setup.name}' backend must not be destroyed, got a destroyed backend; create a new one with createWasmBackend()`);
     const need = slots.reduce((sum, s) => sum + reserve(s.bytes), base + PARAM_BYTES + reserve(geometryBytes(plan)) + reserve(scratchFor(plan.windowSize, 0, method)));
     if (need > MAX_BYTES) throw unsupported(plan.op, `${(need / 2 ** 30).toFixed(2)} GiB`);
     const T = geometryOf(plan);
     const variants = Array.from({ length: T.groups }, (_, g) => variant(T, g, job, method, plan.returnMask));
     const scratchBytes = scratchFor(T.W, T.groups, method);
+    // the threads: parts of whole units, for calls big enough to gain (the debug hit counters: one thread)
+    const split = splitOf(plan, T, job, method, pool && !self.hits && plan.outputElements * Math.max(1, T.W) >= minWork ? pool.count : 1);
+    const chunks = split.chunks.length;
+    const parts = chunks > 1 ? pool!.count : 1; // threads, each with its own parameter block and scratch
+    const dbeta = slots.find((s) => s.slot === S.DBETA && method === 'ada');
+    if (dbeta) dbeta.bytes *= split.dbChunks;
     // every block this call will take, in order (geometry, outputs, scratch, a float32 dβ):
     // memory grows once, to where they end, or the call is refused before anything is taken
-    const blocks = [T.data.byteLength, ...slots.filter((s) => !s.input).map((s) => s.bytes), scratchBytes];
-    const dbeta = slots.find((s) => s.slot === S.DBETA && method === 'ada');
-    if (dbeta) blocks.push(dbeta.bytes / 2);
+    const blocks = [T.data.byteLength, ...slots.filter((s) => !s.input).map((s) => s.bytes), parts * scratchBytes, 8 * chunks];
+    if (dbeta) blocks.push(dbeta.bytes / 2 / split.dbChunks);
     const short = arena.ensure(arena.endAfter(blocks));
     if (short !== undefined) throw unsupported(plan.op, short);
     const owned: number[] = [];
@@ -565,7 +642,8 @@ export function createBackendFromInstance(instance: { readonly exports: object }
       if (s.input) where.set(s.slot, s.input);
       else where.set(s.slot, { ptr: allocFor(plan.op, s.bytes, owned), length: s.bytes / 4, dtype: s.slot === S.INDICES ? 'int32' : 'float32' });
     }
-    const scratch = allocFor(plan.op, scratchBytes, owned);
+    const scratch = allocFor(plan.op, parts * scratchBytes, owned);
+    const table = allocFor(plan.op, 8 * chunks, owned);
     try {
       const buf = memory.buffer; // views only after the last allocation (grow detaches them)
       const u8 = new Uint8Array(buf);
@@ -600,13 +678,27 @@ export function createBackendFromInstance(instance: { readonly exports: object }
       const G32 = new Int32Array(buf, geo + 4 * T.groupsAt, T.groups * GROUP_ROW);
       variants.forEach((v, g) => (G32[g * GROUP_ROW + G_VARIANT] = VARIANT[v]));
       for (const [slot, { ptr }] of where) P[slot] = ptr;
-      P[S.SCRATCH] = scratch;
       P[S.HITS] = self.hits?.ptr ?? 0;
-      kernel(base);
+      P[S.DBETA_UNITS] = split.dbUnits;
+      P[S.DBETA_CHUNK] = dbeta ? dbeta.bytes / split.dbChunks : 0;
+      // thread t: the slots above in block t, with its own scratch
+      for (let t = 0; t < parts; t++) {
+        const Q = new Int32Array(buf, base + t * PARAM_BYTES, PARAM_SLOTS);
+        if (t > 0) Q.set(P.subarray(0, PARAM_SLOTS));
+        Q[S.SCRATCH] = scratch + t * scratchBytes;
+      }
+      const here = (begin: number, end: number) => {
+        [P[S.PART_BEGIN], P[S.PART_END]] = [begin, end];
+        ex.runPart(base, code);
+      };
+      new Int32Array(buf, table, 2 * chunks).set(split.chunks.flat());
+      if (parts > 1) pool!.run(code, chunks, table, here);
+      else here(...split.chunks[0]!);
     } catch (e) {
       for (const p of owned) arena.release(p);
       throw e;
     }
+    arena.release(table);
     arena.release(scratch);
     arena.release(geo);
     return where;
@@ -618,7 +710,13 @@ export function createBackendFromInstance(instance: { readonly exports: object }
   function dbetaOut(acc: WasmTensor, n: number): WasmTensor {
     const owned: number[] = [acc.ptr];
     const ptr = allocFor('adaPoolGrad', 4 * n, owned);
+    // the chunks' float64 sums, added in chunk order (the same order for any thread count)
+    const chunks = acc.length / (2 * n);
     const src = new Float64Array(memory.buffer, acc.ptr, n);
+    for (let k = 1; k < chunks; k++) {
+      const more = new Float64Array(memory.buffer, acc.ptr + 8 * n * k, n);
+      for (let i = 0; i < n; i++) src[i]! += more[i]!;
+    }
     new Float32Array(memory.buffer, ptr, n).set(src);
     arena.release(acc.ptr);
     return { ptr, length: n, dtype: 'float32' };
@@ -632,7 +730,7 @@ export function createBackendFromInstance(instance: { readonly exports: object }
       if (beta) slots.push(input(S.BETA, beta));
       if (plan.returnMask) slots.push({ slot: S.MASK, bytes: f32(plan.maskElements) });
       if (withIdx) slots.push({ slot: S.INDICES, bytes: f32(plan.outputElements), fill: 0xff }); // −1
-      const at = call(plan, 'forward', method, slots, ex.poolForward);
+      const at = call(plan, 'forward', method, slots, JOB.forward);
       return { output: at.get(S.Y)!, mask: at.get(S.MASK), indices: at.get(S.INDICES) };
     };
     kernels[`${method}PoolGrad`] = (plan, x, dy, beta) => {
@@ -643,7 +741,7 @@ export function createBackendFromInstance(instance: { readonly exports: object }
         { slot: S.DX, bytes: f32(plan.inputElements), written: (T, v) => T.tiles && v.length > 0 && v.every((k, g) => OVERWRITES.has(k) && T.data[T.groupsAt + g * GROUP_ROW + 8] === 0) },
       ];
       if (beta) slots.push(input(S.BETA, beta), { slot: S.DBETA, bytes: 8 * beta.length });
-      const at = call(plan, 'backward', method, slots, ex.poolBackward);
+      const at = call(plan, 'backward', method, slots, JOB.backward);
       const dx = at.get(S.DX)!;
       if (!beta) return { dx };
       try {
@@ -655,14 +753,13 @@ export function createBackendFromInstance(instance: { readonly exports: object }
     };
   }
   kernels.adaUnpool = (plan, v, mask) => {
-    let nonFinite = false;
     const at = call(plan, 'unpool', 'avg', [
       { slot: S.Y, bytes: f32(plan.outputElements), input: v },
       { slot: S.MASK, bytes: f32(plan.maskElements), input: mask },
       { slot: S.X, bytes: f32(plan.inputElements) },
-    ], (p) => (nonFinite = ex.unpool(p) !== 0));
+    ], JOB.unpool);
     const U = at.get(S.X)!;
-    if (nonFinite) {
+    if (ex.anyNonFinite(U.ptr, U.length) !== 0) {
       // float32 partial sums of overlapping windows overflowed, or NaN/±∞ inputs: the float64
       // reference decides which elements are ±∞ or NaN (OPERATORS.md 5)
       const view = (h: WasmTensor) => new Float32Array(memory.buffer, h.ptr, h.length);
@@ -677,7 +774,7 @@ export function createBackendFromInstance(instance: { readonly exports: object }
       { slot: S.DX, bytes: f32(plan.inputElements), input: dU },
       { slot: S.DY, bytes: f32(plan.outputElements) },
       { slot: S.DBETA, bytes: f32(plan.maskElements) },
-    ], ex.unpoolGrad);
+    ], JOB.unpoolGrad);
     return { dv: at.get(S.DY)!, dmask: at.get(S.DBETA)! };
   };
 
@@ -686,6 +783,7 @@ export function createBackendFromInstance(instance: { readonly exports: object }
   const readSync = (h: WasmTensor): TypedArray => view(h).slice();
   /** One copy of `data` (any array-like of numbers) straight into a new block of linear memory. */
   const write = (data: ArrayLike<number>, dtype: 'float32' | 'int32', op: string): WasmTensor => {
+    if (destroyed) throw new AdaPoolError('BACKEND', op, `${op}: the '${setup.name}' backend must not be destroyed, got a destroyed backend; create a new one with createWasmBackend()`);
     const ptr = arena.alloc(4 * data.length);
     if (typeof ptr === 'string') throw new AdaPoolError('UNSUPPORTED', op, `${op}: a tensor must fit a 32-bit Wasm memory (4 GiB) next to the live ones, got ${ptr} needed`);
     const h: WasmTensor = { ptr, length: data.length, dtype };
@@ -694,7 +792,13 @@ export function createBackendFromInstance(instance: { readonly exports: object }
   };
 
   const self: WasmBackend = {
-    name: 'wasm',
+    name: setup.name,
+    threads: pool?.count ?? 1,
+    ...(threadsNote !== undefined ? { threadsNote } : {}),
+    destroy: () => {
+      destroyed = true;
+      pool?.destroy();
+    },
     simd: lanes > 1,
     relaxed: ex.relaxed?.() === 1,
     exports: ex,
@@ -768,9 +872,24 @@ export interface WasmBackendOptions {
   module?: WasmSource;
   /** Force the SIMD (`true`) or scalar (`false`) build; default: SIMD where the engine supports it. Ignored with `module`. */
   simd?: boolean;
+  /**
+   * Threads for large calls: a count, or `'auto'` (the core count). Default: `'auto'` where shared
+   * memory and workers exist (Node, Deno, Bun, cross-origin-isolated pages), else 1. Threads need
+   * the build's bytes: with a compiled `WebAssembly.Module` as `module` the backend runs on one thread.
+   */
+  threads?: number | 'auto';
+  /** The name to register the backend under (default `'wasm'`), so that two configurations can sit side by side. */
+  name?: string;
+  /**
+   * Work (outputs × window taps) from which a call is split over the threads; smaller calls run on
+   * the calling thread. Default: 65 536 (measured: docs/benchmarks.md, "Threads"); 0 splits every call.
+   */
+  threadMinWork?: number;
 }
 
-const REQUIRED_EXPORTS = ['memory', 'lanes', 'heapBase', 'poolForward', 'poolBackward', 'unpool', 'unpoolGrad'] as const;
+const REQUIRED_EXPORTS = ['memory', 'lanes', 'heapBase', 'poolForward', 'poolBackward', 'runPart', 'anyNonFinite', 'unpool', 'unpoolGrad'] as const;
+/** The most threads a backend takes. */
+const MAX_THREADS = 64;
 const OP = 'createWasmBackend';
 const MODULE_MUST = 'module must be adapool.wasm or adapool-scalar.wasm, as a WebAssembly.Module, its bytes, its URL or a Response';
 
@@ -782,8 +901,13 @@ const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof v === 'obje
 
 /** Checks `createWasmBackend`'s options, read once (unknown keys and wrong types are errors, not ignored). */
 export function checkOptions(options: unknown): WasmBackendOptions {
-  const o = checkOptionKeys(OP, options, ['module', 'simd']) as WasmBackendOptions;
+  const o = checkOptionKeys(OP, options, ['module', 'simd', 'threads', 'name', 'threadMinWork']) as WasmBackendOptions;
   if (o.simd !== undefined && typeof o.simd !== 'boolean') fail('OPTION', OP, 'simd must be a boolean', o.simd);
+  const t = o.threads;
+  if (t !== undefined && t !== 'auto' && !(Number.isInteger(t) && t >= 1 && t <= MAX_THREADS)) fail('OPTION', OP, `threads must be 'auto' or an integer from 1 to ${MAX_THREADS}`, t);
+  const w = o.threadMinWork;
+  if (w !== undefined && !(Number.isSafeInteger(w) && w >= 0)) fail('OPTION', OP, 'threadMinWork must be a non-negative integer', w);
+  if (o.name !== undefined && !(typeof o.name === 'string' && /^[A-Za-z0-9_.:-]{1,64}$/.test(o.name))) fail('OPTION', OP, 'name must be 1 to 64 letters, digits or _ . : -', o.name);
   const m = o.module;
   let known: boolean;
   try {
@@ -809,10 +933,17 @@ function describe(v: unknown): string {
   }
 }
 
-/** A `WasmSource` compiled to a `WebAssembly.Module`; what cannot be one is an AdaPoolError. */
-async function compileSource(source: WasmSource): Promise<WebAssembly.Module> {
-  if (isModule(source)) return source;
-  if (isBytes(source)) return WebAssembly.compile(source as BufferSource);
+/**
+ * A `WasmSource` compiled to a `WebAssembly.Module` (and its bytes, when `keepBytes` and the source
+ * has them: threads compile a shared-memory copy); what cannot be one is an AdaPoolError.
+ */
+async function compileSource(source: WasmSource, keepBytes: boolean): Promise<{ mod: WebAssembly.Module; bytes?: Uint8Array }> {
+  if (isModule(source)) return { mod: source };
+  if (isBytes(source)) {
+    const v = source as ArrayBufferView | ArrayBuffer;
+    const bytes = ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : new Uint8Array(v);
+    return { mod: await WebAssembly.compile(bytes as BufferSource), ...(keepBytes ? { bytes } : {}) };
+  }
   let response: unknown = source;
   if (isUrl(source)) {
     const url = typeof source === 'string' ? source : (source as { href: string }).href;
@@ -824,32 +955,69 @@ async function compileSource(source: WasmSource): Promise<WebAssembly.Module> {
   if (!isResponse(response)) throw new AdaPoolError('OPTION', OP, `${OP}: ${MODULE_MUST}, got a promise of ${describe(response)}`);
   if (!response.ok) throw new AdaPoolError('BACKEND', OP, `${OP}: ${MODULE_MUST}, got HTTP ${response.status} for ${response.url}`);
   const streaming = (WebAssembly as { compileStreaming?: (r: unknown) => Promise<WebAssembly.Module> }).compileStreaming;
-  if (typeof streaming === 'function' && typeof (response as { clone?: unknown }).clone === 'function') {
+  if (!keepBytes && typeof streaming === 'function' && typeof (response as { clone?: unknown }).clone === 'function') {
     // compileStreaming needs `Content-Type: application/wasm`; other servers get the byte path.
     const copy = (response as unknown as { clone(): WasmResponse }).clone();
     try {
-      return await streaming(response);
+      return { mod: await streaming(response) };
     } catch {
       response = copy;
     }
   }
-  return WebAssembly.compile(await (response as WasmResponse).arrayBuffer());
+  const bytes = new Uint8Array(await (response as WasmResponse).arrayBuffer());
+  return { mod: await WebAssembly.compile(bytes), ...(keepBytes ? { bytes } : {}) };
+}
+
+/** The threads `o` asks for (1 unless shared memory and workers exist), and why fewer when so. */
+function threadsWanted(o: WasmBackendOptions): { count: number; note?: string } {
+  const why = threadsUnavailable();
+  const asked = o.threads === 'auto' ? coreCount() : o.threads;
+  if (why) return asked !== undefined && asked > 1 ? { count: 1, note: why } : { count: 1 };
+  return { count: Math.min(MAX_THREADS, asked ?? coreCount()) };
 }
 
 /** Compiles (if needed) and instantiates a build; anything that is not one of ours is an AdaPoolError. */
-export async function instantiate(source: WasmSource): Promise<WasmBackend> {
-  let mod: WebAssembly.Module;
+export async function instantiate(source: WasmSource, o: WasmBackendOptions = {}): Promise<WasmBackend> {
+  let compiled: { mod: WebAssembly.Module; bytes?: Uint8Array };
   try {
-    mod = await compileSource(source);
+    compiled = await compileSource(source, threadsWanted(o).count > 1);
   } catch (e) {
     if (e instanceof AdaPoolError) throw e;
     throw new AdaPoolError('BACKEND', OP, `${OP}: ${MODULE_MUST}, got ${isUrl(source) || isResponse(source) ? 'a file' : 'bytes'} that do not compile (${(e as Error).message})`);
   }
+  return fromModule(compiled.mod, compiled.bytes, o);
+}
+
+/**
+ * The backend over a compiled build. With `bytes` and more than one thread wanted: a shared memory,
+ * the build recompiled with its memory import shared, and the workers; else one thread.
+ */
+export async function fromModule(mod: WebAssembly.Module, bytes: Uint8Array | undefined, o: WasmBackendOptions): Promise<WasmBackend> {
   const names = WebAssembly.Module.exports(mod).map((e) => e.name);
   const missing = REQUIRED_EXPORTS.filter((n) => !names.includes(n));
-  if (missing.length || WebAssembly.Module.imports(mod).length) {
-    throw new AdaPoolError('BACKEND', OP, `${OP}: ${MODULE_MUST}, got a module ${missing.length ? `without ${missing.join(', ')}` : 'with imports'}`);
+  const imports = WebAssembly.Module.imports(mod);
+  if (missing.length || imports.length !== 1 || imports[0]!.kind !== 'memory') {
+    throw new AdaPoolError('BACKEND', OP, `${OP}: ${MODULE_MUST}, got a module ${missing.length ? `without ${missing.join(', ')}` : 'whose imports are not one memory'}`);
   }
-  const instance = await WebAssembly.instantiate(mod, {});
-  return createBackendFromInstance(instance);
+  const name = o.name ?? 'wasm';
+  let { count, note } = threadsWanted(o);
+  if (count > 1) {
+    const shared = bytes && sharedBuild(bytes);
+    let memory: WebAssembly.Memory | undefined;
+    try {
+      memory = shared && new WebAssembly.Memory({ initial: 2, maximum: MAX_BYTES / PAGE, shared: true });
+    } catch (e) {
+      note = `no shared memory of 4 GiB could be reserved (${(e as Error).message})`;
+    }
+    if (shared && memory) {
+      const instance = await WebAssembly.instantiate(await WebAssembly.compile(shared as BufferSource), { env: { memory } });
+      return createBackendFromInstance(instance, { name, count, minWork: o.threadMinWork, threads: (ctrl, blocks) => startPool(count, shared, memory, ctrl, blocks, name) });
+    }
+    note ??= 'threads need the build as bytes or a URL, got a compiled WebAssembly.Module';
+    count = 1;
+  }
+  if (note !== undefined && o.threads !== undefined && o.threads !== 1) console.warn(`${OP}: backend '${name}' runs on one thread: ${note}`);
+  const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_BYTES / PAGE });
+  const instance = await WebAssembly.instantiate(mod, { env: { memory } });
+  return createBackendFromInstance(instance, { name, count: 1, ...(note !== undefined ? { threadsNote: note } : {}) });
 }

@@ -6,7 +6,7 @@
  */
 import { AdaPoolError } from '@adapool/core';
 import packed from '../wasm-build/builds.wasm.gz';
-import { checkOptions, chooseBuild, instantiate, type WasmBackend, type WasmBackendOptions } from './backend.js';
+import { checkOptions, chooseBuild, fromModule, instantiate, type WasmBackend, type WasmBackendOptions } from './backend.js';
 
 export type { KernelExports, WasmBackend, WasmBackendOptions, WasmBytes, WasmMemory, WasmModule, WasmResponse, WasmSource, WasmTensor } from './backend.js';
 export { chooseBuild, relaxedSimd } from './backend.js';
@@ -15,13 +15,14 @@ export { HAND_VARIANTS, RUN_KERNELS, VARIANTS, type RunCell, type Taps, type Var
 /** Creates the `wasm` backend; register it with `registerBackend(await createWasmBackend())`. */
 export async function createWasmBackend(options?: WasmBackendOptions): Promise<WasmBackend> {
   const o = checkOptions(options);
-  if (o.module !== undefined) return instantiate(o.module);
+  if (o.module !== undefined) return instantiate(o.module, o);
   let module: WebAssembly.Module;
+  let bytes: Uint8Array<ArrayBuffer>;
   try {
     const both = await gunzip(packed);
     const split = 4 + new DataView(both.buffer).getUint32(0, true);
     const simdBytes = both.subarray(4, split);
-    const bytes = (o.simd ?? chooseBuild(simdBytes) === 'simd') ? simdBytes : both.subarray(split);
+    bytes = (o.simd ?? chooseBuild(simdBytes) === 'simd') ? simdBytes : both.subarray(split);
     module = await WebAssembly.compile(bytes);
   } catch (e) {
     // workerd refuses to compile from bytes: the bundle was made without the `workerd` condition.
@@ -31,7 +32,7 @@ export async function createWasmBackend(options?: WasmBackendOptions): Promise<W
       `createWasmBackend: the inlined Wasm build must compile in this runtime, got "${(e as Error).message}"; in Cloudflare Workers (workerd), which compile no Wasm from bytes, bundle with the "workerd" export condition (wrangler does; esbuild: conditions: ['workerd']) or use @adapool/wasm/slim with { module } imported from '@adapool/wasm/adapool.wasm'`,
     );
   }
-  return instantiate(module);
+  return fromModule(module, bytes, o);
 }
 
 async function gunzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {

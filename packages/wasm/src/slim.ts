@@ -20,5 +20,5 @@ export async function createWasmBackend(options: WasmBackendOptions & { module: 
       "createWasmBackend: module must be given with @adapool/wasm/slim (e.g. { module: new URL('adapool.wasm', location.href) } for the served file), got none; the default entry @adapool/wasm needs none",
     );
   }
-  return instantiate(o.module);
+  return instantiate(o.module, o);
 }

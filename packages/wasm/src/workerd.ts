@@ -13,7 +13,7 @@ export { HAND_VARIANTS, RUN_KERNELS, VARIANTS, type RunCell, type Taps, type Var
 
 export async function createWasmBackend(options?: WasmBackendOptions): Promise<WasmBackend> {
   options = checkOptions(options);
-  if (options.module) return instantiate(options.module);
+  if (options.module) return instantiate(options.module, options);
   // workerd's V8 always has Wasm SIMD; `simd: false` still selects the scalar build.
-  return instantiate(options.simd === false ? scalarModule : simdModule);
+  return instantiate(options.simd === false ? scalarModule : simdModule, options);
 }

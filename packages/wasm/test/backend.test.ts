@@ -59,7 +59,8 @@ describe('build selection and loading', () => {
     };
     expect(valid('adapool-scalar.wasm', noSimd)).toBeTruthy();
     expect(valid('adapool.wasm', noSimd | F.SIMD128)).toBeTruthy();
-    expect(WebAssembly.Module.imports(new WebAssembly.Module(dist('adapool-scalar.wasm')))).toEqual([]);
+    // one import, the memory (threads share it between instances)
+    for (const f of ['adapool.wasm', 'adapool-scalar.wasm']) expect(WebAssembly.Module.imports(new WebAssembly.Module(dist(f)))).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
   });
 });
 
@@ -78,7 +79,7 @@ describe('bad input to createWasmBackend', () => {
 
   it('rejects options that are not an object, unknown keys and wrong types', async () => {
     await rejects(createWasmBackend(42 as never), 'OPTION', /^createWasmBackend: options must be an object \(a plain \{ … \} or Object\.create\(null\)\), got 42$/);
-    await rejects(createWasmBackend({ simdd: true } as never), 'OPTION', /^createWasmBackend: options must be among module, simd, got unknown option "simdd"$/);
+    await rejects(createWasmBackend({ simdd: true } as never), 'OPTION', /^createWasmBackend: options must be among module, simd, threads, name, got unknown option "simdd"$/);
     await rejects(createWasmBackend({ simd: 'yes' } as never), 'OPTION', /^createWasmBackend: simd must be a boolean, got "yes"$/);
     await rejects(createWasmBackend({ module: 'adapool.wasm' } as never), 'OPTION', /^createWasmBackend: module must be adapool\.wasm or adapool-scalar\.wasm, as a WebAssembly\.Module, its bytes, its URL or a Response, got "adapool\.wasm", which is not a URL here$/);
   });
@@ -87,7 +88,7 @@ describe('bad input to createWasmBackend', () => {
     await rejects(createWasmBackend({ module: new Uint8Array([1, 2, 3]) }), 'BACKEND', /^createWasmBackend: module must be .*, got bytes that do not compile \(/);
     // the smallest valid module: magic + version, nothing exported
     const empty = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-    await rejects(createWasmBackend({ module: empty }), 'BACKEND', /^createWasmBackend: module must be .*, got a module without memory, lanes, heapBase, poolForward, poolBackward, unpool, unpoolGrad$/);
+    await rejects(createWasmBackend({ module: empty }), 'BACKEND', /^createWasmBackend: module must be .*, got a module without memory, lanes, heapBase, poolForward, poolBackward, runPart, anyNonFinite, unpool, unpoolGrad$/);
     await rejects(createWasmBackend({ module: new WebAssembly.Module(empty) }), 'BACKEND', /without memory/);
   });
 });

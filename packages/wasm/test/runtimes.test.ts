@@ -8,10 +8,13 @@
  * the worker and both .wasm files handed over as an ES module and CompiledWasm modules, as
  * wrangler uploads them) and through the `workerd test` binary of the current workerd release
  * (miniflare 4 needs Node ≥ 22 and this repo supports Node 20). In headless Chromium (the system `chromium`, as `.ci/run`
- * installs it) the browser bundle is inlined into a page and its result read with --dump-dom.
+ * installs it, driven by playwright-core) the browser bundle is inlined into a page served with
+ * COOP/COEP (cross-origin isolated, so threads run as Web Workers) and its result read from the body.
  * Each runtime runs the SIMD build on every parity case and the scalar build on a quarter of them.
  */
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -43,7 +46,15 @@ const RUN = `
   if (scalar.simd) throw new Error('expected the scalar build with simd: false');
   registerBackend(scalar);
   const b = await runParitySubset('wasm', (c) => parityCases.indexOf(c) % 4 === 0);
-  console.log(RESULT_MARKER + JSON.stringify({ passed: a.passed + b.passed, failed: a.failed + b.failed, failures: [...a.failures, ...b.failures], total: parityCases.length }));
+  removeBackend('wasm');
+  // threads: 2 threads splitting every call, on every other case, each result bitwise equal to one thread's
+  const two = await createWasmBackend({ threads: 2, threadMinWork: 0, name: 'wasm-t2' });
+  const one = await createWasmBackend({ threads: 1, name: 'wasm-t1' });
+  registerBackend(two);
+  registerBackend(one);
+  const t = await runParitySubset('wasm-t2', (c) => parityCases.indexOf(c) % 2 === 0, 'wasm-t1');
+  two.destroy();
+  console.log(RESULT_MARKER + JSON.stringify({ passed: a.passed + b.passed + t.passed, failed: a.failed + b.failed + t.failed, failures: [...a.failures, ...b.failures, ...t.failures], total: parityCases.length, threads: two.threads, threadsNote: two.threadsNote ?? null }));
 `;
 const IMPORTS = `import * as core from '@adapool/core';
 import { createWasmBackend } from '@adapool/wasm';
@@ -52,10 +63,12 @@ const MAIN = `${IMPORTS}\n${RUN}`;
 const WORKER = `${IMPORTS}\nexport default { async test() {\n${RUN}\n} };`;
 const FETCH_WORKER = `${IMPORTS}\nexport default { async fetch() {\n  const lines = [];\n  const log = console.log;\n  console.log = (s) => lines.push(String(s));\n  try {\n${RUN}\n  } finally { console.log = log; }\n  return new Response(lines.join('\\n'));\n} };`;
 
-function expectAllPassed(res: RuntimeResult): void {
+/** Every case passed: all on the SIMD build, a quarter on the scalar build, half on 2 threads (`threads` of them ran). */
+function expectAllPassed(res: RuntimeResult, threads: number): void {
   expect(res.failures).toEqual([]);
   expect(res.failed).toBe(0);
-  expect(res.passed).toBe(res.total + Math.ceil(res.total / 4));
+  expect(res.passed).toBe(res.total + Math.ceil(res.total / 4) + Math.ceil(res.total / 2));
+  expect((res as { threads?: number }).threads, (res as { threadsNote?: string }).threadsNote).toBe(threads);
 }
 
 const chromiumMissing = await missingChromium();
@@ -64,21 +77,33 @@ describe('@adapool/wasm (built) in other runtimes: parity on the SIMD and scalar
   for (const [title, name] of [['Deno', 'deno'], ['Bun', 'bun']] as const) {
     itWhenAvailable(title, missingRuntime(name), async () => {
       const r = runInRuntime(name, await bundle(`wasm-${name}`, MAIN), 240_000);
-      expectAllPassed(parseRuntimeResult(r.stdout + r.stderr));
+      expectAllPassed(parseRuntimeResult(r.stdout + r.stderr), 2);
+      expect(r.status, 'the process exits once the threaded backend is destroyed').toBe(0);
     }, 300_000);
   }
 
-  itWhenAvailable('Chromium (headless): default loading in a browser page', chromiumMissing, async () => {
-    // console.log → the page body, which --dump-dom prints once the page is idle
+  itWhenAvailable('Chromium (headless): default loading in a cross-origin-isolated page (threads: Web Workers)', chromiumMissing, async () => {
+    // console.log → the page body, read once it holds the result; the page is served with COOP/COEP
+    // from 127.0.0.1 so that it is cross-origin isolated (shared memory, threads)
     const file = await bundle('wasm-browser', `console.log = (s) => { document.body.textContent = String(s); };\n${MAIN}`, ['browser']);
-    const page = join(dir, 'wasm-browser.html');
-    writeFileSync(page, `<!doctype html><html><body>pending</body><script type="module">\n${readFileSync(file, 'utf8').replace(/<\/script/gi, '<\\/script')}\n</script></html>`);
-    const r = spawnSync(
-      CHROMIUM_PATH,
-      [...CHROMIUM_HEADLESS_FLAGS, '--disable-gpu', '--virtual-time-budget=240000', '--dump-dom', `file://${page}`],
-      { encoding: 'utf8', timeout: 240_000 },
-    );
-    expectAllPassed(parseRuntimeResult(r.stdout.replace(/.*?(ADAPOOL_RESULT )/s, '\n$1').replace(/<\/body>.*/s, '')));
+    const html = `<!doctype html><html><body>pending</body><script type="module">\n${readFileSync(file, 'utf8').replace(/<\/script/gi, '<\\/script')}\n</script></html>`;
+    const server = createServer((_, res) => {
+      res.writeHead(200, { 'content-type': 'text/html', 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
+      res.end(html);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_HEADLESS_FLAGS, headless: true });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      const handle = await page.waitForFunction(() => (document.body.textContent ?? '').startsWith('ADAPOOL_RESULT') && document.body.textContent, undefined, { timeout: 240_000 });
+      expectAllPassed(parseRuntimeResult(String(await handle.jsonValue())), 2);
+      expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    } finally {
+      await browser.close();
+      server.close();
+    }
   }, 300_000);
 
   itWhenAvailable('Cloudflare workerd (export condition `workerd`, adapool.wasm as an imported WebAssembly.Module)', missingRuntime('workerd'), async () => {
@@ -104,7 +129,10 @@ const w :Workerd.Worker = (
 `,
     );
     const r = spawnSync(runtimeBin('workerd'), ['test', config], { encoding: 'utf8', timeout: 240_000 });
-    expectAllPassed(parseRuntimeResult(r.stdout + r.stderr));
+    // no workers in workerd: one thread, and it says why
+    const res = parseRuntimeResult(r.stdout + r.stderr);
+    expectAllPassed(res, 1);
+    expect((res as { threadsNote?: string }).threadsNote).toMatch(/no workers|SharedArrayBuffer/);
     expect(r.status, r.stderr).toBe(0);
   }, 300_000);
 
@@ -138,7 +166,7 @@ const w :Workerd.Worker = ( modules = [ (name = "worker", esModule = embed "${ba
     });
     try {
       const res = await mf.dispatchFetch('http://localhost/');
-      expectAllPassed(parseRuntimeResult(await res.text()));
+      expectAllPassed(parseRuntimeResult(await res.text()), 1);
     } finally {
       await mf.dispose();
     }
