@@ -24,7 +24,8 @@ const USAGE = `usage: node bench.mjs [--quick | --dry-run] [--json FILE] [--md F
   --json FILE also write every result (medians, min, n, checks, targets) as JSON
   --md FILE   also write the printed report (markdown) to FILE
   --reps N    timed runs per measurement (default 15, quick 7)
-  --backends wasm,wasm-user,wasm-tensor,wasm-from-js,js,tfjs-wasm,ort-web,ort-node   only these (default: all)
+  --backends wasm,wasm-user,wasm-tensor,wasm-from-js,js,tfjs-wasm,ort-web,ort-node   only these (default: all single-thread ones)
+             threads: wasm-t2,wasm-t2-user,ort-node-t2,ort-web-t2 (ort-web's count is process-wide: ort-web-t2 without ort-web)
   --ops avgPool,maxPool,softPool,edscwPool,idwPool,adaPool,lpPool   only these ops (default: all)
   --no-spawn  Node only (skip the Deno and Bun processes)`;
 {
@@ -90,7 +91,7 @@ if (arg('--reps')) {
 }
 
 /** Which adapters run in which runtime. */
-const BACKENDS = ['wasm', 'wasm-user', 'wasm-tensor', 'wasm-from-js', 'js', 'tfjs-wasm', 'ort-web', 'ort-node'];
+const BACKENDS = ['wasm', 'wasm-user', 'wasm-tensor', 'wasm-from-js', 'js', 'tfjs-wasm', 'ort-web', 'ort-node', 'wasm-t2', 'wasm-t2-user', 'ort-node-t2', 'ort-web-t2'];
 const listArg = (f, known) => {
   const v = arg(f)?.split(',').filter(Boolean);
   const bad = v?.filter((x) => !known.includes(x)) ?? [];
@@ -101,14 +102,17 @@ const listArg = (f, known) => {
   return v;
 };
 /** Our backends and input paths (benches/lib/ours.mjs); the rest are anchors. */
-const OUR_NAMES = new Set(['wasm', 'wasm-user', 'wasm-tensor', 'wasm-from-js', 'js']);
+const OUR_NAMES = new Set(['wasm', 'wasm-user', 'wasm-tensor', 'wasm-from-js', 'js', 'wasm-t2', 'wasm-t2-user']);
 const onlyBackends = listArg('--backends', BACKENDS);
 const onlyOps = listArg('--ops', OPS);
 const opsHere = onlyOps ?? OPS;
 
 function adapters() {
-  const list = [ours('wasm'), ours('wasm', 'user'), ours('wasm', 'tensor'), ours('wasm', 'from-js'), ours('js'), tfjsWasm(), ortWeb()];
-  if (RUNTIME === 'node') list.push(ortNode());
+  // threads: 'wasm-t2' (2 threads) beside 'wasm' (1), the anchors with the same counts; only when
+  // asked for by --backends (the default run keeps its single-thread columns)
+  const threaded = onlyBackends ? [ours('wasm-t2'), ours('wasm-t2', 'user'), ortWeb(2)] : [];
+  const list = [ours('wasm'), ours('wasm', 'user'), ours('wasm', 'tensor'), ours('wasm', 'from-js'), ours('js'), tfjsWasm(), ...(!onlyBackends || onlyBackends.includes('ort-web') ? [ortWeb()] : []), ...threaded];
+  if (RUNTIME === 'node') list.push(ortNode(), ...(onlyBackends ? [ortNode(2)] : []));
   return list.filter((a) => !onlyBackends || onlyBackends.includes(a.name));
 }
 /** Seen with tfjs-backend-wasm 4.22.0 (the mismatching cells are exactly the all-negative windows). */

@@ -64,7 +64,7 @@ const server = createServer((req, res) => {
     'content-length': statSync(file).size,
     'cache-control': 'no-cache',
     'x-content-type-options': 'nosniff',
-    // cross-origin isolated: performance.now() at full precision (and SharedArrayBuffer for threads later)
+    // cross-origin isolated: performance.now() at full precision and SharedArrayBuffer, so the wasm backend runs on threads
     'cross-origin-opener-policy': 'same-origin',
     'cross-origin-embedder-policy': 'require-corp',
     'cross-origin-resource-policy': 'same-origin',

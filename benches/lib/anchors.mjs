@@ -198,29 +198,33 @@ function ortAdapter(name, pkg, timed, configure, sessionOptions) {
   };
 }
 
-export const ortWeb = () =>
+/** ort-web's thread count is process-wide (`ort.env.wasm.numThreads`, fixed at its first session). */
+let ortWebThreads;
+export const ortWeb = (threads = 1) =>
   ortAdapter(
-    'ort-web',
+    threads === 1 ? 'ort-web' : `ort-web-t${threads}`,
     'onnxruntime-web',
     'session.run() incl. copying the input into the wasm heap and the output out; composition graphs built in-process',
     (ort) => {
-      ort.env.wasm.numThreads = 1;
+      if (ortWebThreads !== undefined && ortWebThreads !== threads) throw new Error(`numThreads is process-wide and ${ortWebThreads} here: bench ort-web-t${threads} in a run of its own (--backends)`);
+      ortWebThreads = threads;
+      ort.env.wasm.numThreads = threads;
       ort.env.wasm.proxy = false;
       if ('simd' in ort.env.wasm) ort.env.wasm.simd = true;
       ort.env.logLevel = 'error';
-      return `onnxruntime-web ${ort.env.versions?.web ?? ''}, wasm EP, numThreads 1`;
+      return `onnxruntime-web ${ort.env.versions?.web ?? ''}, wasm EP, numThreads ${threads}`;
     },
     { executionProviders: ['wasm'], graphOptimizationLevel: 'all' },
   );
 
-export const ortNode = () =>
+export const ortNode = (threads = 1) =>
   ortAdapter(
-    'ort-node',
+    threads === 1 ? 'ort-node' : `ort-node-t${threads}`,
     'onnxruntime-node',
     'session.run() incl. the output copy; composition graphs built in-process',
     (ort) => {
       ort.env.logLevel = 'error';
-      return `onnxruntime-node ${ort.env.versions?.node ?? ''}, CPU EP, intra/inter-op threads 1`;
+      return `onnxruntime-node ${ort.env.versions?.node ?? ''}, CPU EP, intra-op threads ${threads}, inter-op 1`;
     },
-    { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' },
+    { executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' },
   );

@@ -52,13 +52,19 @@ export function ours(backend, path = 'resident') {
         this.info = 'float64 reference, single thread';
         return undefined;
       }
-      if (backend !== 'wasm') return `unknown backend ${backend}`;
+      // 'wasm': one thread (the single-thread targets); 'wasm-t2', 'wasm-t4', …: that many threads
+      const threads = backend === 'wasm' ? 1 : Number(/^wasm-t(\d+)$/.exec(backend)?.[1] ?? NaN);
+      if (!(threads >= 1)) return `unknown backend ${backend}`;
       if (!existsSync(WASM_DIST)) return `@adapool/wasm is not built: ${decodeURIComponent(WASM_DIST.pathname)} is missing (merge the Wasm backend, then npm run build at the root)`;
       try {
         const m = await import(WASM_DIST.href);
         if (typeof m.createWasmBackend !== 'function') return `@adapool/wasm: dist/index.js does not export createWasmBackend()`;
-        if (!ap.listBackends().includes('wasm')) ap.registerBackend(await m.createWasmBackend());
-        this.info = `@adapool/wasm from ${decodeURIComponent(WASM_DIST.pathname)}`;
+        if (!ap.listBackends().includes(backend)) {
+          const b = await m.createWasmBackend({ threads, name: backend });
+          if ((b.threads ?? 1) !== threads) return `@adapool/wasm: ${threads} threads asked, ${b.threads ?? 1} given (${b.threadsNote ?? 'a build without threads'})`;
+          ap.registerBackend(b);
+        }
+        this.info = `@adapool/wasm from ${decodeURIComponent(WASM_DIST.pathname)}, ${threads} thread${threads > 1 ? 's' : ''}`;
       } catch (e) {
         return `@adapool/wasm failed to load: ${String(e?.message ?? e).split('\n')[0]}`;
       }

@@ -20,7 +20,9 @@ async function registerBackends(): Promise<string[]> {
   try {
     const wasm = await createWasmBackend();
     registerBackend(wasm);
-    notes.push(`wasm: ${wasm.simd ? 'SIMD' : 'scalar (no Wasm SIMD here)'} build`);
+    // threads by default where the page is cross-origin isolated (serve.mjs sends COOP/COEP)
+    const threads = wasm.threads > 1 ? `${wasm.threads} threads` : `1 thread${wasm.threadsNote ? ` (${wasm.threadsNote})` : ''}`;
+    notes.push(`wasm: ${wasm.simd ? 'SIMD' : 'scalar (no Wasm SIMD here)'} build, ${threads}`);
   } catch (e) {
     notes.push(`wasm unavailable: ${message(e)}`);
   }

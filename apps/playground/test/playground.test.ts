@@ -131,6 +131,9 @@ describe('apps/playground in headless Chromium', async () => {
         const backends = await page.$$eval('#backend option:not([disabled])', (os) => os.map((o) => (o as HTMLOptionElement).value));
         console.log(`playground backends: ${backends.join(', ')}\n${notes}`);
         expect(backends).toEqual(expect.arrayContaining(['auto', 'js', 'wasm']));
+        // the page is cross-origin isolated: the wasm backend runs on the browser's cores
+        const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+        expect(notes).toMatch(cores > 1 ? new RegExp(`wasm: SIMD build, ${cores} threads`) : /wasm: SIMD build, 1 thread/);
         if (!backends.includes('webgpu')) {
           if (REQUIRE_ALL) throw new Error(`webgpu is required (ADAPOOL_REQUIRE_ALL=1) but the page did not register it: ${notes}`);
           console.warn(`\n********** SKIP playground on webgpu: ${notes} **********\n`);

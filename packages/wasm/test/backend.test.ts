@@ -79,7 +79,7 @@ describe('bad input to createWasmBackend', () => {
 
   it('rejects options that are not an object, unknown keys and wrong types', async () => {
     await rejects(createWasmBackend(42 as never), 'OPTION', /^createWasmBackend: options must be an object \(a plain \{ … \} or Object\.create\(null\)\), got 42$/);
-    await rejects(createWasmBackend({ simdd: true } as never), 'OPTION', /^createWasmBackend: options must be among module, simd, threads, name, got unknown option "simdd"$/);
+    await rejects(createWasmBackend({ simdd: true } as never), 'OPTION', /^createWasmBackend: options must be among module, simd, threads, name, threadMinWork, got unknown option "simdd"$/);
     await rejects(createWasmBackend({ simd: 'yes' } as never), 'OPTION', /^createWasmBackend: simd must be a boolean, got "yes"$/);
     await rejects(createWasmBackend({ module: 'adapool.wasm' } as never), 'OPTION', /^createWasmBackend: module must be adapool\.wasm or adapool-scalar\.wasm, as a WebAssembly\.Module, its bytes, its URL or a Response, got "adapool\.wasm", which is not a URL here$/);
   });

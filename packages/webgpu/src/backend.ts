@@ -545,11 +545,16 @@ function makeBackend(device: GPUDevice, owned: boolean, options: Settings, fmaFu
     kernels[`${m}PoolGrad`] = gradKernel(m);
   }
 
-  /** One writeBuffer from the caller's data (converted first only when it is not already `dtype`'s typed array). */
+  /**
+   * One writeBuffer from the caller's data (converted first only when it is not already `dtype`'s
+   * typed array over an ArrayBuffer: writeBuffer takes no SharedArrayBuffer in Dawn, so a view of a
+   * threaded wasm backend's shared memory is copied once).
+   */
   function write(data: ArrayLike<number>, dtype: 'float32' | 'int32', op: string): GpuTensor {
     alive(op);
     fits(op, 'the tensor', data.length);
-    const typed = dtype === 'int32' ? (data instanceof Int32Array ? data : Int32Array.from(data)) : data instanceof Float32Array ? data : Float32Array.from(data);
+    const plain = (a: ArrayBufferView) => a.buffer instanceof ArrayBuffer;
+    const typed = dtype === 'int32' ? (data instanceof Int32Array && plain(data) ? data : Int32Array.from(data)) : data instanceof Float32Array && plain(data) ? data : Float32Array.from(data);
     const t = alloc(typed.length, dtype, 'tensor');
     if (typed.length) device.queue.writeBuffer(t.buffer, 0, typed.buffer as ArrayBuffer, typed.byteOffset, typed.byteLength);
     return t;
