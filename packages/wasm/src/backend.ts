@@ -89,10 +89,14 @@ const JOB = { forward: 0, backward: 1, unpool: 2, unpoolGrad: 3 } as const;
 /** Float64 dβ accumulators at most, when planes share a β (each thread adds into whole ones; the host sums them in order). */
 const DBETA_CHUNKS = 16;
 /**
- * Work (outputs × taps) from which a call is split over threads; smaller calls stay on the calling
- * thread (waking a worker costs about as much as such a call; docs/benchmarks.md, "Threads").
+ * Work (outputs × taps × METHOD_COST) from which a call is split over threads; smaller calls stay
+ * on the calling thread. Measured (scripts/threads-threshold.mjs, docs/benchmarks.md "Threads"):
+ * 2 threads break even at about 131 072 taps for maxPool (the cheapest tap) and 32 768 for
+ * softPool, calls back to back.
  */
-const THREAD_MIN_WORK = 1 << 16;
+const THREAD_MIN_WORK = 1 << 17;
+/** A tap's cost relative to max/avg's (the exp-weighted methods: softPool's break-even is 4x lower). */
+const methodCost = (m: PoolMethod) => (m === 'avg' || m === 'max' ? 1 : 4);
 /** Chunks a thread of a split call: late or slow threads take fewer. */
 const CHUNKS_PER_THREAD = 8;
 const PARAM_BYTES = 1024; // 64 slots, then the kernels' Call record (assembly/call.ts PARAM_BYTES)
@@ -624,7 +628,7 @@ async function createBackendFromInstance(instance: { readonly exports: object },
     const variants = Array.from({ length: T.groups }, (_, g) => variant(T, g, job, method, plan.returnMask));
     const scratchBytes = scratchFor(T.W, T.groups, method);
     // the threads: parts of whole units, for calls big enough to gain (the debug hit counters: one thread)
-    const split = splitOf(plan, T, job, method, pool && !self.hits && plan.outputElements * Math.max(1, T.W) >= minWork ? pool.count : 1);
+    const split = splitOf(plan, T, job, method, pool && !self.hits && plan.outputElements * Math.max(1, T.W) * methodCost(method) >= minWork ? pool.count : 1);
     const chunks = split.chunks.length;
     const parts = chunks > 1 ? pool!.count : 1; // threads, each with its own parameter block and scratch
     const dbeta = slots.find((s) => s.slot === S.DBETA && method === 'ada');
@@ -881,8 +885,9 @@ export interface WasmBackendOptions {
   /** The name to register the backend under (default `'wasm'`), so that two configurations can sit side by side. */
   name?: string;
   /**
-   * Work (outputs × window taps) from which a call is split over the threads; smaller calls run on
-   * the calling thread. Default: 65 536 (measured: docs/benchmarks.md, "Threads"); 0 splits every call.
+   * Work (outputs × window taps, × 4 for the exp-weighted methods) from which a call is split over
+   * the threads; smaller calls run on the calling thread. Default: 131 072 (measured:
+   * docs/benchmarks.md, "Threads"); 0 splits every call.
    */
   threadMinWork?: number;
 }

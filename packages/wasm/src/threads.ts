@@ -75,28 +75,33 @@ export function sharedBuild(bytes: Uint8Array): Uint8Array | undefined {
 
 /** Ints of a control record (CTRL_INTS × 4 bytes; record 0: the job, record w + 1: worker w). */
 export const CTRL_INTS = 8;
-// a worker's record: the job count (it waits on it), the last job it finished, its parameter
-// block, an error flag, quit
-const GEN = 0, DONE = 1, PARAMS = 2, ERROR = 4, QUIT = 5;
-// the job record: the next chunk to take, the chunks, their table (ints begin, end), the job
-const NEXT = 0, CHUNKS = 1, TABLE = 2, JOB = 3;
+// a worker's record: the wake count (it waits on it), its parameter block, quit
+const GEN = 0, PARAMS = 2, QUIT = 5;
+// the job record: CLAIM = epoch << 16 | the next chunk (taken by compare-and-swap, so that a thread
+// that wakes late can only take chunks of the job that is open), the chunks, their table (ints
+// begin, end), the job, the chunks completed, an error flag
+const CLAIM = 0, CHUNKS = 1, TABLE = 2, JOB = 3, COMPLETED = 4, ERROR = 5;
 /**
  * How long a thread that waits spins before it sleeps (ms): waking a sleeping thread costs tens of
- * microseconds to a few hundred on a VM, longer than a chunk; calls in a loop find the workers awake.
+ * microseconds to milliseconds on a VM, longer than a chunk; calls in a loop find the workers awake,
+ * and a call that finds them asleep does not wait for them (the calling thread takes every chunk
+ * they have not taken).
  */
 const SPIN_MS = 2;
 /** The parameter slots of a part's units (assembly/call.ts PART_BEGIN, PART_END). */
 const PART = 39;
 
-// The worker, as source (no file to resolve or bundle): Node's worker_threads (eval: CommonJS, or ESM
-// under --input-type=module, so no `require`), or a Web Worker (module, from a Blob URL). It instantiates the build over the shared memory, says
-// ready, then for each job it is woken for takes chunks (units [begin, end)) until none is left.
+// The worker, as source (no file to resolve or bundle): Node's worker_threads (eval: CommonJS, or
+// ESM under --input-type=module, so no `require`), or a Web Worker (module, from a Blob URL). It
+// instantiates the build over the shared memory, says ready, then each time it is woken takes
+// chunks (units [begin, end)) of the open job until none is left.
 const WORKER = `const start=async(d,post,close)=>{try{const m=d.memory,{instance}=await WebAssembly.instantiate(d.bytes,{env:{memory:m}});` +
   `const x=instance.exports,I=new Int32Array(m.buffer,d.ctrl,${CTRL_INTS}),J=new Int32Array(m.buffer,d.job,${CTRL_INTS});post({ready:1});let seen=0;` +
   `const now=()=>performance.now();for(;;){for(let t=now(),i=0;Atomics.load(I,${GEN})===seen;i++)if((i&1023)===1023&&now()-t>${SPIN_MS})Atomics.wait(I,${GEN},seen);seen=Atomics.load(I,${GEN});if(Atomics.load(I,${QUIT}))break;` +
-  `let e=0;try{const b=m.buffer,p=I[${PARAMS}],P=new Int32Array(b,p,${PART + 2}),n=J[${CHUNKS}],T=new Int32Array(b,J[${TABLE}],2*n),job=J[${JOB}];` +
-  `for(let k;(k=Atomics.add(J,${NEXT},1))<n;){P[${PART}]=T[2*k];P[${PART + 1}]=T[2*k+1];x.runPart(p,job)}}catch{e=1}` +
-  `I[${ERROR}]=e;Atomics.store(I,${DONE},seen);Atomics.notify(I,${DONE})}}` +
+  `for(;;){const v=Atomics.load(J,${CLAIM}),k=v&65535,n=J[${CHUNKS}];if(k>=n)break;const tb=J[${TABLE}],job=J[${JOB}];` +
+  `if(Atomics.compareExchange(J,${CLAIM},v,v+1)!==v)continue;` +
+  `try{const b=m.buffer,p=I[${PARAMS}],P=new Int32Array(b,p,${PART + 2}),T=new Int32Array(b,tb,2*n);P[${PART}]=T[2*k];P[${PART + 1}]=T[2*k+1];x.runPart(p,job)}catch{Atomics.store(J,${ERROR},1)}` +
+  `Atomics.add(J,${COMPLETED},1);Atomics.notify(J,${COMPLETED})}}}` +
   `catch(e){post({error:String(e&&e.message||e)})}close()};`;
 /** The worker's source for Node's worker_threads (also Deno's and Bun's) or a Web Worker. */
 const workerSource = (node: boolean) => WORKER + (node
@@ -131,6 +136,8 @@ export async function startPool(count: number, bytes: Uint8Array, memory: WebAss
   const workers: AnyWorker[] = [];
   const ctrls: Int32Array[] = [];
   const J = new Int32Array(memory.buffer, ctrl, CTRL_INTS);
+  J.fill(0);
+  let epoch = 0;
   let ended = false;
   const destroy = () => {
     if (ended) return;
@@ -196,36 +203,43 @@ export async function startPool(count: number, bytes: Uint8Array, memory: WebAss
     count,
     destroy,
     run(job, chunks, table, here) {
-      // the chunks go to whoever takes them first (the calling thread starts at once; a worker
-      // joins when it wakes): a chunk's result does not depend on the thread that computes it
-      J[NEXT] = 0;
+      // a new epoch opens the job; the chunks go to whoever takes them first (the calling thread
+      // at once, a worker when it wakes): a chunk's result does not depend on the thread
+      epoch = (epoch + 1) & 0x7fff;
       J[CHUNKS] = chunks;
       J[TABLE] = table;
       J[JOB] = job;
-      const gens = ctrls.map((I) => {
-        const g = Atomics.add(I, GEN, 1) + 1;
+      J[COMPLETED] = 0;
+      J[ERROR] = 0;
+      Atomics.store(J, CLAIM, epoch << 16);
+      for (const I of ctrls) {
+        Atomics.add(I, GEN, 1);
         Atomics.notify(I, GEN);
-        return g;
-      });
-      let failed: unknown;
-      try {
-        const T = new Int32Array(memory.buffer, table, 2 * chunks);
-        for (let k; (k = Atomics.add(J, NEXT, 1)) < chunks; ) here(T[2 * k]!, T[2 * k + 1]!);
-      } catch (e) {
-        failed = e;
-        Atomics.store(J, NEXT, chunks); // the workers take no more
       }
-      // the workers' chunks must end before the call's memory is freed, whatever happened here
-      let workerFailed = false;
-      ctrls.forEach((I, w) => {
-        const t = performance.now();
-        for (let d = Atomics.load(I, DONE), i = 0; d !== gens[w]; d = Atomics.load(I, DONE), i++) {
-          if (canWait && (i & 1023) === 1023 && performance.now() - t > SPIN_MS) Atomics.wait(I, DONE, d);
+      let failed: unknown;
+      const T = new Int32Array(memory.buffer, table, 2 * chunks);
+      let mine = 0;
+      for (;;) {
+        const v = Atomics.load(J, CLAIM);
+        const k = v & 0xffff;
+        if (k >= chunks) break;
+        if (Atomics.compareExchange(J, CLAIM, v, v + 1) !== v) continue;
+        mine++;
+        if (failed === undefined) {
+          try {
+            here(T[2 * k]!, T[2 * k + 1]!);
+          } catch (e) {
+            failed = e;
+          }
         }
-        if (I[ERROR]) workerFailed = true;
-      });
+      }
+      // the chunks the workers took must end before the call's memory is freed, whatever happened here
+      const t = performance.now();
+      for (let c = Atomics.load(J, COMPLETED), i = 0; c !== chunks - mine; c = Atomics.load(J, COMPLETED), i++) {
+        if (canWait && (i & 1023) === 1023 && performance.now() - t > SPIN_MS) Atomics.wait(J, COMPLETED, c);
+      }
       if (failed !== undefined) throw failed;
-      if (workerFailed) throw new WebAssembly.RuntimeError('unreachable (a kernel trapped in a worker)');
+      if (J[ERROR]) throw new WebAssembly.RuntimeError('unreachable (a kernel trapped in a worker)');
     },
   };
 }
