@@ -47,10 +47,10 @@ export const BUDGETS: [string, string, number][] = [
   // kernels (float64 in streamed.ts through exp/log rather than Math.pow's 5 KB; float32 lanes for
   // p = 1, 2 in region.ts, 5x faster) add about 0.8 KB over both builds: 41.8 KB. Issue 15's threads
   // (the worker pool, the worker's source, the shared-memory build, the chunked split) add 3.1 KB
-  // of JavaScript to every entry: 44.7 KB here, and the slim entry (budget 15 KB, 14.8 before)
-  // guards 18 KB (17.9 measured) while threads are part of it (docs/benchmarks.md, "Bundle sizes").
-  ['core + @adapool/wasm (default entry, both builds inlined)', withBackend('@adapool/wasm', 'createWasmBackend()'), 45],
-  ['core + @adapool/wasm/slim (no build inlined; + the .wasm)', withBackend('@adapool/wasm/slim', "createWasmBackend({ module: '/adapool.wasm' })"), 18],
+  // of JavaScript to every entry: 44.9 KB here, and the slim entry (budget 15 KB, 14.8 before)
+  // guards 18.5 KB (18.1 measured) while threads are part of it (docs/benchmarks.md, "Bundle sizes").
+  ['core + @adapool/wasm (default entry, both builds inlined)', withBackend('@adapool/wasm', 'createWasmBackend()'), 45.5],
+  ['core + @adapool/wasm/slim (no build inlined; + the .wasm)', withBackend('@adapool/wasm/slim', "createWasmBackend({ module: '/adapool.wasm' })"), 18.5],
   ['core + @adapool/webgpu', withBackend('@adapool/webgpu', 'createWebGPUBackend()'), 28],
 ];
 
@@ -62,11 +62,12 @@ describe('bundle sizes (esbuild, min+gzip)', () => {
   }, 60_000);
 
   // 19.1 KB before issue 11's generated dense runs (one straight-line kernel per cell: 20.0 KB
-  // with this zlib, 19.5 KB with GNU gzip -9; 20.8 KB with issue 12's lpPool kernels); the bound guards against further growth
-  it('the .wasm a slim app serves is < 21 KB gzipped', () => {
+  // with this zlib, 19.5 KB with GNU gzip -9; 20.8 KB with issue 12's lpPool kernels; 20.96 KB with
+  // issue 15's part loop, dβ chunks and prepared entries); the bound guards against further growth
+  it('the .wasm a slim app serves is < 21.5 KB gzipped', () => {
     const kb = gzipSync(readFileSync(`${ROOT}packages/wasm/dist/adapool.wasm`), { level: 9 }).length / 1024; // the bytes, as served
     console.log(`bundle size: adapool.wasm: ${kb.toFixed(1)} KB gzip`);
-    expect(kb).toBeLessThan(21);
+    expect(kb).toBeLessThan(21.5);
   });
 });
 

@@ -130,6 +130,9 @@ export const PART_BEGIN = 39; export const PART_END = 40;
 // dβ when planes share a β: unit q adds into the float64 accumulator DBETA + ⌊q / DBETA_UNITS⌋ ·
 // DBETA_CHUNK bytes (the host sums the chunks in order); 0: one accumulator
 export const DBETA_UNITS = 41; export const DBETA_CHUNK = 42;
+// 0 on a call's first chunk on this parameter block: the kernels then prepare the group entries
+// in its scratch and set it (the block's later chunks reuse them)
+export const PREPARED = 43;
 
 // @ts-ignore: decorator
 @inline export function param(st: Call, i: i32): i32 { return load<i32>(st.P + (<usize>i << 2)); }

@@ -7,7 +7,7 @@
  */
 import { LANES, VBYTES, WIDE_PARTS, WBYTES, splat, sub, ne, or, anyTrue, sload } from './vec';
 import { METHODS, REGION, EMPTY, CHANNELS } from './methods';
-import { Call, callAt, AXES, BACKWARD, BETA, BIG_TAPS, BS_C, BS_N, COUNT_INCLUDE_PAD, DBETA, DBETA_CHUNK, DBETA_UNITS, DX, DY, FORWARD, GROUPS, GROUP_ROW, G_KIND, G_TAPS, G_VARIANT, HITS, INDICES, MASK, METHOD, MS_C, MS_N, NB, NC, OUTPUTS, PART_BEGIN, PART_END, RANK, RETURN_MASK, SCRATCH, TAPS_PAIRS, TAPS_TRIPLES, TILES, T_GROUPS, UNPOOL, UNPOOL_GRAD, W, X, XS_C, XS_N, Y, YS_C, YS_N, countHit, i32At, imin, param, plain, ptr, rowBytes, useRow } from './call';
+import { Call, callAt, AXES, BACKWARD, BETA, BIG_TAPS, BS_C, BS_N, COUNT_INCLUDE_PAD, DBETA, DBETA_CHUNK, DBETA_UNITS, DX, DY, FORWARD, GROUPS, GROUP_ROW, G_KIND, G_TAPS, G_VARIANT, HITS, INDICES, MASK, METHOD, MS_C, MS_N, NB, NC, OUTPUTS, PART_BEGIN, PART_END, PREPARED, RANK, RETURN_MASK, SCRATCH, TAPS_PAIRS, TAPS_TRIPLES, TILES, T_GROUPS, UNPOOL, UNPOOL_GRAD, W, X, XS_C, XS_N, Y, YS_C, YS_N, countHit, i32At, imin, param, plain, ptr, rowBytes, useRow } from './call';
 import { prepareRun } from './dense';
 import { materialize, walkStart } from './geometry';
 import { backwardRegion, forwardRegion, unpoolGradRegion, unpoolRegion } from './region';
@@ -110,7 +110,11 @@ export function run(st: Call, job: i32): void {
   const entries = st.SE;
   const records = entries + <usize>groups * <usize>taps * 8;
   const groupRows = records + (<usize>groups << 6);
-  for (let g = 0; g < groups; g++) {
+  // a thread's later chunks of the same call find its entries prepared in its scratch
+  const prepared = param(st, PREPARED) != 0;
+  store<i32>(st.P + (<usize>PREPARED << 2), 1);
+  const toPrepare = prepared ? 0 : groups;
+  for (let g = 0; g < toPrepare; g++) {
     const e = g * GROUP_ROW;
     const oi = i32At(gt, e);
     const n = i32At(gt, e + 1);

@@ -82,12 +82,14 @@ const S = {
   XS_N: 10, XS_C: 11, YS_N: 12, YS_C: 13, MS_N: 14, MS_C: 15, BS_N: 16, BS_C: 17, TILES: 19,
   RANK: 20, AXES: 21, T_GROUPS: 28, HITS: 29,
   X: 30, BETA: 31, DY: 32, Y: 33, MASK: 34, INDICES: 35, DX: 36, DBETA: 37, SCRATCH: 38,
-  PART_BEGIN: 39, PART_END: 40, DBETA_UNITS: 41, DBETA_CHUNK: 42,
+  PART_BEGIN: 39, PART_END: 40, DBETA_UNITS: 41, DBETA_CHUNK: 42, PREPARED: 43,
 } as const;
 /** The kernels' job codes (assembly/call.ts). */
 const JOB = { forward: 0, backward: 1, unpool: 2, unpoolGrad: 3 } as const;
 /** Float64 dβ accumulators at most, when planes share a β (each thread adds into whole ones; the host sums them in order). */
 const DBETA_CHUNKS = 16;
+/** Up to this many bytes of dβ accumulators a split call takes one a chunk (no false sharing). */
+const DBETA_SPLIT_BYTES = 1 << 22;
 /**
  * Work (outputs × taps × METHOD_COST) from which a call is split over threads; smaller calls stay
  * on the calling thread. Measured (scripts/threads-threshold.mjs, docs/benchmarks.md "Threads"):
@@ -381,21 +383,30 @@ const BIG_TAPS = 16384;
 // its tap entries (8 B a tap), a 64 B record and its region row; taps up to BIG_TAPS
 /**
  * How a call's units (planes; with lanes across channels, (b, channel block)) are cut into chunks
- * that threads take: the float64 dβ chunks when planes share a β (their number fixed by the plan
- * alone, so any thread count gives the same sums), else CHUNKS_PER_THREAD a thread; one chunk on
- * one thread. Each chunk: units [begin, end).
+ * that threads take, and the float64 dβ accumulators (one a chunk of DBETA_UNITS units, each on
+ * cache lines of its own):
+ * - planes share a β (β broadcast over N or C): at most DBETA_CHUNKS accumulators, their number
+ *   fixed by the plan alone, so that any thread count (one too) adds the same partial sums in the
+ *   same order; the threads take them as chunks;
+ * - else, split: CHUNKS_PER_THREAD chunks a thread, and for adaPool's gradient with a small β one
+ *   accumulator a chunk (threads writing neighbouring β elements would share cache lines); each β
+ *   element then has one accumulator that is not 0, so the sum in order equals one thread's bits;
+ * - one thread: one chunk, one accumulator.
  */
 function splitOf(plan: PoolPlan, G: Geometry, job: Job, method: PoolMethod, threads: number): { dbUnits: number; dbChunks: number; chunks: [number, number][] } {
   const units = plan.N * (G.groups > 0 ? plan.C : Math.ceil(plan.C / G.lanes));
   const bs = plan.beta?.strides;
-  const shared = job === 'backward' && method === 'ada' && bs !== undefined && ((bs.n === 0 && plan.N > 1) || (bs.c === 0 && plan.C > 1));
-  const dbUnits = shared ? Math.ceil(units / Math.min(DBETA_CHUNKS, Math.max(1, units))) : 0;
-  const dbChunks = shared ? Math.max(1, Math.ceil(units / dbUnits)) : 1;
-  const n = threads < 2 ? 1 : shared ? dbChunks : Math.max(1, Math.min(units, CHUNKS_PER_THREAD * threads));
-  const step = n > 1 && shared ? dbUnits : units / n;
-  const chunks = Array.from({ length: n }, (_, k): [number, number] => [Math.round(k * step), Math.min(units, Math.round((k + 1) * step))]);
-  return { dbUnits, dbChunks, chunks };
+  const grad = job === 'backward' && method === 'ada' && bs !== undefined;
+  const shared = grad && ((bs.n === 0 && plan.N > 1) || (bs.c === 0 && plan.C > 1));
+  const n = threads < 2 ? 1 : Math.max(1, Math.min(units, shared ? DBETA_CHUNKS : CHUNKS_PER_THREAD * threads));
+  const size = Math.max(1, Math.ceil(units / (shared ? Math.min(DBETA_CHUNKS, Math.max(1, units)) : n)));
+  const count = Math.max(1, Math.ceil(units / size));
+  const chunks = n === 1 ? [[0, units] as [number, number]] : Array.from({ length: count }, (_, k): [number, number] => [k * size, Math.min(units, (k + 1) * size)]);
+  const perChunk = shared || (grad && n > 1 && count * plan.beta!.size * 8 <= DBETA_SPLIT_BYTES);
+  return perChunk ? { dbUnits: size, dbChunks: count, chunks } : { dbUnits: 0, dbChunks: 1, chunks };
 }
+/** Bytes of a float64 dβ accumulator of `n` elements: whole cache lines. */
+const dbetaStride = (n: number) => Math.ceil((8 * n) / 64) * 64;
 
 const scratchFor = (W: number, groups: number, method: PoolMethod) => {
   const taps = Math.min(Math.max(W, 1), BIG_TAPS);
@@ -606,7 +617,7 @@ async function createBackendFromInstance(instance: { readonly exports: object },
     const blocks = (G?: Geometry) => {
       const parts = pool?.count ?? 1;
       const b = [...uploads, G ? G.data.byteLength : geometryBytes(plan), ...callSize(kernel, plan).results.map((r) => 4 * r), parts * scratchFor(plan.windowSize, G?.groups ?? 0, plan.method)];
-      if (kernel === 'adaPoolGrad' && plan.beta) b.push(8 * plan.beta.size * (G ? splitOf(plan, G, 'backward', 'ada', 1).dbChunks : DBETA_CHUNKS)); // the float64 dβ accumulators
+      if (kernel === 'adaPoolGrad' && plan.beta) b.push(dbetaStride(plan.beta.size) * (G ? splitOf(plan, G, 'backward', 'ada', pool?.count ?? 1).dbChunks : DBETA_CHUNKS)); // the float64 dβ accumulators
       return b;
     };
     for (const G of [undefined, geometryOf]) {
@@ -632,11 +643,12 @@ async function createBackendFromInstance(instance: { readonly exports: object },
     const chunks = split.chunks.length;
     const parts = chunks > 1 ? pool!.count : 1; // threads, each with its own parameter block and scratch
     const dbeta = slots.find((s) => s.slot === S.DBETA && method === 'ada');
-    if (dbeta) dbeta.bytes *= split.dbChunks;
+    const nBeta = dbeta ? dbeta.bytes / 8 : 0;
+    if (dbeta) dbeta.bytes = split.dbChunks * dbetaStride(nBeta);
     // every block this call will take, in order (geometry, outputs, scratch, a float32 dβ):
     // memory grows once, to where they end, or the call is refused before anything is taken
     const blocks = [T.data.byteLength, ...slots.filter((s) => !s.input).map((s) => s.bytes), parts * scratchBytes, 8 * chunks];
-    if (dbeta) blocks.push(dbeta.bytes / 2 / split.dbChunks);
+    if (dbeta) blocks.push(4 * nBeta);
     const short = arena.ensure(arena.endAfter(blocks));
     if (short !== undefined) throw unsupported(plan.op, short);
     const owned: number[] = [];
@@ -684,12 +696,13 @@ async function createBackendFromInstance(instance: { readonly exports: object },
       for (const [slot, { ptr }] of where) P[slot] = ptr;
       P[S.HITS] = self.hits?.ptr ?? 0;
       P[S.DBETA_UNITS] = split.dbUnits;
-      P[S.DBETA_CHUNK] = dbeta ? dbeta.bytes / split.dbChunks : 0;
+      P[S.DBETA_CHUNK] = dbeta ? dbetaStride(nBeta) : 0;
       // thread t: the slots above in block t, with its own scratch
       for (let t = 0; t < parts; t++) {
         const Q = new Int32Array(buf, base + t * PARAM_BYTES, PARAM_SLOTS);
         if (t > 0) Q.set(P.subarray(0, PARAM_SLOTS));
         Q[S.SCRATCH] = scratch + t * scratchBytes;
+        Q[S.PREPARED] = 0;
       }
       const here = (begin: number, end: number) => {
         [P[S.PART_BEGIN], P[S.PART_END]] = [begin, end];
@@ -714,11 +727,12 @@ async function createBackendFromInstance(instance: { readonly exports: object },
   function dbetaOut(acc: WasmTensor, n: number): WasmTensor {
     const owned: number[] = [acc.ptr];
     const ptr = allocFor('adaPoolGrad', 4 * n, owned);
-    // the chunks' float64 sums, added in chunk order (the same order for any thread count)
-    const chunks = acc.length / (2 * n);
+    // the accumulators' float64 sums, added in chunk order (the same order for any thread count)
+    const stride = dbetaStride(n);
+    const chunks = (4 * acc.length) / stride;
     const src = new Float64Array(memory.buffer, acc.ptr, n);
     for (let k = 1; k < chunks; k++) {
-      const more = new Float64Array(memory.buffer, acc.ptr + 8 * n * k, n);
+      const more = new Float64Array(memory.buffer, acc.ptr + stride * k, n);
       for (let i = 0; i < n; i++) src[i]! += more[i]!;
     }
     new Float32Array(memory.buffer, ptr, n).set(src);
