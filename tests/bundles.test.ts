@@ -47,8 +47,8 @@ export const BUDGETS: [string, string, number][] = [
   // kernels (float64 in streamed.ts through exp/log rather than Math.pow's 5 KB; float32 lanes for
   // p = 1, 2 in region.ts, 5x faster) add about 0.8 KB over both builds: 41.8 KB. Issue 15's threads
   // (the worker pool, the worker's source, the shared-memory build, the chunked split) add 3.1 KB
-  // of JavaScript to every entry: 44.9 KB here, and the slim entry (budget 15 KB, 14.8 before)
-  // guards 18.5 KB (18.1 measured) while threads are part of it (docs/benchmarks.md, "Bundle sizes").
+  // of JavaScript to every entry: 44.7 KB here, and the slim entry (budget 15 KB, 14.8 before)
+  // guards 18.5 KB (18.0 measured) while threads are part of it (docs/benchmarks.md, "Bundle sizes").
   ['core + @adapool/wasm (default entry, both builds inlined)', withBackend('@adapool/wasm', 'createWasmBackend()'), 45.5],
   ['core + @adapool/wasm/slim (no build inlined; + the .wasm)', withBackend('@adapool/wasm/slim', "createWasmBackend({ module: '/adapool.wasm' })"), 18.5],
   ['core + @adapool/webgpu', withBackend('@adapool/webgpu', 'createWebGPUBackend()'), 28],

@@ -7,7 +7,7 @@
  */
 import { LANES, VBYTES, WIDE_PARTS, WBYTES, splat, sub, ne, or, anyTrue, sload } from './vec';
 import { METHODS, REGION, EMPTY, CHANNELS } from './methods';
-import { Call, callAt, AXES, BACKWARD, BETA, BIG_TAPS, BS_C, BS_N, COUNT_INCLUDE_PAD, DBETA, DBETA_CHUNK, DBETA_UNITS, DX, DY, FORWARD, GROUPS, GROUP_ROW, G_KIND, G_TAPS, G_VARIANT, HITS, INDICES, MASK, METHOD, MS_C, MS_N, NB, NC, OUTPUTS, PART_BEGIN, PART_END, PREPARED, RANK, RETURN_MASK, SCRATCH, TAPS_PAIRS, TAPS_TRIPLES, TILES, T_GROUPS, UNPOOL, UNPOOL_GRAD, W, X, XS_C, XS_N, Y, YS_C, YS_N, countHit, i32At, imin, param, plain, ptr, rowBytes, useRow } from './call';
+import { Call, callAt, AXES, BACKWARD, BETA, BIG_TAPS, BS_C, BS_N, COUNT_INCLUDE_PAD, DBETA, DBETA_CHUNK, DBETA_UNITS, DX, DY, FORWARD, GROUPS, GROUP_ROW, G_KIND, G_TAPS, G_VARIANT, HITS, INDICES, MASK, METHOD, MS_C, MS_N, NC, OUTPUTS, PART_BEGIN, PART_END, PREPARED, RANK, RETURN_MASK, SCRATCH, TAPS_PAIRS, TAPS_TRIPLES, TILES, T_GROUPS, UNPOOL, UNPOOL_GRAD, W, X, XS_C, XS_N, Y, YS_C, YS_N, countHit, i32At, imin, param, plain, ptr, rowBytes, useRow } from './call';
 import { prepareRun } from './dense';
 import { materialize, walkStart } from './geometry';
 import { backwardRegion, forwardRegion, unpoolGradRegion, unpoolRegion } from './region';
@@ -43,7 +43,6 @@ export function run(st: Call, job: i32): void {
   const method = param(st, METHOD);
   if (<u32>method >= <u32>METHODS) unreachable();
   const outputs = param(st, OUTPUTS);
-  const N = param(st, NB);
   const C = param(st, NC);
   const groups = param(st, GROUPS);
   const W_ = param(st, W);
@@ -211,22 +210,16 @@ export function relaxed(): i32 { return ASC_FEATURE_RELAXED_SIMD ? 1 : 0; }
 /** First free byte above the module's static data; the host's arena starts here. */
 export function heapBase(): usize { return __heap_base; }
 
-export function poolForward(params: usize): void { run(callAt(params), FORWARD); }
-/** One thread's part of a call (job: FORWARD, BACKWARD, UNPOOL, UNPOOL_GRAD): the units its slots name. */
+/**
+ * One thread's part of a call: the units [PART_BEGIN, PART_END) of the parameter block at
+ * `params`, job FORWARD, BACKWARD, UNPOOL (slots: v → Y, mask → MASK, U → X; the host then asks
+ * anyNonFinite of U and takes U from the float64 reference where a float32 partial sum of
+ * overlapping windows overflowed, or inputs were NaN/±∞: OPERATORS.md 5) or UNPOOL_GRAD (v → Y,
+ * mask → MASK, dU → DX; writes dv → DY, dmask → DBETA as float32).
+ */
 export function runPart(params: usize, job: i32): void {
   if (<u32>job > <u32>UNPOOL_GRAD) unreachable();
   run(callAt(params), job);
-}
-export function poolBackward(params: usize): void { run(callAt(params), BACKWARD); }
-/**
- * Unpool reuses the slots: v → Y, mask → MASK, U → X. Returns 1 when U holds a ±∞ or NaN (a
- * float32 partial sum of overlapping windows overflowed, or NaN/±∞ inputs): the host then takes
- * U from the float64 reference, which decides where those belong (OPERATORS.md 5).
- */
-export function unpool(params: usize): i32 {
-  const st = callAt(params);
-  run(st, UNPOOL);
-  return anyNonFinite(st.pX, param(st, NB) * param(st, XS_N)) ? 1 : 0;
 }
 
 /** Whether any of the n floats at p is ±∞ or NaN. */
@@ -243,5 +236,4 @@ export function anyNonFinite(p: usize, n: i32): bool {
   }
   return anyTrue(bad);
 }
-/** Unpool backward: v → Y, mask → MASK, dU → DX; writes dv → DY, dmask → DBETA (f32). */
-export function unpoolGrad(params: usize): void { run(callAt(params), UNPOOL_GRAD); }
+

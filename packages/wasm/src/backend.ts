@@ -21,15 +21,10 @@ export interface KernelExports {
   /** 1 in the relaxed-SIMD build. */
   relaxed?(): number;
   heapBase(): number;
-  poolForward(params: number): void;
-  poolBackward(params: number): void;
   /** One thread's part of a call: the units [PART_BEGIN, PART_END) of the block at `params`; job 0 forward, 1 backward, 2 unpool, 3 unpool gradient. */
   runPart(params: number, job: number): void;
   /** 1 when one of the n floats at ptr is ±∞ or NaN. */
   anyNonFinite(ptr: number, n: number): number;
-  /** 1 when U holds a ±∞ or NaN (then the float64 reference gives U). */
-  unpool(params: number): number;
-  unpoolGrad(params: number): void;
   // the test builds only (wasm-build/test-*.wasm, assembly/testing.ts):
   /** float32 exp (the SIMD/scalar polynomial) of n floats at ptr, in place. */
   expInPlace?(ptr: number, n: number): void;
@@ -906,7 +901,7 @@ export interface WasmBackendOptions {
   threadMinWork?: number;
 }
 
-const REQUIRED_EXPORTS = ['memory', 'lanes', 'heapBase', 'poolForward', 'poolBackward', 'runPart', 'anyNonFinite', 'unpool', 'unpoolGrad'] as const;
+const REQUIRED_EXPORTS = ['memory', 'lanes', 'heapBase', 'runPart', 'anyNonFinite'] as const;
 /** The most threads a backend takes. */
 const MAX_THREADS = 64;
 const OP = 'createWasmBackend';

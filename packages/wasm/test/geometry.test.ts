@@ -164,8 +164,10 @@ describe("method codes come from core's list", () => {
       const P = new Int32Array(b.exports.memory.buffer, base, 64);
       P.fill(0);
       P[0] = Object.keys(ap.poolOpDefs).length; // one past the last method
-      expect(() => b.exports.poolForward(base)).toThrow(WebAssembly.RuntimeError);
-      expect(() => b.exports.poolBackward(base)).toThrow(/unreachable/);
+      expect(() => b.exports.runPart(base, 0)).toThrow(WebAssembly.RuntimeError);
+      expect(() => b.exports.runPart(base, 1)).toThrow(/unreachable/);
+      P[0] = 0;
+      expect(() => b.exports.runPart(base, 4)).toThrow(/unreachable/); // a job outside the list
     }
   });
 });
