@@ -10,8 +10,8 @@
 /** Why threads cannot run here, or undefined when they can. */
 export function threadsUnavailable(): string | undefined {
   const g = globalThis as { crossOriginIsolated?: boolean; Worker?: unknown };
-  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') return 'this runtime has no SharedArrayBuffer';
   if (g.crossOriginIsolated === false) return 'the page is not cross-origin isolated (serve it with COOP: same-origin and COEP: require-corp)';
+  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') return 'this runtime has no SharedArrayBuffer';
   if (typeof g.Worker !== 'function' && !nodeBuiltin('node:worker_threads')) return 'this runtime has no workers';
   return undefined;
 }

@@ -106,6 +106,33 @@ describe('@adapool/wasm (built) in other runtimes: parity on the SIMD and scalar
     }
   }, 300_000);
 
+  itWhenAvailable('Chromium (headless): a page that is not cross-origin isolated runs on one thread and says why once', chromiumMissing, async () => {
+    const file = await bundle('wasm-browser-plain', `import { createWasmBackend } from '@adapool/wasm';
+const b = await createWasmBackend({ threads: 2 });
+document.body.textContent = JSON.stringify({ threads: b.threads, note: b.threadsNote, isolated: crossOriginIsolated });`, ['browser']);
+    const html = `<!doctype html><html><body>pending</body><script type="module">\n${readFileSync(file, 'utf8').replace(/<\/script/gi, '<\\/script')}\n</script></html>`;
+    const server = createServer((_, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(html);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_HEADLESS_FLAGS, headless: true });
+    try {
+      const page = await browser.newPage();
+      const warnings: string[] = [];
+      page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      const handle = await page.waitForFunction(() => (document.body.textContent ?? '').startsWith('{') && document.body.textContent, undefined, { timeout: 60_000 });
+      const r = JSON.parse(String(await handle.jsonValue())) as { threads: number; note?: string; isolated: boolean };
+      expect(r).toEqual({ threads: 1, note: expect.stringMatching(/^the page is not cross-origin isolated \(serve it with COOP: same-origin and COEP: require-corp\)$/), isolated: false });
+      expect(warnings.filter((w) => w.includes('runs on one thread'))).toHaveLength(1);
+    } finally {
+      await browser.close();
+      server.close();
+    }
+  }, 120_000);
+
   itWhenAvailable('Cloudflare workerd (export condition `workerd`, adapool.wasm as an imported WebAssembly.Module)', missingRuntime('workerd'), async () => {
     const file = await bundle('wasm-worker', WORKER, ['workerd', 'worker']);
     // the workerd entry: modules imported, no inlined bytes
