@@ -1006,7 +1006,8 @@ export async function instantiate(source: WasmSource, o: WasmBackendOptions = {}
  * The backend over a compiled build. With `bytes` and more than one thread wanted: a shared memory,
  * the build recompiled with its memory import shared, and the workers; else one thread.
  */
-export async function fromModule(mod: WebAssembly.Module, bytes: Uint8Array | undefined, o: WasmBackendOptions): Promise<WasmBackend> {
+export async function fromModule(compiled: WasmModule, bytes: Uint8Array | undefined, o: WasmBackendOptions): Promise<WasmBackend> {
+  const mod = compiled as WebAssembly.Module;
   const names = WebAssembly.Module.exports(mod).map((e) => e.name);
   const missing = REQUIRED_EXPORTS.filter((n) => !names.includes(n));
   const imports = WebAssembly.Module.imports(mod);

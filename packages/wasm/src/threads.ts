@@ -132,7 +132,7 @@ export interface ThreadPool {
  * running from the parameter block at `blocks(w + 1)`. Resolves once every worker has instantiated;
  * rejects (the started workers ended) when one cannot.
  */
-export async function startPool(count: number, bytes: Uint8Array, memory: WebAssembly.Memory, ctrl: number, blocks: (w: number) => number, name: string): Promise<ThreadPool> {
+export async function startPool(count: number, bytes: Uint8Array, memory: { readonly buffer: ArrayBufferLike }, ctrl: number, blocks: (w: number) => number, name: string): Promise<ThreadPool> {
   const workers: AnyWorker[] = [];
   const ctrls: Int32Array[] = [];
   const J = new Int32Array(memory.buffer, ctrl, CTRL_INTS);
