@@ -11,7 +11,7 @@
  */
 import type { PoolMethod } from '@adapool/core';
 import { BETA_FORMS, METHODS, type CaseOptions, type DataKind, type ParityCase } from './cases.js';
-import { caseInputs, casePlan, runParityCase } from './runner.js';
+import { caseInputs, casePlan, runParityCase, runParityCaseSameAs } from './runner.js';
 import { hashString, rng } from './rng.js';
 
 export type FuzzSet = 'normal' | 'extreme';
@@ -121,11 +121,12 @@ export interface FuzzReport {
 }
 
 /** Runs cases `[start, start + count)` of a set on `backend`. */
-export async function runFuzz(backend: string, set: FuzzSet, seed: number, count: number, start = 0): Promise<FuzzReport> {
+/** With `sameAs`, each case's results must also be bitwise equal to that backend's (threads against one thread). */
+export async function runFuzz(backend: string, set: FuzzSet, seed: number, count: number, start = 0, sameAs?: string): Promise<FuzzReport> {
   const report: FuzzReport = { set, backend, seed, tried: 0, agreeing: 0, failures: [] };
   for (let i = start; i < start + count; i++) {
     const c = fuzzCase(set, seed, i);
-    const r = await runParityCase(c, backend);
+    const r = sameAs ? await runParityCaseSameAs(c, backend, sameAs) : await runParityCase(c, backend);
     report.tried++;
     if (r.failures.length === 0) report.agreeing++;
     else if (report.failures.length < 10) report.failures.push({ id: c.id, failures: r.failures });

@@ -90,6 +90,8 @@ export interface FuzzSuiteOptions {
   slice?: number;
   /** Per-test timeout in ms for one batch of cases (default 60 000). */
   timeout?: number;
+  /** Also require every result bitwise equal to this registered backend's (e.g. threads against one thread). */
+  sameAs?: string;
 }
 
 /**
@@ -111,7 +113,7 @@ export function defineFuzzSuite(opts: FuzzSuiteOptions): void {
       for (let start = 0; start < count; start += BATCH) {
         const n = Math.min(BATCH, count - start);
         it(`${set} cases ${start}..${start + n - 1}`, async () => {
-          const r = await runFuzz(opts.backend, set, seed, n, start);
+          const r = await runFuzz(opts.backend, set, seed, n, start, opts.sameAs);
           totals[set].tried += r.tried;
           totals[set].agreeing += r.agreeing;
           const msg = r.failures.map((f) => `${f.id}\n  ${f.failures.join('\n  ')}`).join('\n');

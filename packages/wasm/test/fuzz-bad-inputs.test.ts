@@ -18,7 +18,8 @@ afterAll(() => {
 });
 
 it(`wasm: ${CASES} generated bad inputs, twice with one seed: clean errors, no memory growth the second time`, async () => {
-  const b = await createWasmBackend();
+  // threaded where threads run (Node: the core count), every valid call split over them
+  const b = await createWasmBackend({ threadMinWork: 0 });
   ap.registerBackend(b);
   const first = fuzzBadInputs({ seed: 11, cases: CASES, backend: 'wasm' });
   const settled = b.memoryBytes();
@@ -27,6 +28,7 @@ it(`wasm: ${CASES} generated bad inputs, twice with one seed: clean errors, no m
   expect(first.problems).toEqual([]);
   expect(second.problems).toEqual([]);
   expect(b.memoryBytes()).toBe(settled);
+  b.destroy();
 }, LONG ? 1_800_000 : 60_000);
 
 it('createWasmBackend: hostile options are each a clean AdaPoolError or a backend', async () => {
@@ -34,9 +36,11 @@ it('createWasmBackend: hostile options are each a clean AdaPoolError or a backen
   const problems: string[] = [];
   const n = LONG ? 3000 : 300;
   for (let i = 0; i < n; i++) {
-    const opts = r() < 0.5 ? hostile(r, []) : { [r() < 0.5 ? 'simd' : 'module']: hostile(r, []) };
+    const keys = ['simd', 'module', 'threads', 'name', 'threadMinWork'];
+    const opts = r() < 0.3 ? hostile(r, []) : { [keys[Math.floor(r() * keys.length)]!]: hostile(r, []) };
     try {
-      await createWasmBackend(opts as never);
+      // a backend made of hostile options still ends its workers
+      (await createWasmBackend(opts as never)).destroy();
     } catch (e) {
       const ok = e instanceof ap.AdaPoolError && e.op === 'createWasmBackend' && /^createWasmBackend: [\s\S]+, got [\s\S]+$/.test(e.message) && e.message.length <= MESSAGE_MAX;
       if (!ok) problems.push(`case ${i}: ${String(e).slice(0, 200)}`);
