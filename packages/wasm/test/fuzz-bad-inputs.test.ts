@@ -28,6 +28,7 @@ it(`wasm: ${CASES} generated bad inputs, twice with one seed: clean errors, no m
   expect(first.problems).toEqual([]);
   expect(second.problems).toEqual([]);
   expect(b.memoryBytes()).toBe(settled);
+  ap.removeBackend('wasm');
   b.destroy();
 }, LONG ? 1_800_000 : 60_000);
 
