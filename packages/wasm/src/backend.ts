@@ -642,7 +642,7 @@ async function createBackendFromInstance(instance: { readonly exports: object },
     if (dbeta) dbeta.bytes = split.dbChunks * dbetaStride(nBeta);
     // every block this call will take, in order (geometry, outputs, scratch, a float32 dβ):
     // memory grows once, to where they end, or the call is refused before anything is taken
-    const blocks = [T.data.byteLength, ...slots.filter((s) => !s.input).map((s) => s.bytes), parts * scratchBytes, 8 * chunks];
+    const blocks = [T.data.byteLength, ...slots.filter((s) => !s.input).map((s) => s.bytes), parts * scratchBytes, ...(parts > 1 ? [8 * chunks] : [])];
     if (dbeta) blocks.push(4 * nBeta);
     const short = arena.ensure(arena.endAfter(blocks));
     if (short !== undefined) throw unsupported(plan.op, short);
@@ -654,7 +654,8 @@ async function createBackendFromInstance(instance: { readonly exports: object },
       else where.set(s.slot, { ptr: allocFor(plan.op, s.bytes, owned), length: s.bytes / 4, dtype: s.slot === S.INDICES ? 'int32' : 'float32' });
     }
     const scratch = allocFor(plan.op, parts * scratchBytes, owned);
-    const table = allocFor(plan.op, 8 * chunks, owned);
+    // the chunks' table, for the workers (a call on one thread needs none)
+    const table = parts > 1 ? allocFor(plan.op, 8 * chunks, owned) : 0;
     try {
       const buf = memory.buffer; // views only after the last allocation (grow detaches them)
       const u8 = new Uint8Array(buf);
@@ -703,14 +704,15 @@ async function createBackendFromInstance(instance: { readonly exports: object },
         [P[S.PART_BEGIN], P[S.PART_END]] = [begin, end];
         ex.runPart(base, code);
       };
-      new Int32Array(buf, table, 2 * chunks).set(split.chunks.flat());
-      if (parts > 1) pool!.run(code, chunks, table, here);
-      else here(...split.chunks[0]!);
+      if (parts > 1) {
+        new Int32Array(buf, table, 2 * chunks).set(split.chunks.flat());
+        pool!.run(code, chunks, table, here);
+      } else for (const [begin, end] of split.chunks) here(begin, end);
     } catch (e) {
       for (const p of owned) arena.release(p);
       throw e;
     }
-    arena.release(table);
+    if (table) arena.release(table);
     arena.release(scratch);
     arena.release(geo);
     return where;
