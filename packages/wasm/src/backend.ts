@@ -538,11 +538,14 @@ interface Slot {
   written?: (T: Geometry, variants: readonly Variant[]) => boolean;
 }
 
+/** Ends the workers of a threaded backend that was dropped without destroy() (the workers hold only the memory). */
+const ENDS = /* @__PURE__ */ (() => (typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<() => void>((end) => end()) : undefined))();
+
 /** What a backend is made of beside its instance: its name, and its threads when it has any. */
 interface Setup {
   readonly name: string;
   /** Threads: the pool (made once the arena's room for its control records is known). */
-  readonly threads?: (ctrl: number, blocks: (t: number) => number) => Promise<ThreadPool>;
+  readonly threads?: (ctrl: number, blocks: readonly number[]) => Promise<ThreadPool>;
   readonly count: number;
   readonly threadsNote?: string;
   /** threadMinWork. */
@@ -560,7 +563,7 @@ async function createBackendFromInstance(instance: { readonly exports: object },
   let threadsNote = setup.threadsNote;
   if (setup.threads) {
     try {
-      pool = await setup.threads(ctrl, (t) => base + t * PARAM_BYTES);
+      pool = await setup.threads(ctrl, Array.from({ length: setup.count }, (_, t) => base + t * PARAM_BYTES));
     } catch (e) {
       threadsNote = `the workers did not start (${String((e as Error)?.message ?? e)})`;
       console.warn(`${OP}: backend '${setup.name}' runs on one thread: ${threadsNote}`);
@@ -812,6 +815,7 @@ async function createBackendFromInstance(instance: { readonly exports: object },
     ...(threadsNote !== undefined ? { threadsNote } : {}),
     destroy: () => {
       destroyed = true;
+      ENDS?.unregister(self);
       pool?.destroy();
     },
     simd: lanes > 1,
@@ -829,6 +833,7 @@ async function createBackendFromInstance(instance: { readonly exports: object },
     kernels,
     auto: { priority: 10, minWork: 0 },
   };
+  if (pool) ENDS?.register(self, pool.destroy, self);
   return self;
 }
 

@@ -129,10 +129,12 @@ export interface ThreadPool {
 /**
  * Starts `count − 1` workers over `memory` (the build's `bytes`, memory import shared): the
  * control records at `ctrl` (CTRL_INTS ints each: the job's, then one a worker), worker w + 1
- * running from the parameter block at `blocks(w + 1)`. Resolves once every worker has instantiated;
+ * running from the parameter block at `blocks[w + 1]` (numbers, not a closure: the pool must
+ * not keep the backend alive, so that a backend dropped without destroy() is collected and its
+ * workers ended). Resolves once every worker has instantiated;
  * rejects (the started workers ended) when one cannot.
  */
-export async function startPool(count: number, bytes: Uint8Array, memory: { readonly buffer: ArrayBufferLike }, ctrl: number, blocks: (w: number) => number, name: string): Promise<ThreadPool> {
+export async function startPool(count: number, bytes: Uint8Array, memory: { readonly buffer: ArrayBufferLike }, ctrl: number, blocks: readonly number[], name: string): Promise<ThreadPool> {
   const workers: AnyWorker[] = [];
   const ctrls: Int32Array[] = [];
   const J = new Int32Array(memory.buffer, ctrl, CTRL_INTS);
@@ -190,7 +192,7 @@ export async function startPool(count: number, bytes: Uint8Array, memory: { read
         };
         workers.push(worker);
       }
-      I[PARAMS] = blocks(w + 1);
+      I[PARAMS] = blocks[w + 1]!;
       workers[workers.length - 1]!.postMessage({ bytes, memory, ctrl: at, job: ctrl });
     })));
   } catch (e) {

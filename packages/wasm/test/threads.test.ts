@@ -134,6 +134,25 @@ describe('destroy', () => {
     }
   });
 
+  it('a threaded backend dropped without destroy() ends its workers once collected (Linux: the process\'s threads)', () => {
+    const script = `
+      import { readdirSync } from 'node:fs';
+      import { createWasmBackend } from '@adapool/wasm';
+      const threads = () => readdirSync('/proc/self/task').length;
+      const settle = async () => { for (let i = 0; i < 20; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 50)); } };
+      await settle();
+      const before = threads();
+      for (let i = 0; i < 6; i++) await createWasmBackend({ threads: 2 });
+      const live = threads();
+      await settle();
+      console.log(JSON.stringify({ before, live, after: threads() }));`;
+    const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000, cwd: new URL('..', import.meta.url).pathname });
+    expect(r.stderr).toBe('');
+    const { before, live, after } = JSON.parse(r.stdout) as { before: number; live: number; after: number };
+    expect(live).toBeGreaterThanOrEqual(before + 6);
+    expect(after).toBeLessThan(live - 3);
+  });
+
   for (const destroy of [true, false]) {
     it(`a Node process with a threaded backend exits ${destroy ? 'after destroy()' : 'without destroy() (workers are unref’d)'}`, () => {
       const script = `
