@@ -94,6 +94,9 @@ const DBETA_SPLIT_BYTES = 1 << 22;
 const THREAD_MIN_WORK = 1 << 17;
 /** A tap's cost relative to max/avg's (the exp-weighted methods: softPool's break-even is 4x lower). */
 const methodCost = (m: PoolMethod) => (m === 'avg' || m === 'max' ? 1 : 4);
+/** A split call's pre-fills of at least this many bytes are split too, in FILL_CHUNKS byte ranges. */
+const FILL_MIN_BYTES = 1 << 18;
+const FILL_CHUNKS = 32;
 /** Chunks a thread of a split call: late or slow threads take fewer. */
 const CHUNKS_PER_THREAD = 8;
 const PARAM_BYTES = 1024; // 64 slots, then the kernels' Call record (assembly/call.ts PARAM_BYTES)
@@ -645,7 +648,7 @@ async function createBackendFromInstance(instance: { readonly exports: object },
     if (dbeta) dbeta.bytes = split.dbChunks * dbetaStride(nBeta);
     // every block this call will take, in order (geometry, outputs, scratch, a float32 dβ):
     // memory grows once, to where they end, or the call is refused before anything is taken
-    const blocks = [T.data.byteLength, ...slots.filter((s) => !s.input).map((s) => s.bytes), parts * scratchBytes, ...(parts > 1 ? [8 * chunks] : [])];
+    const blocks = [T.data.byteLength, ...slots.filter((s) => !s.input).map((s) => s.bytes), parts * scratchBytes, ...(parts > 1 ? [8 * Math.max(chunks, FILL_CHUNKS)] : [])];
     if (dbeta) blocks.push(4 * nBeta);
     const short = arena.ensure(arena.endAfter(blocks));
     if (short !== undefined) throw unsupported(plan.op, short);
@@ -658,14 +661,22 @@ async function createBackendFromInstance(instance: { readonly exports: object },
     }
     const scratch = allocFor(plan.op, parts * scratchBytes, owned);
     // the chunks' table, for the workers (a call on one thread needs none)
-    const table = parts > 1 ? allocFor(plan.op, 8 * chunks, owned) : 0;
+    const table = parts > 1 ? allocFor(plan.op, 8 * Math.max(chunks, FILL_CHUNKS), owned) : 0;
     try {
       const buf = memory.buffer; // views only after the last allocation (grow detaches them)
       const u8 = new Uint8Array(buf);
       for (const s of slots) {
         if (s.input || s.written?.(T, variants)) continue;
         const { ptr } = where.get(s.slot)!;
-        u8.fill(s.fill ?? 0, ptr, ptr + s.bytes);
+        if (parts > 1 && s.bytes >= FILL_MIN_BYTES) {
+          // a big pre-fill (an accumulated dx, U) is split over the threads too: a job of byte ranges
+          const step = Math.ceil(s.bytes / FILL_CHUNKS / 64) * 64;
+          const n = Math.ceil(s.bytes / step);
+          const ranges = new Int32Array(buf, table, 2 * n);
+          for (let k = 0; k < n; k++) [ranges[2 * k], ranges[2 * k + 1]] = [ptr + k * step, ptr + Math.min(s.bytes, (k + 1) * step)];
+          const value = s.fill ?? 0;
+          pool!.run(-1 - value, n, table, (begin, end) => u8.fill(value, begin, end));
+        } else u8.fill(s.fill ?? 0, ptr, ptr + s.bytes);
       }
       const P = new Int32Array(buf, base, PARAM_BYTES / 4);
       P.fill(0);

@@ -100,7 +100,7 @@ const WORKER = `const start=async(d,post,close)=>{try{const m=d.memory,{instance
   `const now=()=>performance.now();for(;;){for(let t=now(),i=0;Atomics.load(I,${GEN})===seen;i++)if((i&1023)===1023&&now()-t>${SPIN_MS})Atomics.wait(I,${GEN},seen);seen=Atomics.load(I,${GEN});if(Atomics.load(I,${QUIT}))break;` +
   `for(;;){const v=Atomics.load(J,${CLAIM}),k=v&65535,n=J[${CHUNKS}];if(k>=n)break;const tb=J[${TABLE}],job=J[${JOB}];` +
   `if(Atomics.compareExchange(J,${CLAIM},v,v+1)!==v)continue;` +
-  `try{const b=m.buffer,p=I[${PARAMS}],P=new Int32Array(b,p,${PART + 2}),T=new Int32Array(b,tb,2*n);P[${PART}]=T[2*k];P[${PART + 1}]=T[2*k+1];x.runPart(p,job)}catch{Atomics.store(J,${ERROR},1)}` +
+  `try{const b=m.buffer,p=I[${PARAMS}],P=new Int32Array(b,p,${PART + 2}),T=new Int32Array(b,tb,2*n);if(job<0)new Uint8Array(b).fill(-1-job,T[2*k],T[2*k+1]);else{P[${PART}]=T[2*k];P[${PART + 1}]=T[2*k+1];x.runPart(p,job)}}catch{Atomics.store(J,${ERROR},1)}` +
   `Atomics.add(J,${COMPLETED},1);Atomics.notify(J,${COMPLETED})}}}` +
   `catch(e){post({error:String(e&&e.message||e)})}close()};`;
 /** The worker's source for Node's worker_threads (also Deno's and Bun's) or a Web Worker. */
@@ -117,7 +117,8 @@ interface AnyWorker {
 export interface ThreadPool {
   readonly count: number;
   /**
-   * Runs `job` over `chunks` chunks (the table at `table`: ints begin, end of each chunk's units),
+   * Runs `job` over `chunks` chunks (the table at `table`: ints begin, end of each chunk's units;
+   * a job −1 − v fills the byte ranges begin..end with v),
    * each taken by the first thread free: here by `here(begin, end)`, on worker w from parameter
    * block w + 1. Returns when every chunk is done; throws what a chunk threw.
    */
