@@ -73,6 +73,34 @@ function expectAllPassed(res: RuntimeResult, threads: number): void {
 
 const chromiumMissing = await missingChromium();
 
+/**
+ * Serves a page that runs the bundle `file` from 127.0.0.1 (with COOP/COEP when `isolated`), opens
+ * it in headless Chromium (playwright-core) and returns the page body once it starts with `done`,
+ * whether the page was cross-origin isolated, and the console's warnings.
+ */
+async function inChromium(file: string, isolated: boolean, done: string, timeout: number): Promise<{ body: string; isolated: boolean; warnings: string[] }> {
+  const html = `<!doctype html><html><body>pending</body><script type="module">\n${readFileSync(file, 'utf8').replace(/<\/script/gi, '<\\/script')}\n</script></html>`;
+  const headers = { 'content-type': 'text/html', ...(isolated ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {}) };
+  const server = createServer((_, res) => {
+    res.writeHead(200, headers);
+    res.end(html);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_HEADLESS_FLAGS, headless: true });
+  try {
+    const page = await browser.newPage();
+    const warnings: string[] = [];
+    page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    const handle = await page.waitForFunction((d) => (document.body.textContent ?? '').startsWith(d) && document.body.textContent, done, { timeout });
+    return { body: String(await handle.jsonValue()), isolated: await page.evaluate(() => crossOriginIsolated), warnings };
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
 describe('@adapool/wasm (built) in other runtimes: parity on the SIMD and scalar builds', () => {
   for (const [title, name] of [['Deno', 'deno'], ['Bun', 'bun']] as const) {
     itWhenAvailable(title, missingRuntime(name), async () => {
@@ -83,54 +111,21 @@ describe('@adapool/wasm (built) in other runtimes: parity on the SIMD and scalar
   }
 
   itWhenAvailable('Chromium (headless): default loading in a cross-origin-isolated page (threads: Web Workers)', chromiumMissing, async () => {
-    // console.log → the page body, read once it holds the result; the page is served with COOP/COEP
-    // from 127.0.0.1 so that it is cross-origin isolated (shared memory, threads)
+    // console.log → the page body, read once it holds the result; COOP/COEP: cross-origin isolated (shared memory, threads)
     const file = await bundle('wasm-browser', `console.log = (s) => { document.body.textContent = String(s); };\n${MAIN}`, ['browser']);
-    const html = `<!doctype html><html><body>pending</body><script type="module">\n${readFileSync(file, 'utf8').replace(/<\/script/gi, '<\\/script')}\n</script></html>`;
-    const server = createServer((_, res) => {
-      res.writeHead(200, { 'content-type': 'text/html', 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
-      res.end(html);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_HEADLESS_FLAGS, headless: true });
-    try {
-      const page = await browser.newPage();
-      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-      const handle = await page.waitForFunction(() => (document.body.textContent ?? '').startsWith('ADAPOOL_RESULT') && document.body.textContent, undefined, { timeout: 240_000 });
-      expectAllPassed(parseRuntimeResult(String(await handle.jsonValue())), 2);
-      expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-    } finally {
-      await browser.close();
-      server.close();
-    }
+    const { body, isolated } = await inChromium(file, true, 'ADAPOOL_RESULT', 240_000);
+    expectAllPassed(parseRuntimeResult(body), 2);
+    expect(isolated).toBe(true);
   }, 300_000);
 
   itWhenAvailable('Chromium (headless): a page that is not cross-origin isolated runs on one thread and says why once', chromiumMissing, async () => {
     const file = await bundle('wasm-browser-plain', `import { createWasmBackend } from '@adapool/wasm';
 const b = await createWasmBackend({ threads: 2 });
-document.body.textContent = JSON.stringify({ threads: b.threads, note: b.threadsNote, isolated: crossOriginIsolated });`, ['browser']);
-    const html = `<!doctype html><html><body>pending</body><script type="module">\n${readFileSync(file, 'utf8').replace(/<\/script/gi, '<\\/script')}\n</script></html>`;
-    const server = createServer((_, res) => {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(html);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_HEADLESS_FLAGS, headless: true });
-    try {
-      const page = await browser.newPage();
-      const warnings: string[] = [];
-      page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
-      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-      const handle = await page.waitForFunction(() => (document.body.textContent ?? '').startsWith('{') && document.body.textContent, undefined, { timeout: 60_000 });
-      const r = JSON.parse(String(await handle.jsonValue())) as { threads: number; note?: string; isolated: boolean };
-      expect(r).toEqual({ threads: 1, note: expect.stringMatching(/^the page is not cross-origin isolated \(serve it with COOP: same-origin and COEP: require-corp\)$/), isolated: false });
-      expect(warnings.filter((w) => w.includes('runs on one thread'))).toHaveLength(1);
-    } finally {
-      await browser.close();
-      server.close();
-    }
+document.body.textContent = JSON.stringify({ threads: b.threads, note: b.threadsNote });`, ['browser']);
+    const { body, isolated, warnings } = await inChromium(file, false, '{', 60_000);
+    expect(isolated).toBe(false);
+    expect(JSON.parse(body)).toEqual({ threads: 1, note: 'the page is not cross-origin isolated (serve it with COOP: same-origin and COEP: require-corp)' });
+    expect(warnings.filter((w) => w.includes('runs on one thread'))).toHaveLength(1);
   }, 120_000);
 
   itWhenAvailable('Cloudflare workerd (export condition `workerd`, adapool.wasm as an imported WebAssembly.Module)', missingRuntime('workerd'), async () => {
