@@ -383,10 +383,11 @@ const BIG_TAPS = 16384;
  * How a call's units (planes; with lanes across channels, (b, channel block)) are cut into chunks
  * that threads take, and the float64 dβ accumulators (one a chunk of DBETA_UNITS units, each on
  * cache lines of its own):
- * - planes share a β (β broadcast over N or C): at most DBETA_CHUNKS accumulators, their number
- *   fixed by the plan alone, so that any thread count (one too) adds the same partial sums in the
- *   same order; the threads take them as chunks;
- * - else, split: CHUNKS_PER_THREAD chunks a thread, and for adaPool's gradient with a small β one
+ * - planes share a β (β broadcast over N or C): at most DBETA_CHUNKS accumulators (4 with lanes
+ *   across channels), their number fixed by the plan alone, so that any thread count (one too)
+ *   adds the same partial sums in the same order; the threads take them as chunks;
+ * - else, split: CHUNKS_PER_THREAD chunks a thread (one with lanes across channels, where a chunk
+ *   builds every output's row), and for adaPool's gradient with a small β one
  *   accumulator a chunk (threads writing neighbouring β elements would share cache lines); each β
  *   element then has one accumulator that is not 0, so the sum in order equals one thread's bits;
  * - one thread: one chunk, one accumulator.
@@ -396,8 +397,12 @@ function splitOf(plan: PoolPlan, G: Geometry, job: Job, method: PoolMethod, thre
   const bs = plan.beta?.strides;
   const grad = job === 'backward' && method === 'ada' && bs !== undefined;
   const shared = grad && ((bs.n === 0 && plan.N > 1) || (bs.c === 0 && plan.C > 1));
-  const n = threads < 2 ? 1 : Math.max(1, Math.min(units, shared ? DBETA_CHUNKS : CHUNKS_PER_THREAD * threads));
-  const size = Math.max(1, Math.ceil(units / (shared ? Math.min(DBETA_CHUNKS, Math.max(1, units)) : n)));
+  // with lanes across channels (channels-last, the scalar build) each chunk builds every output's
+  // row again (the walk is output-major): there a thread takes one chunk, dβ at most 4
+  const across = G.groups === 0;
+  const dbMost = Math.min(across ? 4 : DBETA_CHUNKS, Math.max(1, units));
+  const n = threads < 2 ? 1 : Math.max(1, Math.min(units, shared ? dbMost : across ? threads : CHUNKS_PER_THREAD * threads));
+  const size = Math.max(1, Math.ceil(units / (shared ? dbMost : n)));
   const count = Math.max(1, Math.ceil(units / size));
   const chunks = n === 1 ? [[0, units] as [number, number]] : Array.from({ length: count }, (_, k): [number, number] => [k * size, Math.min(units, (k + 1) * size)]);
   const perChunk = shared || (grad && n > 1 && count * plan.beta!.size * 8 <= DBETA_SPLIT_BYTES);
