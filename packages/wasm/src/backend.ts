@@ -578,6 +578,10 @@ async function createBackendFromInstance(instance: { readonly exports: object },
     }
   }
   let destroyed = false;
+  /** BACKEND once the backend is destroyed (op calls and new tensors). */
+  const alive = (op: string) => {
+    if (destroyed) throw new AdaPoolError('BACKEND', op, `${op}: the '${setup.name}' backend must not be destroyed, got a destroyed backend; create a new one with createWasmBackend()`);
+  };
   const minWork = setup.minWork ?? THREAD_MIN_WORK;
 
   function unsupported(op: string, what: string): AdaPoolError {
@@ -638,7 +642,7 @@ async function createBackendFromInstance(instance: { readonly exports: object },
    * allocated. The 4 GiB check comes first, before anything is allocated.
    */
   function call(plan: PoolPlan, job: Job, method: PoolMethod, slots: Slot[], code: number): Map<number, WasmTensor> {
-    if (destroyed) throw new AdaPoolError('BACKEND', plan.op, `${plan.op}: the '${setup.name}' backend must not be destroyed, got a destroyed backend; create a new one with createWasmBackend()`);
+    alive(plan.op);
     const need = slots.reduce((sum, s) => sum + reserve(s.bytes), base + PARAM_BYTES + reserve(geometryBytes(plan)) + reserve(scratchFor(plan.windowSize, 0, method)));
     if (need > MAX_BYTES) throw unsupported(plan.op, `${(need / 2 ** 30).toFixed(2)} GiB`);
     const T = geometryOf(plan);
@@ -817,7 +821,7 @@ async function createBackendFromInstance(instance: { readonly exports: object },
   const readSync = (h: WasmTensor): TypedArray => view(h).slice();
   /** One copy of `data` (any array-like of numbers) straight into a new block of linear memory. */
   const write = (data: ArrayLike<number>, dtype: 'float32' | 'int32', op: string): WasmTensor => {
-    if (destroyed) throw new AdaPoolError('BACKEND', op, `${op}: the '${setup.name}' backend must not be destroyed, got a destroyed backend; create a new one with createWasmBackend()`);
+    alive(op);
     const ptr = arena.alloc(4 * data.length);
     if (typeof ptr === 'string') throw new AdaPoolError('UNSUPPORTED', op, `${op}: a tensor must fit a 32-bit Wasm memory (4 GiB) next to the live ones, got ${ptr} needed`);
     const h: WasmTensor = { ptr, length: data.length, dtype };
