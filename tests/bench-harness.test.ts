@@ -12,12 +12,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as ap from '@adapool/core';
+import { missingChromium } from '@adapool/testkit/chromium';
+import { itWhenAvailable } from '@adapool/testkit/vitest';
 
+const chromiumMissing = await missingChromium();
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'adapool-bench-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Row { runtime: string; backend: string; case: string; op: string; dir: string; median?: number; check?: { ok: boolean }; note?: string; error?: string; skipped?: string }
+interface BrowserRow { threads: number; backend: string; engine: string; op: string; dir: string; median?: number; check?: boolean; error?: string }
 interface Out { mode: string; results: Row[]; unavailable: { runtime: string; backend: string; reason: string }[]; targets: { status: string }[] }
 
 function bench(args: string[]) {
@@ -62,6 +66,34 @@ describe('benches/bench.mjs', () => {
       for (const x of soft) expect(x.check?.ok, `${name} ${x.case}`).toBe(true);
     }
   }, 160_000);
+
+  itWhenAvailable('browser.mjs dry run: ours on 1 and 2 threads in a cross-origin-isolated Chromium page, checked against js; the anchors there or why not', chromiumMissing, () => {
+    const file = join(dir, 'browser.json');
+    const r = spawnSync(process.execPath, ['benches/browser.mjs', '--dry-run', '--threads', '1,2', '--json', file], { cwd: repo, encoding: 'utf8', timeout: 200_000 });
+    expect(r.status, `${r.stdout}\n${r.stderr}`.slice(-4000)).toBe(0);
+    const out: { runs: { results: BrowserRow[]; unavailable: { backend: string; reason: string }[]; info: Record<string, unknown> }[] } = JSON.parse(readFileSync(file, 'utf8'));
+    expect(out.runs).toHaveLength(2);
+    for (const [i, threads] of [1, 2].entries()) {
+      const run = out.runs[i];
+      expect(run.info.crossOriginIsolated).toBe(true);
+      expect(String(run.info[threads === 1 ? 'wasm' : 'wasm-t2'])).toMatch(new RegExp(`${threads} threads?$`));
+      const mine = run.results.filter((x) => x.engine === 'wasm');
+      expect(mine.map((x) => `${x.op} ${x.dir}`).sort()).toEqual(['adaPool', 'avgPool', 'maxPool', 'softPool'].flatMap((op) => [`${op} backward`, `${op} forward`]));
+      for (const x of mine) {
+        expect(x.threads).toBe(threads);
+        expect(x.check, `${x.op} ${x.dir} on ${threads} threads`).toBe(true);
+      }
+      // an anchor either ran (its outputs match the reference, but for tfjs's maxPool gradient defect) or says why not
+      for (const engine of ['tfjs-wasm', 'ort-web']) {
+        const name = threads === 1 ? engine : `${engine}-t2`;
+        const rows = run.results.filter((x) => x.backend === name);
+        const why = run.unavailable.find((u) => u.backend === name)?.reason;
+        if (!rows.length) expect(why, name).toMatch(/not installed|cross-origin/);
+        for (const x of rows) if (!(engine === 'tfjs-wasm' && x.op === 'maxPool' && x.dir === 'backward')) expect(x.check, `${name} ${x.op} ${x.dir}`).toBe(true);
+      }
+    }
+    expect(r.stdout).toMatch(/\| shape \| op \| dir \| wasm t1 \|/);
+  }, 240_000);
 
   it('rejects unknown options with its usage', () => {
     const r = bench(['--fast']);

@@ -1,16 +1,23 @@
-// The anchors: other libraries' pooling on the same data, single-threaded.
+// The anchors: other libraries' pooling on the same data, single-threaded unless asked.
 //   tfjs-wasm  @tensorflow/tfjs-backend-wasm (XNNPACK, SIMD binary, no threads), NHWC/NDHWC
 //   ort-web    onnxruntime-web, wasm execution provider, numThreads 1
 //   ort-node   onnxruntime-node, native CPU execution provider, 1 intra-op and 1 inter-op thread
+// tfjs-wasm and ort-web take how to load them (`NODE_TFJS`, the package import by default), so
+// the browser page (browser.mjs) runs the same adapters on its bundled or served copies, threaded.
 // Each adapter: `load()` -> undefined or the reason it cannot run here; `supports(op, dir, c)`
 // -> true or a reason; `prepare(op, dir, c, data)` -> { run() -> Float32Array (channels-first),
 // dispose() }. What a timed run includes is in `timed`.
-import { existsSync } from 'node:fs';
+import { lastLayout, toChannelsFirst, toChannelsLast } from './data.mjs';
 import { expModel, poolModel } from './graphs.mjs';
 
 const here = (p) => new URL(p, import.meta.url);
 const INSTALL = 'not installed: cd benches && ONNXRUNTIME_NODE_INSTALL=skip npm ci';
 const ANCHOR_OPS = new Set(['avgPool', 'maxPool', 'softPool', 'lpPool']);
+/** Seen with tfjs-backend-wasm 4.22.0 (the mismatching cells are exactly the all-negative windows). */
+export const TFJS_MAX_DEFECT = {
+  forward: 'tfjs-backend-wasm defect: MaxPool3D returns 0 for windows whose values are all negative',
+  backward: 'tfjs-backend-wasm defect: MaxPoolGrad/MaxPool3DGrad drop the gradient of windows whose values are all negative',
+};
 
 async function tryImport(name) {
   try {
@@ -21,23 +28,6 @@ async function tryImport(name) {
   }
 }
 
-/** Channels-first <-> channels-last copies (any rank >= 3). */
-export function toChannelsLast(a, shape) {
-  const [N, C] = shape;
-  const S = a.length / (N * C);
-  const out = new Float32Array(a.length);
-  for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let s = 0; s < S; s++) out[(n * S + s) * C + c] = a[(n * C + c) * S + s];
-  return out;
-}
-export function toChannelsFirst(a, shape) {
-  const [N, C] = shape;
-  const S = a.length / (N * C);
-  const out = new Float32Array(a.length);
-  for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let s = 0; s < S; s++) out[(n * C + c) * S + s] = a[(n * S + s) * C + c];
-  return out;
-}
-const lastLayout = (shape) => [shape[0], ...shape.slice(2), shape[1]];
-
 /**
  * tf.grad needs tfjs-core's gradient registrations, which its npm bundles leave out (the
  * `@tensorflow/tfjs` union package adds them) and whose ES sources use extensionless imports
@@ -47,6 +37,7 @@ const lastLayout = (shape) => [shape[0], ...shape.slice(2), shape[1]];
  */
 async function registerTfjsGradients(version) {
   const file = here(`../.cache/tfjs-core-${version}-gradients.mjs`);
+  const { existsSync } = await import('node:fs');
   if (!existsSync(file)) {
     let esbuild;
     try {
@@ -69,29 +60,43 @@ async function registerTfjsGradients(version) {
   return undefined;
 }
 
-export function tfjsWasm() {
+/** tfjs as Node, Deno and Bun load it: the packages, gradients bundled once, .wasm files from node_modules, no threads. */
+export const NODE_TFJS = {
+  core: () => tryImport('@tensorflow/tfjs-core'),
+  wasm: () => tryImport('@tensorflow/tfjs-backend-wasm'),
+  gradients: (tf) => registerTfjsGradients(tf.version_core),
+  wasmPath: () => decodeURIComponent(here('../node_modules/@tensorflow/tfjs-backend-wasm/dist/').pathname),
+  threadsAvailable: false,
+};
+
+/** threads > 1: the threaded SIMD binary (where `env.threadsAvailable`: a cross-origin-isolated page). */
+export function tfjsWasm(threads = 1, env = NODE_TFJS) {
   let tf;
   const a = {
-    name: 'tfjs-wasm',
+    name: threads === 1 ? 'tfjs-wasm' : `tfjs-wasm-t${threads}`,
     timed: 'op (+ tf.grad for backward) + dataSync() of the result; input already a tfjs tensor (NHWC)',
     info: '',
     async load() {
-      const core = await tryImport('@tensorflow/tfjs-core');
+      if (threads > 1 && !env.threadsAvailable) return `tfjs-backend-wasm: its threaded build needs a cross-origin-isolated page (no threads in ${globalThis.Deno ? 'Deno' : globalThis.Bun ? 'Bun' : 'Node'}: it runs its pthreads as Web Workers)`;
+      const core = await env.core();
       if (core.error) return core.error;
-      const wasm = await tryImport('@tensorflow/tfjs-backend-wasm');
+      const wasm = await env.wasm();
       if (wasm.error) return wasm.error;
       tf = core.mod;
-      const gradsWhy = await registerTfjsGradients(tf.version_core);
+      const gradsWhy = await env.gradients(tf);
       if (gradsWhy) return gradsWhy;
       try {
-        // The SIMD binary without threads: tell the loader threads are unavailable, then 1 thread.
-        tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-        wasm.mod.setWasmPaths(decodeURIComponent(here('../node_modules/@tensorflow/tfjs-backend-wasm/dist/').pathname));
-        wasm.mod.setThreadsCount(1);
+        // 1 thread: the SIMD binary without threads (tell the loader threads are unavailable);
+        // more: the threaded SIMD binary, with that many threads
+        tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads > 1);
+        wasm.mod.setWasmPaths(env.wasmPath());
+        wasm.mod.setThreadsCount(threads);
         if (!(await tf.setBackend('wasm'))) return 'tfjs: setBackend("wasm") failed';
         await tf.ready();
         const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-        a.info = `tfjs ${tf.version_core}, simd ${simd}, threads ${wasm.mod.getThreadsCount()}`;
+        // getThreadsCount() is what XNNPACK's pthreadpool reports; with the threaded binary in
+        // Chromium it says 1 whatever was set (the timings show whether the threads ran)
+        a.info = threads === 1 ? `tfjs ${tf.version_core}, simd ${simd}, threads 1` : `tfjs ${tf.version_core}, simd ${simd}, threaded SIMD binary, setThreadsCount(${threads}) (getThreadsCount() reports ${wasm.mod.getThreadsCount()})`;
         if (!simd) return `tfjs-backend-wasm: no SIMD support in this runtime (${a.info})`;
       } catch (e) {
         return `tfjs-backend-wasm failed to initialise: ${String(e?.message ?? e).split('\n')[0]}`;
@@ -147,14 +152,14 @@ export function tfjsWasm() {
   return a;
 }
 
-function ortAdapter(name, pkg, timed, configure, sessionOptions) {
+function ortAdapter(name, pkg, timed, configure, sessionOptions, importer = () => tryImport(pkg)) {
   let ort;
   return {
     name,
     timed,
     info: '',
     async load() {
-      const m = await tryImport(pkg);
+      const m = await importer();
       if (m.error) return m.error;
       ort = m.mod.default?.InferenceSession ? m.mod.default : m.mod;
       try {
@@ -200,7 +205,7 @@ function ortAdapter(name, pkg, timed, configure, sessionOptions) {
 
 /** ort-web's thread count is process-wide (`ort.env.wasm.numThreads`, fixed at its first session). */
 let ortWebThreads;
-export const ortWeb = (threads = 1) =>
+export const ortWeb = (threads = 1, importer = undefined) =>
   ortAdapter(
     threads === 1 ? 'ort-web' : `ort-web-t${threads}`,
     'onnxruntime-web',
@@ -215,6 +220,7 @@ export const ortWeb = (threads = 1) =>
       return `onnxruntime-web ${ort.env.versions?.web ?? ''}, wasm EP, numThreads ${threads}`;
     },
     { executionProviders: ['wasm'], graphOptimizationLevel: 'all' },
+    importer,
   );
 
 export const ortNode = (threads = 1) =>

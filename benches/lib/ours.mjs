@@ -1,15 +1,25 @@
 // Our backends through @adapool/core's public API: 'js' (the float64 reference) and 'wasm'
 // (@adapool/wasm, loaded from ../packages/wasm/dist when it has been built).
-import { existsSync } from 'node:fs';
-import process from 'node:process';
-import { pathToFileURL } from 'node:url';
 import * as ap from '../../packages/core/dist/index.js';
 
 export { ap };
 /** Every pooling op, by the name the layers and playground use (softPool for emPool), from core's op descriptors. */
 export const OPS = Object.values(ap.poolOpDefs).map((d) => d.layer.op);
-// ADAPOOL_BENCH_WASM=/path/to/dist/index.js benches a build elsewhere (e.g. another checkout).
-const WASM_DIST = process.env.ADAPOOL_BENCH_WASM ? pathToFileURL(process.env.ADAPOOL_BENCH_WASM) : new URL('../../packages/wasm/dist/index.js', import.meta.url);
+
+/**
+ * @adapool/wasm as the Node, Deno and Bun harness finds it: ../packages/wasm/dist when built;
+ * ADAPOOL_BENCH_WASM=/path/to/dist/index.js benches a build elsewhere (e.g. another checkout).
+ * -> { module } or { error }, and where it came from. (The browser page passes its own bundled copy.)
+ */
+async function wasmFromDist() {
+  const { existsSync } = await import('node:fs');
+  const { pathToFileURL } = await import('node:url');
+  const env = globalThis.process?.env ?? {};
+  const url = env.ADAPOOL_BENCH_WASM ? pathToFileURL(env.ADAPOOL_BENCH_WASM) : new URL('../../packages/wasm/dist/index.js', import.meta.url);
+  const from = decodeURIComponent(url.pathname);
+  if (!existsSync(url)) return { from, error: `@adapool/wasm is not built: ${from} is missing (merge the Wasm backend, then npm run build at the root)` };
+  return { from, module: await import(url.href) };
+}
 
 /** Rank-checked op names of the public API: softPool2d, softPool2dGrad, adaPool3dGrad, ... */
 const fn = (op, n, grad) => {
@@ -18,11 +28,7 @@ const fn = (op, n, grad) => {
   return f;
 };
 
-/** β per channel, channels-first form [C,1,…,1] (OPERATORS.md 4.6), values spread over (0,1). */
-export function betaData(shape) {
-  const C = shape[1];
-  return { data: Float32Array.from({ length: C }, (_, c) => 0.2 + (0.6 * c) / Math.max(1, C - 1)), shape: [C, ...new Array(shape.length - 2).fill(1)] };
-}
+export { betaData } from './data.mjs';
 
 /**
  * How the inputs reach the op (API.md, Tensors), one adapter each:
@@ -39,7 +45,7 @@ export const PATHS = {
   'from-js': "inputs on 'js'; op with { backend } (core copies them in on every call) + await read()",
 };
 
-export function ours(backend, path = 'resident') {
+export function ours(backend, path = 'resident', loadWasm = wasmFromDist) {
   const user = path !== 'resident' && path !== 'from-js';
   return {
     name: path === 'resident' ? backend : `${backend}-${path}`,
@@ -55,16 +61,16 @@ export function ours(backend, path = 'resident') {
       // 'wasm': one thread (the single-thread targets); 'wasm-t2', 'wasm-t4', …: that many threads
       const threads = backend === 'wasm' ? 1 : Number(/^wasm-t(\d+)$/.exec(backend)?.[1] ?? NaN);
       if (!(threads >= 1)) return `unknown backend ${backend}`;
-      if (!existsSync(WASM_DIST)) return `@adapool/wasm is not built: ${decodeURIComponent(WASM_DIST.pathname)} is missing (merge the Wasm backend, then npm run build at the root)`;
       try {
-        const m = await import(WASM_DIST.href);
+        const { module: m, error, from } = await loadWasm();
+        if (error) return error;
         if (typeof m.createWasmBackend !== 'function') return `@adapool/wasm: dist/index.js does not export createWasmBackend()`;
         if (!ap.listBackends().includes(backend)) {
           const b = await m.createWasmBackend({ threads, name: backend });
           if ((b.threads ?? 1) !== threads) return `@adapool/wasm: ${threads} threads asked, ${b.threads ?? 1} given (${b.threadsNote ?? 'a build without threads'})`;
           ap.registerBackend(b);
         }
-        this.info = `@adapool/wasm from ${decodeURIComponent(WASM_DIST.pathname)}, ${threads} thread${threads > 1 ? 's' : ''}`;
+        this.info = `@adapool/wasm from ${from}, ${threads} thread${threads > 1 ? 's' : ''}`;
       } catch (e) {
         return `@adapool/wasm failed to load: ${String(e?.message ?? e).split('\n')[0]}`;
       }
