@@ -25,8 +25,8 @@ const USAGE = `usage: node bench.mjs [--quick | --dry-run] [--json FILE] [--md F
   --json FILE also write every result (medians, min, n, checks, targets) as JSON
   --md FILE   also write the printed report (markdown) to FILE
   --reps N    timed runs per measurement (default 15, quick 7)
-  --backends wasm,wasm-user,wasm-tensor,wasm-from-js,js,tfjs-wasm,ort-web,ort-node   only these (default: all single-thread ones)
-             threads: wasm-t2,wasm-t2-user,ort-node-t2,ort-web-t2 (ort-web's count is process-wide: ort-web-t2 without ort-web)
+  --backends wasm,wasm-user,wasm-tensor,wasm-from-js,wasm-into,js,tfjs-wasm,ort-web,ort-node   only these (default: all single-thread ones)
+             threads: wasm-t2,wasm-t2-user,wasm-t2-into,ort-node-t2,ort-web-t2 (ort-web's count is process-wide: ort-web-t2 without ort-web)
   --ops avgPool,maxPool,softPool,edscwPool,idwPool,adaPool,lpPool   only these ops (default: all)
   --no-spawn  Node only (skip the Deno and Bun processes)`;
 {
@@ -92,7 +92,7 @@ if (arg('--reps')) {
 }
 
 /** Which adapters run in which runtime. */
-const BACKENDS = ['wasm', 'wasm-user', 'wasm-tensor', 'wasm-from-js', 'js', 'tfjs-wasm', 'ort-web', 'ort-node', 'wasm-t2', 'wasm-t2-user', 'ort-node-t2', 'ort-web-t2'];
+const BACKENDS = ['wasm', 'wasm-user', 'wasm-tensor', 'wasm-from-js', 'wasm-into', 'js', 'tfjs-wasm', 'ort-web', 'ort-node', 'wasm-t2', 'wasm-t2-user', 'wasm-t2-into', 'ort-node-t2', 'ort-web-t2'];
 const listArg = (f, known) => {
   const v = arg(f)?.split(',').filter(Boolean);
   const bad = v?.filter((x) => !known.includes(x)) ?? [];
@@ -103,7 +103,7 @@ const listArg = (f, known) => {
   return v;
 };
 /** Our backends and input paths (benches/lib/ours.mjs); the rest are anchors. */
-const OUR_NAMES = new Set(['wasm', 'wasm-user', 'wasm-tensor', 'wasm-from-js', 'js', 'wasm-t2', 'wasm-t2-user']);
+const OUR_NAMES = new Set(['wasm', 'wasm-user', 'wasm-tensor', 'wasm-from-js', 'wasm-into', 'js', 'wasm-t2', 'wasm-t2-user', 'wasm-t2-into']);
 const onlyBackends = listArg('--backends', BACKENDS);
 const onlyOps = listArg('--ops', OPS);
 const opsHere = onlyOps ?? OPS;
@@ -111,8 +111,8 @@ const opsHere = onlyOps ?? OPS;
 function adapters() {
   // threads: 'wasm-t2' (2 threads) beside 'wasm' (1), the anchors with the same counts; only when
   // asked for by --backends (the default run keeps its single-thread columns)
-  const threaded = onlyBackends ? [ours('wasm-t2'), ours('wasm-t2', 'user'), ortWeb(2)] : [];
-  const list = [ours('wasm'), ours('wasm', 'user'), ours('wasm', 'tensor'), ours('wasm', 'from-js'), ours('js'), tfjsWasm(), ...(!onlyBackends || onlyBackends.includes('ort-web') ? [ortWeb()] : []), ...threaded];
+  const threaded = onlyBackends ? [ours('wasm-t2'), ours('wasm-t2', 'user'), ours('wasm-t2', 'into'), ortWeb(2)] : [];
+  const list = [ours('wasm'), ours('wasm', 'user'), ours('wasm', 'tensor'), ours('wasm', 'from-js'), ours('wasm', 'into'), ours('js'), tfjsWasm(), ...(!onlyBackends || onlyBackends.includes('ort-web') ? [ortWeb()] : []), ...threaded];
   if (RUNTIME === 'node') list.push(ortNode(), ...(onlyBackends ? [ortNode(2)] : []));
   return list.filter((a) => !onlyBackends || onlyBackends.includes(a.name));
 }
@@ -403,7 +403,7 @@ function report(all) {
   }
 
   // How the inputs reach the op (benches/lib/ours.mjs PATHS), and the first call beside the steady median.
-  const paths = ['wasm', 'wasm-user', 'wasm-tensor', 'wasm-from-js'];
+  const paths = ['wasm', 'wasm-user', 'wasm-tensor', 'wasm-from-js', 'wasm-into'];
   const pathCols = cols.filter((c) => paths.includes(c.split(':')[1]));
   if (pathCols.length > 1) {
     out();

@@ -77,11 +77,14 @@ describe('benches/bench.mjs', () => {
       const run = out.runs[i];
       expect(run.info.crossOriginIsolated).toBe(true);
       expect(String(run.info[threads === 1 ? 'wasm' : 'wasm-t2'])).toMatch(new RegExp(`${threads} threads?$`));
-      const mine = run.results.filter((x) => x.engine === 'wasm');
-      expect(mine.map((x) => `${x.op} ${x.dir}`).sort()).toEqual(['adaPool', 'avgPool', 'maxPool', 'softPool'].flatMap((op) => [`${op} backward`, `${op} forward`]));
-      for (const x of mine) {
-        expect(x.threads).toBe(threads);
-        expect(x.check, `${x.op} ${x.dir} on ${threads} threads`).toBe(true);
+      // ours, read() and read({ into })
+      for (const engine of ['wasm', 'wasm-into']) {
+        const mine = run.results.filter((x) => x.engine === engine);
+        expect(mine.map((x) => `${x.op} ${x.dir}`).sort(), engine).toEqual(['adaPool', 'avgPool', 'maxPool', 'softPool'].flatMap((op) => [`${op} backward`, `${op} forward`]));
+        for (const x of mine) {
+          expect(x.threads).toBe(threads);
+          expect(x.check, `${engine} ${x.op} ${x.dir} on ${threads} threads`).toBe(true);
+        }
       }
       // an anchor either ran (its outputs match the reference, but for tfjs's maxPool gradient defect) or says why not
       for (const engine of ['tfjs-wasm', 'ort-web']) {

@@ -43,10 +43,12 @@ export const PATHS = {
   user: "setBackend(backend); inputs made once with tensor(data, shape); op call + await read()",
   tensor: 'tensor(data, shape) → op → await read() → dispose, every run (the copy in is timed)',
   'from-js': "inputs on 'js'; op with { backend } (core copies them in on every call) + await read()",
+  into: 'as user, but await read({ into }) into arrays made once (a loop that keeps its result buffers: no fresh memory per call)',
 };
 
 export function ours(backend, path = 'resident', loadWasm = wasmFromDist) {
   const user = path !== 'resident' && path !== 'from-js';
+  const keep = path === 'into';
   return {
     name: path === 'resident' ? backend : `${backend}-${path}`,
     /** The core backend that computes (the name says how the inputs reach it). */
@@ -103,6 +105,8 @@ export function ours(backend, path = 'resident', loadWasm = wasmFromDist) {
       const call = ([x, dy, beta]) =>
         dir === 'forward' ? (ada ? f(x, beta, opts) : f(x, opts)) : ada ? f(x, beta, dy, opts) : f(x, dy, opts);
       let where;
+      const intos = [];
+      let both;
       return {
         async run() {
           const { ins, parts } = onBackend(() => {
@@ -112,13 +116,13 @@ export function ours(backend, path = 'resident', loadWasm = wasmFromDist) {
           });
           where ??= parts[0].backend;
           const values = [];
-          for (const t of parts) {
-            values.push(await t.read());
+          for (const [i, t] of parts.entries()) {
+            values.push(await t.read(keep ? { into: (intos[i] ??= t.dtype === 'int32' ? new Int32Array(t.size) : new Float32Array(t.size)) } : undefined));
             t.dispose();
           }
           if (!held) for (const t of ins) t?.dispose();
           if (values.length === 1) return values[0];
-          const all = new Float32Array(values[0].length + values[1].length);
+          const all = keep ? (both ??= new Float32Array(values[0].length + values[1].length)) : new Float32Array(values[0].length + values[1].length);
           all.set(values[0]);
           all.set(values[1], values[0].length);
           return all;

@@ -40,7 +40,7 @@ const oursInPage = async () => ({ module: wasmPackage, from: 'the page bundle' }
  */
 globalThis.adapoolBench = async ({ threads, cases, ops, reps, reference }) => {
   const oursName = threads === 1 ? 'wasm' : `wasm-t${threads}`;
-  const all = [ours(oursName, 'resident', oursInPage), tfjsWasm(threads, TFJS_IN_PAGE), ortWeb(threads, ortInPage)];
+  const all = [ours(oursName, 'resident', oursInPage), ours(oursName, 'into', oursInPage), tfjsWasm(threads, TFJS_IN_PAGE), ortWeb(threads, ortInPage)];
   const loaded = [];
   const unavailable = [];
   const info = { crossOriginIsolated: globalThis.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency, userAgent: navigator.userAgent };
@@ -65,7 +65,7 @@ globalThis.adapoolBench = async ({ threads, cases, ops, reps, reference }) => {
           r.dispose();
         }
         for (const a of loaded) {
-          const base = { threads, backend: a.name, engine: a.name.replace(/-t\d+$/, ''), case: c.name, op, dir };
+          const base = { threads, backend: a.name, engine: a.name.replace(/-t\d+/, ''), case: c.name, op, dir };
           const ok = a.supports(op, dir, c);
           if (ok !== true) continue;
           try {

@@ -62,6 +62,12 @@ export interface Backend<H = any> {
   read(h: H): Promise<TypedArray> | TypedArray;
   /** Present on backends whose memory is CPU-visible; lets ops move tensors synchronously. */
   readSync?(h: H): TypedArray;
+  /**
+   * Optional, for backends without `view`: copies the data behind `h` into `into` (the tensor's
+   * dtype and size, checked by core) without a fresh array in between. Without it (and `view`),
+   * `read({ into })` reads a fresh copy and copies that.
+   */
+  readInto?(h: H, into: TypedArray): Promise<void> | void;
   dispose(h: H): void;
   /** Why this backend's tensors can no longer be read or moved (device lost, …); undefined while they can. */
   unusable?(): string | undefined;

@@ -1,7 +1,7 @@
 export { AdaPoolError, type AdaPoolErrorCode } from './errors.js';
 // For layers and backends that validate options ahead of an op, in the same words as core.
 export { fail, Raw } from './errors.js';
-export { Tensor, tensor, type DType, type TensorData, type TensorOptions } from './tensor.js';
+export { Tensor, tensor, type DType, type ReadOptions, type TensorData, type TensorOptions } from './tensor.js';
 export { registerBackend, removeBackend, setBackend, getBackend, listBackends, backendMethods } from './registry.js';
 export type {
   Backend,

@@ -43,23 +43,47 @@ export class Tensor {
     return slots.get(this)?.disposed ?? true;
   }
 
-  /** A fresh copy of the data. Works on every backend. */
-  read(): Promise<TypedArray> {
+  /**
+   * A fresh copy of the data. Works on every backend. With `{ into }` (a Float32Array for
+   * float32, an Int32Array for int32, of `size` elements) the data is copied into that array
+   * instead, and the promise resolves to it: a loop that reads results of one shape into the same
+   * array allocates nothing (a fresh array of a few MB costs the page faults of fresh memory,
+   * often more than the copy).
+   */
+  read(options?: ReadOptions): Promise<TypedArray> {
+    const op = 'Tensor.read';
     try {
-      const s = slot(this, 'Tensor.read');
-      return Promise.resolve(s.backend.read(s.handle));
+      const s = slot(this, op);
+      const into = readTarget(op, this, options);
+      if (!into) return Promise.resolve(s.backend.read(s.handle));
+      if (s.backend.view) {
+        into.set(s.backend.view(s.handle));
+        return Promise.resolve(into);
+      }
+      if (s.backend.readInto) return Promise.resolve(s.backend.readInto(s.handle, into)).then(() => into);
+      return Promise.resolve(s.backend.read(s.handle)).then((data) => {
+        into.set(data);
+        return into;
+      });
     } catch (e) {
       return Promise.reject(e);
     }
   }
 
-  /** A fresh copy of the data, synchronously; only for backends that hold data in CPU-visible memory. */
-  readSync(): TypedArray {
-    const s = slot(this, 'Tensor.readSync');
+  /**
+   * A fresh copy of the data (or, with `{ into }`, the data copied into that array, as `read`),
+   * synchronously; only for backends that hold data in CPU-visible memory.
+   */
+  readSync(options?: ReadOptions): TypedArray {
+    const op = 'Tensor.readSync';
+    const s = slot(this, op);
     if (!s.backend.readSync) {
-      fail('UNSUPPORTED', 'Tensor.readSync', 'the tensor must live on a backend with synchronous reads (use read())', new Raw(`a tensor on '${s.backend.name}'`));
+      fail('UNSUPPORTED', op, 'the tensor must live on a backend with synchronous reads (use read())', new Raw(`a tensor on '${s.backend.name}'`));
     }
-    return s.backend.readSync(s.handle);
+    const into = readTarget(op, this, options);
+    if (!into) return s.backend.readSync(s.handle);
+    into.set(s.backend.view ? s.backend.view(s.handle) : s.backend.readSync(s.handle));
+    return into;
   }
 
   /**
@@ -86,6 +110,25 @@ export class Tensor {
   toString(): string {
     return `Tensor(${this.dtype}, [${this.shape.join(',')}], ${this.isDisposed ? 'disposed' : this.backend})`;
   }
+}
+
+/** `read` / `readSync` options: `into`, an array of the tensor's dtype and size to copy into. */
+export interface ReadOptions {
+  into?: Float32Array | Int32Array;
+}
+
+/** The `into` array of `read`/`readSync` options, checked (undefined without one). */
+function readTarget(op: string, t: Tensor, options: unknown): TypedArray | undefined {
+  if (options === undefined) return undefined;
+  const { into } = readOptions(op, options, ['into']);
+  if (into === undefined) return undefined;
+  const want = t.dtype === 'int32' ? 'Int32Array' : 'Float32Array';
+  // the typed array's own tag (any realm), not instanceof
+  const tag = ArrayBuffer.isView(into) ? (into as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag] : undefined;
+  if (tag !== want) fail('DTYPE', op, `options.into must be ${want === 'Int32Array' ? 'an' : 'a'} ${want} (the tensor is ${t.dtype})`, into);
+  const n = (into as TypedArray).length;
+  if (n !== t.size) fail('SHAPE', op, `options.into must have the tensor's ${t.size} elements (shape [${t.shape.join(',')}])`, new Raw(`${n} elements${n === 0 && (into as TypedArray).buffer.byteLength === 0 ? ' (a detached buffer?)' : ''}`));
+  return into as TypedArray;
 }
 
 function slot(t: Tensor, op: string, checkDisposed = true): Slot {

@@ -129,6 +129,75 @@ describe('reading', () => {
   });
 });
 
+describe('reading into an array the caller keeps (read / readSync with { into })', () => {
+  it('copies into the given array and returns that same array, float32 and int32, async and sync', async () => {
+    const x = tensor(Float32Array.from({ length: 16 }, (_, i) => i), [1, 1, 4, 4]);
+    const y = avgPool2d(x);
+    const into = new Float32Array(4).fill(-7);
+    expect(await y.read({ into })).toBe(into);
+    expect(Array.from(into)).toEqual([2.5, 4.5, 10.5, 12.5]);
+    into.fill(0);
+    expect(y.readSync({ into })).toBe(into);
+    expect(Array.from(into)).toEqual([2.5, 4.5, 10.5, 12.5]);
+    const { indices } = maxPool2d(x, { returnMask: true }) as { indices: Tensor };
+    const ix = new Int32Array(4);
+    expect(await indices.read({ into: ix })).toBe(ix);
+    expect(Array.from(ix)).toEqual(Array.from(indices.readSync()));
+    // a view into a larger buffer, and a shared buffer, are fine: only the array's own elements change
+    const big = new Float32Array(10).fill(5);
+    y.readSync({ into: big.subarray(3, 7) });
+    expect(Array.from(big)).toEqual([5, 5, 5, 2.5, 4.5, 10.5, 12.5, 5, 5, 5]);
+    if (typeof SharedArrayBuffer === 'function') {
+      const shared = new Float32Array(new SharedArrayBuffer(16));
+      await y.read({ into: shared });
+      expect(Array.from(shared)).toEqual([2.5, 4.5, 10.5, 12.5]);
+    }
+    // { into: undefined } and no options: a fresh copy
+    expect(y.readSync({ into: undefined })).not.toBe(into);
+    expect(Array.from(await y.read({}))).toEqual([2.5, 4.5, 10.5, 12.5]);
+    // zero elements
+    const empty = tensor(new Float32Array(0), [0, 3]);
+    const none = new Float32Array(0);
+    expect(await empty.read({ into: none })).toBe(none);
+  });
+
+  it('rejects a wrong array or options with a clear error and leaves the array untouched', async () => {
+    const y = tensor(Float32Array.from([1, 2, 3, 4]), [1, 1, 2, 2]);
+    const bad: [unknown, string, RegExp][] = [
+      [{ into: new Float64Array(4) }, 'DTYPE', /options\.into must be a Float32Array \(the tensor is float32\), got Float64Array\(4\)/],
+      [{ into: new Int32Array(4) }, 'DTYPE', /must be a Float32Array/],
+      [{ into: [0, 0, 0, 0] }, 'DTYPE', /must be a Float32Array/],
+      [{ into: new DataView(new ArrayBuffer(16)) }, 'DTYPE', /must be a Float32Array/],
+      [{ into: new Float32Array(3) }, 'SHAPE', /options\.into must have the tensor's 4 elements \(shape \[1,1,2,2\]\), got 3 elements/],
+      [{ into: new Float32Array(5) }, 'SHAPE', /got 5 elements/],
+      [{ int: new Float32Array(4) }, 'OPTION', /options must be among into/],
+      [new Float32Array(4), 'OPTION', /options must be an object/],
+      ['into', 'OPTION', /options must be an object/],
+    ];
+    for (const [options, code, message] of bad) {
+      const e = expectCode(() => y.readSync(options as never), code, 'Tensor.readSync');
+      expect(e.message).toMatch(message);
+      const err = await y.read(options as never).then(() => undefined, (r: unknown) => r);
+      expect(err).toBeInstanceOf(AdaPoolError);
+      expect((err as AdaPoolError).code).toBe(code);
+      expect((err as AdaPoolError).message.startsWith('Tensor.read: ')).toBe(true);
+    }
+    const keep = new Float32Array(3).fill(9);
+    expect(() => y.readSync({ into: keep })).toThrow(AdaPoolError);
+    expect(Array.from(keep)).toEqual([9, 9, 9]);
+    // an int32 tensor wants an Int32Array
+    const { indices } = maxPool2d(y, { returnMask: true }) as { indices: Tensor };
+    expect(expectCode(() => indices.readSync({ into: new Float32Array(1) }), 'DTYPE', 'Tensor.readSync').message).toMatch(/must be an Int32Array \(the tensor is int32\)/);
+    // a detached array says so
+    const detached = new Float32Array(4);
+    structuredClone(detached.buffer, { transfer: [detached.buffer] });
+    expect(expectCode(() => y.readSync({ into: detached }), 'SHAPE').message).toMatch(/got 0 elements \(a detached buffer\?\)/);
+    // a disposed tensor: DISPOSED before the options are looked at
+    y.dispose();
+    expectCode(() => y.readSync({ into: new Float64Array(1) as never }), 'DISPOSED', 'Tensor.readSync');
+  });
+});
+
 describe('zero-size tensors', () => {
   it('[0,3,4] holds nothing and reads empty', async () => {
     const t = tensor(new Float32Array(0), [0, 3, 4]);

@@ -6,14 +6,16 @@
 //   or a copy of dist/ saved before a change; default packages/wasm/dist-base)
 //   SHAPE=1,64,112,112 CL=1 (channels-last) K=2 (kernel size, stride 2) OPS=em,ada,max,avg N=41
 //   FRESH=0 (one plan object for all calls; default: a new one per call, as op calls make)
-//   KERNEL=1 (time the kernel call alone, without the copy of its result out)
+//   KERNEL=1 (time the kernel call alone, without the copy of its result out) THREADS=1
 import * as ap from '@adapool/core';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const baseDir = resolve(process.env.BASE ?? new URL('../dist-base', import.meta.url).pathname);
-const A = await (await import(pathToFileURL(resolve(baseDir, 'index.js')).href)).createWasmBackend();
-const B = await (await import('../dist/index.js')).createWasmBackend();
+// THREADS=1 (default: kernels on one thread, what the single-thread targets compare)
+const threads = Number(process.env.THREADS ?? 1);
+const A = await (await import(pathToFileURL(resolve(baseDir, 'index.js')).href)).createWasmBackend({ threads });
+const B = await (await import('../dist/index.js')).createWasmBackend({ threads });
 const shape = (process.env.SHAPE ?? '1,64,112,112').split(',').map(Number);
 const cl = process.env.CL === '1';
 const size = shape.reduce((a, b) => a * b);

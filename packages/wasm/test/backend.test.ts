@@ -178,6 +178,32 @@ describe('resident tensors', () => {
     b.dispose(ints);
   });
 
+  it('read / readSync with { into } copy straight out of Wasm memory into the caller\'s array (threaded backend too)', async () => {
+    for (const threads of [1, 2]) {
+      const b = await createWasmBackend({ threads, name: 'wasm' });
+      ap.registerBackend(b);
+      try {
+        const x = ap.tensor(Float32Array.from({ length: 2 * 8 * 64 * 64 }, (_, i) => Math.sin(i)), [2, 8, 64, 64], { backend: 'wasm' });
+        const y = ap.softPool2d(x);
+        const want = y.readSync();
+        const into = new Float32Array(y.size);
+        expect(await y.read({ into })).toBe(into);
+        expect(into).toEqual(want);
+        const shared = new Float32Array(new SharedArrayBuffer(y.size * 4));
+        expect(y.readSync({ into: shared })).toBe(shared);
+        expect(Array.from(shared)).toEqual(Array.from(want));
+        const { indices } = ap.maxPool2d(x, { returnMask: true }) as { indices: ap.Tensor };
+        const ix = new Int32Array(indices.size);
+        expect(Array.from(indices.readSync({ into: ix }))).toEqual(Array.from(indices.readSync()));
+        expect(() => y.readSync({ into: new Float32Array(3) })).toThrow(/options\.into must have the tensor's/);
+        for (const t of [x, y, indices]) t.dispose();
+      } finally {
+        ap.removeBackend('wasm');
+        b.destroy();
+      }
+    }
+  });
+
   it('kernels read inputs in place without changing them; live results survive other calls; memory is reused in any dispose order', async () => {
     const b = await createWasmBackend();
     ap.registerBackend(b);

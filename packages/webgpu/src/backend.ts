@@ -560,6 +560,33 @@ function makeBackend(device: GPUDevice, owned: boolean, options: Settings, fmaFu
     return t;
   }
 
+  /** Copies `h` to a staging buffer, maps it and hands the mapped range to `take` (before unmapping). */
+  async function readBack<T>(h: GpuTensor, take: (mapped: ArrayBuffer) => T): Promise<T> {
+    const op = 'Tensor.read';
+    alive(op);
+    const bytes = h.length * 4;
+    if (bytes === 0) return take(new ArrayBuffer(0));
+    const staging = pool.acquire(USAGE.MAP_READ | USAGE.COPY_DST, bytes, 'readback');
+    const enc = device.createCommandEncoder({ label: 'adapool:read' });
+    enc.copyBufferToBuffer(h.buffer, 0, staging, 0, bytes);
+    device.queue.submit([enc.finish({ label: 'adapool:read' })]);
+    counters.readbacks++;
+    try {
+      await staging.mapAsync(MAP_READ_MODE, 0, bytes);
+    } catch (e) {
+      // a device lost while waiting: report it as such
+      await Promise.race([device.lost, new Promise((r) => setTimeout(r, 50))]);
+      alive(op);
+      throw new AdaPoolError('DEVICE', op, `${op}: the GPU readback must succeed, got ${(e as Error).message}`);
+    }
+    try {
+      return take(staging.getMappedRange(0, bytes));
+    } finally {
+      staging.unmap();
+      pool.release(staging);
+    }
+  }
+
   const backend: WebGPUBackend = {
     name,
     device,
@@ -573,29 +600,8 @@ function makeBackend(device: GPUDevice, owned: boolean, options: Settings, fmaFu
     supports: (_kernel: KernelName, _plan: PoolPlan) => true,
     upload: (data: TypedArray, called?: string): GpuTensor => write(data, data instanceof Int32Array ? 'int32' : 'float32', called ?? `${name}.upload`),
     write,
-    async read(h: GpuTensor): Promise<TypedArray> {
-      const op = 'Tensor.read';
-      alive(op);
-      const bytes = h.length * 4;
-      if (bytes === 0) return h.dtype === 'int32' ? new Int32Array(0) : new Float32Array(0);
-      const staging = pool.acquire(USAGE.MAP_READ | USAGE.COPY_DST, bytes, 'readback');
-      const enc = device.createCommandEncoder({ label: 'adapool:read' });
-      enc.copyBufferToBuffer(h.buffer, 0, staging, 0, bytes);
-      device.queue.submit([enc.finish({ label: 'adapool:read' })]);
-      counters.readbacks++;
-      try {
-        await staging.mapAsync(MAP_READ_MODE, 0, bytes);
-      } catch (e) {
-        // a device lost while waiting: report it as such
-        await Promise.race([device.lost, new Promise((r) => setTimeout(r, 50))]);
-        alive(op);
-        throw new AdaPoolError('DEVICE', op, `${op}: the GPU readback must succeed, got ${(e as Error).message}`);
-      }
-      const copy = staging.getMappedRange(0, bytes).slice(0);
-      staging.unmap();
-      pool.release(staging);
-      return h.dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
-    },
+    read: (h: GpuTensor): Promise<TypedArray> => readBack(h, (mapped) => (h.dtype === 'int32' ? new Int32Array(mapped.slice(0)) : new Float32Array(mapped.slice(0)))),
+    readInto: (h: GpuTensor, into: TypedArray): Promise<void> => readBack(h, (mapped) => into.set(h.dtype === 'int32' ? new Int32Array(mapped) : new Float32Array(mapped))),
     unusable: () =>
       lostInfo ? `whose WebGPU device was lost (${lostInfo.reason}: ${lostInfo.message || 'no message'}); its tensors cannot be read, make new ones` : destroyed ? 'that was destroyed; its tensors cannot be read, make new ones' : undefined,
     dispose(h: GpuTensor): void {

@@ -53,6 +53,15 @@ describe('webgpu tensor placement', () => {
       const want = await ap.softPool2d(await x.to('js'), { backend: 'js' }).read();
       const got = await ys[0].read();
       for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-5);
+      // read({ into }): the mapped readback copied into the caller's array (backend.readInto)
+      const into = new Float32Array(ys[0].size);
+      expect(await ys[0].read({ into })).toBe(into);
+      expect(bits(into)).toEqual(bits(got));
+      const ix = new Int32Array(ys[1].size);
+      const { indices } = ap.maxPool2d(x, { returnMask: true }) as { indices: ap.Tensor };
+      expect(Array.from(await indices.read({ into: ix }))).toEqual(Array.from(await indices.read()));
+      indices.dispose();
+      await expect(ys[0].read({ into: new Float32Array(1) })).rejects.toThrow(/Tensor\.read: options\.into must have the tensor's/);
       for (const t of [...ys, x, dy]) t.dispose();
       vi.restoreAllMocks();
     } finally {
