@@ -51,20 +51,13 @@ export class Tensor {
    * often more than the copy).
    */
   read(options?: ReadOptions): Promise<TypedArray> {
-    const op = 'Tensor.read';
     try {
-      const s = slot(this, op);
-      const into = readTarget(op, this, options);
-      if (!into) return Promise.resolve(s.backend.read(s.handle));
-      if (s.backend.view) {
-        into.set(s.backend.view(s.handle));
-        return Promise.resolve(into);
-      }
-      if (s.backend.readInto) return Promise.resolve(s.backend.readInto(s.handle, into)).then(() => into);
-      return Promise.resolve(s.backend.read(s.handle)).then((data) => {
-        into.set(data);
-        return into;
-      });
+      const { backend: b, handle: h } = slot(this, 'Tensor.read');
+      const into = readTarget('Tensor.read', this, options);
+      if (!into) return Promise.resolve(b.read(h));
+      // one copy from CPU-visible memory, else the backend's own, else through a fresh copy
+      const done = b.view ? into.set(b.view(h)) : b.readInto ? b.readInto(h, into) : Promise.resolve(b.read(h)).then((d) => into.set(d));
+      return Promise.resolve(done).then(() => into);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -76,13 +69,11 @@ export class Tensor {
    */
   readSync(options?: ReadOptions): TypedArray {
     const op = 'Tensor.readSync';
-    const s = slot(this, op);
-    if (!s.backend.readSync) {
-      fail('UNSUPPORTED', op, 'the tensor must live on a backend with synchronous reads (use read())', new Raw(`a tensor on '${s.backend.name}'`));
-    }
+    const { backend: b, handle: h } = slot(this, op);
+    if (!b.readSync) fail('UNSUPPORTED', op, 'the tensor must live on a backend with synchronous reads (use read())', new Raw(`a tensor on '${b.name}'`));
     const into = readTarget(op, this, options);
-    if (!into) return s.backend.readSync(s.handle);
-    into.set(s.backend.view ? s.backend.view(s.handle) : s.backend.readSync(s.handle));
+    if (!into) return b.readSync(h);
+    into.set(b.view ? b.view(h) : b.readSync(h));
     return into;
   }
 
@@ -120,15 +111,13 @@ export interface ReadOptions {
 /** The `into` array of `read`/`readSync` options, checked (undefined without one). */
 function readTarget(op: string, t: Tensor, options: unknown): TypedArray | undefined {
   if (options === undefined) return undefined;
-  const { into } = readOptions(op, options, ['into']);
+  const into = readOptions(op, options, ['into']).into as TypedArray | undefined;
   if (into === undefined) return undefined;
   const want = t.dtype === 'int32' ? 'Int32Array' : 'Float32Array';
   // the typed array's own tag (any realm), not instanceof
-  const tag = ArrayBuffer.isView(into) ? (into as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag] : undefined;
-  if (tag !== want) fail('DTYPE', op, `options.into must be ${want === 'Int32Array' ? 'an' : 'a'} ${want} (the tensor is ${t.dtype})`, into);
-  const n = (into as TypedArray).length;
-  if (n !== t.size) fail('SHAPE', op, `options.into must have the tensor's ${t.size} elements (shape [${t.shape.join(',')}])`, new Raw(`${n} elements${n === 0 && (into as TypedArray).buffer.byteLength === 0 ? ' (a detached buffer?)' : ''}`));
-  return into as TypedArray;
+  if (!ArrayBuffer.isView(into) || into[Symbol.toStringTag] !== want) fail('DTYPE', op, `options.into must be ${t.dtype === 'int32' ? 'an' : 'a'} ${want} (the tensor is ${t.dtype})`, into);
+  if (into.length !== t.size) fail('SHAPE', op, `options.into must have the tensor's ${t.size} elements (shape [${t.shape}])`, new Raw(`${into.length} elements${into.buffer.byteLength ? '' : ' (a detached buffer?)'}`));
+  return into;
 }
 
 function slot(t: Tensor, op: string, checkDisposed = true): Slot {
