@@ -46,6 +46,18 @@ import { backwardRegion, forwardRegion, pairLanes } from './region';
  * where needed) or backwardRegion; bx, by, bb are the plane's bases (the fast run functions
  * leave them so).
  */
+/**
+ * A dense gradient run's dx store: added, or where the windows tile the input (`overwrite`)
+ * stored, keeping the taps of a tail group's skipped lanes (`m` false there; `all`: none skipped),
+ * which the group before it stored: so such calls need no zeroed dx.
+ */
+// @ts-ignore: decorator
+@inline export function putDx(q: usize, v: Vec, m: Mask, overwrite: bool, all: bool): void {
+  if (!overwrite) sstore(q, add(sload(q), v));
+  else if (all) sstore(q, v);
+  else sstore(q, select(v, sload(q), m));
+}
+
 export function redoGroup(st: Call, job: i32, method: i32, rr: i32, k: i32): void {
   const sbx = st.bx; const sby = st.by; const sbb = st.bb;
   st.bx += rr * st.runDxr + k * st.nLanes * st.sx; st.by += rr * st.runDyr + k * st.nLanes; st.bb += rr * st.runDbr + k * st.nLanes * st.sb;

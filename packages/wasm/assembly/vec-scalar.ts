@@ -125,6 +125,8 @@ export const PAIRS: bool = false;
 /** v, or 0 when n > 0 (lane 0 dropped). */
 // @ts-ignore: decorator
 @inline export function dropLanes(v: Vec, n: i32): Vec { return n > 0 ? 0 : v; }
+// @ts-ignore: decorator
+@inline export function keptPairs(n: i32, hi: bool): Mask { return n <= 0; }
 
 // ---- interleaved pairs (SIMD only: PAIRS is false here, these only keep the dense runs compiling)
 // @ts-ignore: decorator

@@ -229,6 +229,9 @@ export const PAIRS: bool = true;
 }
 
 // ---- interleaved pairs: lanes at stride 2 with taps (off, off + 1), as two raw Vecs ---------
+/** The interleaved taps (lo: outputs 0, 1; hi: 2, 3) of the lanes from n on (the lanes dropLanes keeps). */
+// @ts-ignore: decorator
+@inline export function keptPairs(n: i32, hi: bool): Mask { return i32x4.ge_s(hi ? i32x4(2, 2, 3, 3) : i32x4(0, 0, 1, 1), i32x4.splat(n)); }
 /** Lane l = element 2l of the 8 floats a|b (the even taps). */
 // @ts-ignore: decorator
 @inline export function evens(a: Vec, b: Vec): Vec { return v128.shuffle<f32>(a, b, 0, 2, 4, 6); }

@@ -776,7 +776,7 @@ async function createBackendFromInstance(instance: { readonly exports: object },
         { slot: S.X, bytes: f32(plan.inputElements), input: x },
         { slot: S.DY, bytes: f32(plan.outputElements), input: dy },
         // runs that overwrite (src/variants.ts) store every tap's dx where the windows tile the input
-        { slot: S.DX, bytes: f32(plan.inputElements), written: (T, v) => T.tiles && v.length > 0 && v.every((k, g) => OVERWRITES.has(k) && T.data[T.groupsAt + g * GROUP_ROW + 8] === 0) },
+        { slot: S.DX, bytes: f32(plan.inputElements), written: (T, v) => T.tiles && v.length > 0 && v.every((k) => OVERWRITES.has(k)) },
       ];
       if (beta) slots.push(input(S.BETA, beta), { slot: S.DBETA, bytes: 8 * beta.length });
       const at = call(plan, 'backward', method, slots, JOB.backward);

@@ -19,8 +19,9 @@ export type TapsTaken = Taps | 'any';
  *         any: the taps are loaded as rows (their form tested per group) and the region math
  *         runs on them; the first row that fits a group entry takes it;
  *   laneStride: the lanes' input stride the kernel needs (mixed gradients add pairs of floats);
- *   overwrites: where the windows tile the input (and no lanes are skipped) the kernel stores
- *         every tap's dx instead of adding it, so a call of only such runs needs no zeroed dx.
+ *   overwrites: where the windows tile the input the kernel stores every tap's dx instead of
+ *         adding it (a row's tail group keeps the taps of the lanes it overlaps: dense.ts putDx),
+ *         so a call of only such runs needs no zeroed dx.
  * `example`: 2D options whose windows take this row, and the (channels-first) shapes the variant
  * tests and kbench run it at (scripts/variant-cases.mjs).
  */

@@ -257,6 +257,47 @@ describe('dense runs (lanes across outputs, width-2 stride-2 windows)', () => {
   });
 });
 
+describe('dense pair gradients that store dx (windows tile the input) where a row ends in an overlapping tail group', () => {
+  it('store every tap once, keep the overlapped lanes\' taps, and need no zeroed dx: avg, max (ties, NaN), soft (±∞ redone), 1 and 2 threads', async () => {
+    for (const threads of [1, 2]) {
+      const b = await createWasmBackend({ threads, threadMinWork: 0, name: 'wasm' });
+      ap.registerBackend(b);
+      try {
+        // output widths 5, 6, 7, 14: a tail group over the last 4 outputs overlaps the one before by 3, 2, 1, 2 lanes
+        for (const W of [10, 12, 14, 28]) {
+          const shape = [2, 3, 6, W];
+          const n = shape.reduce((p, d) => p * d, 1);
+          const data = Float32Array.from({ length: n }, (_, i) => [1, 1, 2, 0.5, 3, 3, -1, 2, 0, 4][i % 10] + (i % 7) * 0.25);
+          data[W - 1] = NaN; // a tail lane of the first row
+          data[2 * W - 3] = NaN;
+          const soft = data.map((v, i) => (Number.isNaN(v) ? (i % 2 ? Infinity : -Infinity) : v)); // ±∞: the tail groups go to the region path
+          const clean = data.map((v) => (Number.isNaN(v) ? 0.5 : v));
+          const outShape = [2, 3, 3, W / 2];
+          const dy = Float32Array.from({ length: outShape.reduce((p, d) => p * d, 1) }, (_, i) => 1 + (i % 5) * 0.5);
+          const run = (backend: string) => {
+            // poison the arena: the gradients' blocks come from memory that held NaN
+            ap.tensor(new Float32Array(8 * n).fill(NaN), [8 * n], { backend }).dispose();
+            const [x, s, c] = [data, soft, clean].map((d) => ap.tensor(d, shape, { backend }));
+            const g = ap.tensor(dy, outShape, { backend });
+            const o = { kernelSize: 2, backend };
+            const r = [ap.avgPoolGrad(x, g, o), ap.maxPoolGrad(x, g, o), ap.softPoolGrad(s, g, o), ap.softPoolGrad(c, g, o)];
+            const out = r.map((t) => Array.from(t.readSync()));
+            for (const t of [x, s, c, g, ...r]) t.dispose();
+            return out;
+          };
+          const got = run('wasm');
+          const ref = run('js');
+          expect(got[1].map(String), `maxPoolGrad W=${W} threads=${threads}`).toEqual(ref[1].map(String));
+          for (const i of [0, 2, 3]) expect(compare(`W=${W} threads=${threads} #${i}`, Float32Array.from(got[i]), Float32Array.from(ref[i]), TOLERANCE.grad)).toBeUndefined();
+        }
+      } finally {
+        ap.removeBackend('wasm');
+        b.destroy();
+      }
+    }
+  });
+});
+
 describe('dense runs of width-3 stride-2 windows (triples)', () => {
   it('max/avg forward and gradients with ±∞ (∞ − ∞ sends a group to the NaN-propagating redo) and NaN match the reference', async () => {
     ap.registerBackend(await createWasmBackend());
