@@ -69,7 +69,10 @@ export interface Backend<H = any> {
    */
   readInto?(h: H, into: TypedArray): Promise<void> | void;
   dispose(h: H): void;
-  /** Why this backend's tensors can no longer be read or moved (device lost, …); undefined while they can. */
+  /**
+   * Why this backend's tensors can no longer be read or moved (device lost, …); undefined while
+   * they can. `'auto'` passes over a backend that gives a reason (for new tensors and ops).
+   */
   unusable?(): string | undefined;
   /**
    * Throws `UNSUPPORTED` (with the figure) when `kernel` for `plan` cannot fit this backend, given
@@ -81,8 +84,9 @@ export interface Backend<H = any> {
   supports?(kernel: KernelName, plan: PoolPlan): true | string;
   /**
    * How `'auto'` ranks this backend: higher priority first, and only for work
-   * (max(input, output elements) × window taps) of at least `minWork`. Backends without it are
-   * never picked by `'auto'` except when the input already lives there.
+   * (max(input, output elements) × window taps) of at least `minWork`. Backends without it (read
+   * per call: a backend may drop it, as a destroyed Wasm backend does) are never picked by
+   * `'auto'` except when the input already lives there.
    */
   readonly auto?: { readonly priority: number; readonly minWork?: number };
 }

@@ -107,10 +107,13 @@ export function dataBackend(op: string, name: string | undefined): Backend {
   return name === undefined || name === 'auto' ? placementBackend() : backendByName(op, name);
 }
 
-/** @internal Registered backends in `'auto'` order (highest priority first). */
+/**
+ * @internal Registered backends in `'auto'` order (highest priority first); a backend that says it
+ * is unusable (a lost GPU device, a destroyed backend) is not one.
+ */
 export function autoCandidates(): Backend[] {
   jsBackendInstance();
   return [...registered.values()]
-    .filter((b) => b.auto !== undefined)
+    .filter((b) => b.auto !== undefined && !b.unusable?.())
     .sort((a, b) => (b.auto!.priority ?? 0) - (a.auto!.priority ?? 0));
 }

@@ -332,6 +332,20 @@ describe("(d) 'auto'", () => {
     expect(warn).not.toHaveBeenCalled();
   });
 
+  it('passes over a backend that says it is unusable (a lost device), for ops and for new tensors, until it is usable again', () => {
+    let gone: string | undefined = 'whose device was lost';
+    const hi = makeFake('fakeLost', { auto: { priority: 20 } });
+    const lo = makeFake('fakeOk', { auto: { priority: 1 } });
+    (hi.backend as { unusable?: () => string | undefined }).unusable = () => gone;
+    registerBackend(hi.backend);
+    registerBackend(lo.backend);
+    expect(emPool2d(small()).backend).toBe('fakeOk');
+    expect(tensor([1, 2, 3, 4], [1, 1, 2, 2]).backend).toBe('fakeOk');
+    gone = undefined;
+    expect(emPool2d(small()).backend).toBe('fakeLost');
+    expect(tensor([1, 2, 3, 4], [1, 1, 2, 2]).backend).toBe('fakeLost');
+  });
+
   it('uses the backend where the input already lives, even without auto ranking', () => {
     const home = makeFake('fakeHome');
     const hi = makeFake('fakeHi3', { auto: { priority: 10 } });

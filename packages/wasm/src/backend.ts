@@ -578,6 +578,7 @@ async function createBackendFromInstance(instance: { readonly exports: object },
     }
   }
   let destroyed = false;
+  const AUTO = { priority: 10, minWork: 0 } as const;
   /** BACKEND once the backend is destroyed (op calls and new tensors). */
   const alive = (op: string) => {
     if (destroyed) throw new AdaPoolError('BACKEND', op, `${op}: the '${setup.name}' backend must not be destroyed, got a destroyed backend; create a new one with createWasmBackend()`);
@@ -851,7 +852,10 @@ async function createBackendFromInstance(instance: { readonly exports: object },
     dispose: (h) => arena.release(h.ptr),
     checkSize,
     kernels,
-    auto: { priority: 10, minWork: 0 },
+    // none once destroyed: 'auto' then places new tensors and runs ops elsewhere
+    get auto() {
+      return destroyed ? undefined : AUTO;
+    },
   };
   if (pool) ENDS?.register(self, pool.destroy, self);
   return self;

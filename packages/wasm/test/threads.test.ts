@@ -4,7 +4,7 @@
  * the default threshold, bitwise equal too (dβ chunks where planes share β); options; the
  * fallback to one thread; destroy, and a process that exits with or without it.
  */
-import { adaPool2d, adaPoolGrad, maxPool2d, registerBackend, removeBackend, softPool2d, softPoolGrad, tensor, type Tensor } from '@adapool/core';
+import { adaPool2d, adaPoolGrad, maxPool2d, registerBackend, removeBackend, setBackend, softPool2d, softPoolGrad, tensor, type Tensor } from '@adapool/core';
 import { defineParitySuite } from '@adapool/testkit/vitest';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -129,6 +129,14 @@ describe('destroy', () => {
       b.destroy();
       expect(() => softPool2d(x, { kernelSize: 2 })).toThrow(/softPool2d: the 'gone' backend must not be destroyed, got a destroyed backend/);
       expect(y.length).toBe(2 * 4 * 4 * 4);
+      // still registered, but 'auto' no longer picks it: new tensors and ops go elsewhere
+      expect(b.auto).toBeUndefined();
+      setBackend('auto');
+      const z = tensor(data(2 * 4 * 8 * 8, 3), [2, 4, 8, 8]);
+      expect(z.backend).not.toBe('gone');
+      expect(softPool2d(z, { kernelSize: 2 }).backend).not.toBe('gone');
+      // its tensors can still be read (and moved)
+      expect((await x.to('js')).backend).toBe('js');
     } finally {
       removeBackend('gone');
     }
