@@ -42,11 +42,6 @@ import { backwardRegion, forwardRegion, pairLanes } from './region';
 @inline export function withNaN(y: Vec, nan: Mask): Vec { return select(splat(NaN), y, nan); }
 
 /**
- * Group k of row rr of the prepared run, redone by forwardRegion (which takes the careful path
- * where needed) or backwardRegion; bx, by, bb are the plane's bases (the fast run functions
- * leave them so).
- */
-/**
  * A dense gradient run's dx store: added, or where the windows tile the input (`overwrite`)
  * stored, keeping the taps of a tail group's skipped lanes (`m` false there; `all`: none skipped),
  * which the group before it stored: so such calls need no zeroed dx.
@@ -58,6 +53,11 @@ import { backwardRegion, forwardRegion, pairLanes } from './region';
   else sstore(q, select(v, sload(q), m));
 }
 
+/**
+ * Group k of row rr of the prepared run, redone by forwardRegion (which takes the careful path
+ * where needed) or backwardRegion; bx, by, bb are the plane's bases (the fast run functions
+ * leave them so).
+ */
 export function redoGroup(st: Call, job: i32, method: i32, rr: i32, k: i32): void {
   const sbx = st.bx; const sby = st.by; const sbb = st.bb;
   st.bx += rr * st.runDxr + k * st.nLanes * st.sx; st.by += rr * st.runDyr + k * st.nLanes; st.bb += rr * st.runDbr + k * st.nLanes * st.sb;
