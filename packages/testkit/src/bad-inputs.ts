@@ -1,6 +1,6 @@
 /**
  * The bad-input fuzzer: seeded calls of every public entry point of @adapool/core (every op,
- * alias and gradient, `tensor`, the registry, Tensor methods) with generated hostile arguments:
+ * alias and gradient, `tensor`, the registry, Tensor methods and `readSync`'s options) with generated hostile arguments:
  * wrong types, getters that throw or change, Proxies whose traps throw, revoked Proxies, cyclic
  * and deeply nested arrays, 100 000-element arrays, huge numbers, NaN, −0, 1e300, 2^31, strings,
  * symbols, BigInts, BigInt arrays, Map/Date/RegExp/class instances, forged, disposed, int32 and
@@ -195,7 +195,7 @@ export function fuzzBadInputs(opts: FuzzOptions): FuzzReport {
   /** `[op, call]` for a non-op entry point. */
   function other(): [string, () => unknown] {
     const h = () => hostile(r, valid, 0, made);
-    switch (Math.floor(r() * 8)) {
+    switch (Math.floor(r() * 10)) {
       case 0: return ['tensor', () => ap.tensor(h() as never, pick(r, [[4], [2, 2], h()]) as never, pick(r, [undefined, 'float32', 'int32', h()]) as never)];
       case 1: return ['tensor', () => ap.tensor(pick(r, [[1, 2, 3, 4], new Float32Array(4), h()]) as never, h() as never)];
       case 2: return ['tensor', () => ap.tensor([1, 2, 3, 4], [4], h() as never)];
@@ -214,6 +214,17 @@ export function fuzzBadInputs(opts: FuzzOptions): FuzzReport {
       case 5: {
         const name = h();
         return ['removeBackend', () => (typeof name === 'string' && ap.listBackends().includes(name) ? ap.removeBackend(7 as never) : ap.removeBackend(name as never))];
+      }
+      case 6: {
+        // read options: hostile as a whole, or as `into` (only a Float32Array of the size is taken)
+        const t = pick(r, valid);
+        const o = r() < 0.5 ? h() : { into: r() < 0.8 ? h() : pick(r, [new Float32Array(t.size), new Float32Array(t.size + 1), new Int32Array(t.size)]) };
+        return ['Tensor.readSync', () => t.readSync(o as never)];
+      }
+      case 7: {
+        const t = pick(r, valid);
+        const o = { into: h() };
+        return ['Tensor.readSync', () => t.readSync(o as never)];
       }
       default: {
         const m = pick(r, ['readSync', 'dispose'] as const);
