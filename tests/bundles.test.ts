@@ -49,7 +49,7 @@ export const BUDGETS: [string, string, number][] = [
   // (the worker pool, the worker's source, the shared-memory build, the chunked split) add 3.1 KB
   // of JavaScript to every entry: 44.7 KB here, and the slim entry (budget 15 KB, 14.8 before)
   // guards 18.5 KB (18.0 measured) while threads are part of it (docs/benchmarks.md, "Bundle sizes").
-  // Tensor.read({ into }) (2026-12-04) adds 0.25 KB to core and so to both: 45.1 / 18.5 KB.
+  // Tensor.read({ into }) (2026-12-04) adds 0.35 KB to core and so to both: 45.4 / 18.6 KB.
   ['core + @adapool/wasm (default entry, both builds inlined)', withBackend('@adapool/wasm', 'createWasmBackend()'), 45.8],
   ['core + @adapool/wasm/slim (no build inlined; + the .wasm)', withBackend('@adapool/wasm/slim', "createWasmBackend({ module: '/adapool.wasm' })"), 18.8],
   ['core + @adapool/webgpu', withBackend('@adapool/webgpu', 'createWebGPUBackend()'), 28],

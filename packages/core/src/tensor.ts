@@ -56,8 +56,9 @@ export class Tensor {
       const into = readTarget('Tensor.read', this, options);
       if (!into) return Promise.resolve(b.read(h));
       // one copy from CPU-visible memory, else the backend's own, else through a fresh copy
-      const done = b.view ? into.set(b.view(h)) : b.readInto ? b.readInto(h, into) : Promise.resolve(b.read(h)).then((d) => into.set(d));
-      return Promise.resolve(done).then(() => into);
+      if (b.view) return Promise.resolve(into.fill(b.view(h)));
+      if (b.readInto) return Promise.resolve(b.readInto(h, into.array)).then(() => into.array);
+      return Promise.resolve(b.read(h)).then((d) => into.fill(d));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -72,9 +73,7 @@ export class Tensor {
     const { backend: b, handle: h } = slot(this, op);
     if (!b.readSync) fail('UNSUPPORTED', op, 'the tensor must live on a backend with synchronous reads (use read())', new Raw(`a tensor on '${b.name}'`));
     const into = readTarget(op, this, options);
-    if (!into) return b.readSync(h);
-    into.set(b.view ? b.view(h) : b.readSync(h));
-    return into;
+    return into ? into.fill(b.view ? b.view(h) : b.readSync(h)) : b.readSync(h);
   }
 
   /**
@@ -108,16 +107,31 @@ export interface ReadOptions {
   into?: Float32Array | Int32Array;
 }
 
-/** The `into` array of `read`/`readSync` options, checked (undefined without one). */
-function readTarget(op: string, t: Tensor, options: unknown): TypedArray | undefined {
+// %TypedArray%.prototype's own getters and set: what an array is, whatever its instance defines
+const TYPED = Object.getPrototypeOf(Int8Array.prototype) as object;
+const typedGet = (key: PropertyKey) => Object.getOwnPropertyDescriptor(TYPED, key)!.get!;
+const typedName = typedGet(Symbol.toStringTag);
+const typedLength = typedGet('length');
+const typedBytes = typedGet('byteLength');
+const typedSet = (TYPED as { set: (this: TypedArray, src: TypedArray) => void }).set;
+
+/** The `into` array of `read`/`readSync` options, checked (undefined without one), and how to fill it. */
+function readTarget(op: string, t: Tensor, options: unknown): { array: TypedArray; fill(src: TypedArray): TypedArray } | undefined {
   if (options === undefined) return undefined;
   const into = readOptions(op, options, ['into']).into as TypedArray | undefined;
   if (into === undefined) return undefined;
   const want = t.dtype === 'int32' ? 'Int32Array' : 'Float32Array';
-  // the typed array's own tag (any realm), not instanceof
-  if (!ArrayBuffer.isView(into) || into[Symbol.toStringTag] !== want) fail('DTYPE', op, `options.into must be ${t.dtype === 'int32' ? 'an' : 'a'} ${want} (the tensor is ${t.dtype})`, into);
-  if (into.length !== t.size) fail('SHAPE', op, `options.into must have the tensor's ${t.size} elements (shape [${t.shape}])`, new Raw(`${into.length} elements${into.buffer.byteLength ? '' : ' (a detached buffer?)'}`));
-  return into;
+  // the array's own type (any realm), not instanceof or a property it could redefine
+  if (typedName.call(into) !== want) fail('DTYPE', op, `options.into must be ${t.dtype === 'int32' ? 'an' : 'a'} ${want} (the tensor is ${t.dtype})`, into);
+  const n = typedLength.call(into) as number;
+  if (n !== t.size) fail('SHAPE', op, `options.into must have the tensor's ${t.size} elements (shape [${t.shape}])`, new Raw(`${n} elements${n === 0 && typedBytes.call(into) === 0 && t.size ? ' (a detached buffer?)' : ''}`));
+  return {
+    array: into,
+    fill(src) {
+      typedSet.call(into, src);
+      return into;
+    },
+  };
 }
 
 function slot(t: Tensor, op: string, checkDisposed = true): Slot {

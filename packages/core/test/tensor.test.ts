@@ -192,6 +192,17 @@ describe('reading into an array the caller keeps (read / readSync with { into })
     const detached = new Float32Array(4);
     structuredClone(detached.buffer, { transfer: [detached.buffer] });
     expect(expectCode(() => y.readSync({ into: detached }), 'SHAPE').message).toMatch(/got 0 elements \(a detached buffer\?\)/);
+    // what the array is comes from its type, not from properties its instance defines; any realm
+    const tricky = new Float32Array(4);
+    for (const key of ['length', 'set', 'buffer', Symbol.toStringTag]) {
+      Object.defineProperty(tricky, key, { get() { throw new Error('trap'); } });
+    }
+    expect(Array.from(y.readSync({ into: tricky }))).toEqual([1, 2, 3, 4]);
+    const faker = Object.defineProperty(new Float64Array(4), Symbol.toStringTag, { value: 'Float32Array' });
+    expectCode(() => y.readSync({ into: faker as never }), 'DTYPE');
+    const { runInNewContext } = await import('node:vm');
+    const foreign = runInNewContext('new Float32Array(4)') as Float32Array;
+    expect(Array.from(y.readSync({ into: foreign }))).toEqual([1, 2, 3, 4]);
     // a disposed tensor: DISPOSED before the options are looked at
     y.dispose();
     expectCode(() => y.readSync({ into: new Float64Array(1) as never }), 'DISPOSED', 'Tensor.readSync');
