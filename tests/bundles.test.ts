@@ -49,8 +49,9 @@ export const BUDGETS: [string, string, number][] = [
   // (the worker pool, the worker's source, the shared-memory build, the chunked split) add 3.1 KB
   // of JavaScript to every entry: 44.7 KB here, and the slim entry (budget 15 KB, 14.8 before)
   // guards 18.5 KB (18.0 measured) while threads are part of it (docs/benchmarks.md, "Bundle sizes").
-  // Tensor.read({ into }) (2026-12-04) adds 0.35 KB to core and so to both: 45.4 / 18.6 KB.
-  ['core + @adapool/wasm (default entry, both builds inlined)', withBackend('@adapool/wasm', 'createWasmBackend()'), 45.8],
+  // Tensor.read({ into }) (2026-12-04) adds 0.35 KB to core and so to both: 45.4 / 18.6 KB; the
+  // banded softPool forward (assembly/band.ts, k3s2 0.76x) 0.6 KB to the SIMD build: 46.1 KB.
+  ['core + @adapool/wasm (default entry, both builds inlined)', withBackend('@adapool/wasm', 'createWasmBackend()'), 46.5],
   ['core + @adapool/wasm/slim (no build inlined; + the .wasm)', withBackend('@adapool/wasm/slim', "createWasmBackend({ module: '/adapool.wasm' })"), 18.8],
   ['core + @adapool/webgpu', withBackend('@adapool/webgpu', 'createWebGPUBackend()'), 28],
 ];
@@ -65,10 +66,11 @@ describe('bundle sizes (esbuild, min+gzip)', () => {
   // 19.1 KB before issue 11's generated dense runs (one straight-line kernel per cell: 20.0 KB
   // with this zlib, 19.5 KB with GNU gzip -9; 20.8 KB with issue 12's lpPool kernels; 20.96 KB with
   // issue 15's part loop, dβ chunks and prepared entries); the bound guards against further growth
-  it('the .wasm a slim app serves is < 21.5 KB gzipped', () => {
+  // 21.1 KB with the max forward runs' redo after the run; 21.7 KB with the banded softPool forward (band.ts)
+  it('the .wasm a slim app serves is < 22 KB gzipped', () => {
     const kb = gzipSync(readFileSync(`${ROOT}packages/wasm/dist/adapool.wasm`), { level: 9 }).length / 1024; // the bytes, as served
     console.log(`bundle size: adapool.wasm: ${kb.toFixed(1)} KB gzip`);
-    expect(kb).toBeLessThan(21.5);
+    expect(kb).toBeLessThan(22);
   });
 });
 

@@ -59,6 +59,10 @@ export const VBYTES: usize = 4;
 @inline export function ones(m: Mask): Vec { return m ? 1 : 0; }
 // @ts-ignore: decorator
 @inline export function lane(v: Vec, l: i32): f32 { return v; }
+// @ts-ignore: decorator
+@inline export function pack2(a: f32, b: f32): Vec { return a; }
+// @ts-ignore: decorator
+@inline export function maxLanes(v: Vec): f32 { return v; }
 
 // @ts-ignore: decorator
 @inline export function sload(p: usize): Vec { return load<f32>(p); }

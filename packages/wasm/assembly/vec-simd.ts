@@ -73,6 +73,16 @@ export const VBYTES: usize = 16;
   return f32x4.extract_lane(v, 3);
 }
 
+/** Lane 0 a, lane 1 b (lanes 2, 3 b too). */
+// @ts-ignore: decorator
+@inline export function pack2(a: f32, b: f32): Vec { return f32x4.replace_lane(f32x4.splat(b), 0, a); }
+/** The largest lane (pmax order: a NaN in the first lanes can stay). */
+// @ts-ignore: decorator
+@inline export function maxLanes(v: Vec): f32 {
+  const h = f32x4.pmax(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+  return f32x4.extract_lane(f32x4.pmax(h, v128.shuffle<f32>(h, h, 1, 0, 3, 2)), 0);
+}
+
 // @ts-ignore: decorator
 @inline export function sload(p: usize): Vec { return v128.load(p); }
 // @ts-ignore: decorator

@@ -298,6 +298,39 @@ describe('dense pair gradients that store dx (windows tile the input) where a ro
   });
 });
 
+describe('softPool over width-3 stride-2 windows in bands of rows (band.ts: one exponential an input, a shift per column of groups)', () => {
+  it('matches the reference where a column spans a wide range (windows far below its shift go to the region path), with NaN/±∞, 1 and 2 threads', async () => {
+    for (const threads of [1, 2]) {
+      const b = await createWasmBackend({ threads, threadMinWork: 0, name: 'wasm' });
+      ap.registerBackend(b);
+      try {
+        // 2 × 3 planes of 21 × 37: rows of 18 outputs (4 full groups and a tail), 10 rows
+        const shape = [2, 3, 21, 37];
+        const n = shape.reduce((p, d) => p * d, 1);
+        const base = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) * 2);
+        const wide = base.slice();
+        for (let p = 0; p < 6; p++) {
+          wide[p * 21 * 37 + 3] = 100; // a column's shift 100 at its top row
+          for (let c = 0; c < 9; c++) wide[p * 21 * 37 + 18 * 37 + c] = 10 + (c % 3) * 2; // windows 84–90 below it, rows later
+        }
+        const extreme = wide.slice();
+        extreme[5 * 37 + 20] = NaN;
+        extreme[21 * 37 + 8 * 37 + 2] = Infinity;
+        extreme[2 * 21 * 37 + 30] = -Infinity;
+        for (const [name, data] of [['ordinary', base], ['wide', wide], ['extreme', extreme]] as const) {
+          const run = (backend: string) => Array.from(ap.softPool2d(ap.tensor(data, shape, { backend }), { kernelSize: 3, stride: 2, backend }).readSync());
+          const got = Float32Array.from(run('wasm'));
+          const ref = Float32Array.from(run('js'));
+          expect(compare(`${name} threads=${threads}`, got, ref, TOLERANCE.forward)).toBeUndefined();
+        }
+      } finally {
+        ap.removeBackend('wasm');
+        b.destroy();
+      }
+    }
+  });
+});
+
 describe('dense runs of width-3 stride-2 windows (triples)', () => {
   it('max/avg forward and gradients with ±∞ (∞ − ∞ sends a group to the NaN-propagating redo) and NaN match the reference', async () => {
     ap.registerBackend(await createWasmBackend());
