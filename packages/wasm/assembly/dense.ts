@@ -3,7 +3,7 @@
  * tap entries (`tapEntries`, `prepareRun`), reading them (`entryAt`, `entryIsPair`), and sending
  * groups whose fast result is not finite back to the region path (`redoGroup`, `redoNonFinite`).
  */
-import { Vec, Mask, VBYTES, splat, add, pmax, gt, ne, or, select, ones, sload, sstore, evens, odds } from './vec';
+import { Vec, Mask, VBYTES, splat, add, max, pmax, gt, ne, or, select, ones, sload, sstore, sloadSplat, evens, odds, shiftIn } from './vec';
 import { Call, FORWARD, i32At, nonFinite } from './call';
 import { backwardRegion, forwardRegion, pairLanes } from './region';
 
@@ -36,6 +36,22 @@ import { backwardRegion, forwardRegion, pairLanes } from './region';
 /** Whether tap entry e is a pair (taps off, off + 1 of stride-2 lanes). */
 // @ts-ignore: decorator
 @inline export function entryIsPair(se: usize, e: i32): bool { return load<i32>(se + (<usize>e << 3), 4) != 0; }
+
+/**
+ * y maxed with every tap of a group's triples at xb (entries at se, a line every second one: its
+ * even, odd and single taps), NaN-propagating: a group's pmax y redone where a tap is NaN.
+ */
+// @ts-ignore: decorator
+@inline export function tripledMax(se: usize, xb: usize, nE: i32, y: Vec): Vec {
+  for (let e = 0; e < nE; e += 2) {
+    const p = xb + entryAt(se, e);
+    const a = sload(p);
+    const b = sload(p + VBYTES);
+    const ea = evens(a, b);
+    y = max(max(max(y, ea), odds(a, b)), shiftIn(ea, sloadSplat(p + 2 * VBYTES)));
+  }
+  return y;
+}
 
 /** NaN in the lanes of `nan`, else y. */
 // @ts-ignore: decorator
