@@ -56,9 +56,9 @@ export class Tensor {
       const into = readTarget('Tensor.read', this, options);
       if (!into) return Promise.resolve(b.read(h));
       // one copy from CPU-visible memory, else the backend's own, else through a fresh copy
-      if (b.view) return Promise.resolve(into.fill(b.view(h)));
-      if (b.readInto) return Promise.resolve(b.readInto(h, into.array)).then(() => into.array);
-      return Promise.resolve(b.read(h)).then((d) => into.fill(d));
+      if (b.view) return Promise.resolve(fill(into, b.view(h)));
+      if (b.readInto) return Promise.resolve(b.readInto(h, into)).then(() => into);
+      return Promise.resolve(b.read(h)).then((d) => fill(into, d));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -73,7 +73,7 @@ export class Tensor {
     const { backend: b, handle: h } = slot(this, op);
     if (!b.readSync) fail('UNSUPPORTED', op, 'the tensor must live on a backend with synchronous reads (use read())', new Raw(`a tensor on '${b.name}'`));
     const into = readTarget(op, this, options);
-    return into ? into.fill(b.view ? b.view(h) : b.readSync(h)) : b.readSync(h);
+    return into ? fill(into, b.view ? b.view(h) : b.readSync(h)) : b.readSync(h);
   }
 
   /**
@@ -114,9 +114,11 @@ const typedName = typedGet(Symbol.toStringTag);
 const typedLength = typedGet('length');
 const typedBytes = typedGet('byteLength');
 const typedSet = (TYPED as { set: (this: TypedArray, src: TypedArray) => void }).set;
+/** `src` copied into `into` (by %TypedArray%'s set, whatever `into` defines), and `into`. */
+const fill = (into: TypedArray, src: TypedArray): TypedArray => (typedSet.call(into, src), into);
 
-/** The `into` array of `read`/`readSync` options, checked (undefined without one), and how to fill it. */
-function readTarget(op: string, t: Tensor, options: unknown): { array: TypedArray; fill(src: TypedArray): TypedArray } | undefined {
+/** The `into` array of `read`/`readSync` options, checked (undefined without one). */
+function readTarget(op: string, t: Tensor, options: unknown): TypedArray | undefined {
   if (options === undefined) return undefined;
   const into = readOptions(op, options, ['into']).into as TypedArray | undefined;
   if (into === undefined) return undefined;
@@ -125,13 +127,7 @@ function readTarget(op: string, t: Tensor, options: unknown): { array: TypedArra
   if (typedName.call(into) !== want) fail('DTYPE', op, `options.into must be ${t.dtype === 'int32' ? 'an' : 'a'} ${want} (the tensor is ${t.dtype})`, into);
   const n = typedLength.call(into) as number;
   if (n !== t.size) fail('SHAPE', op, `options.into must have the tensor's ${t.size} elements (shape [${t.shape}])`, new Raw(`${n} elements${n === 0 && typedBytes.call(into) === 0 && t.size ? ' (a detached buffer?)' : ''}`));
-  return {
-    array: into,
-    fill(src) {
-      typedSet.call(into, src);
-      return into;
-    },
-  };
+  return into;
 }
 
 function slot(t: Tensor, op: string, checkDisposed = true): Slot {
