@@ -120,8 +120,10 @@ export interface FuzzReport {
   failures: { id: string; failures: string[] }[];
 }
 
-/** Runs cases `[start, start + count)` of a set on `backend`. */
-/** With `sameAs`, each case's results must also be bitwise equal to that backend's (threads against one thread). */
+/**
+ * Runs cases `[start, start + count)` of a set on `backend`; with `sameAs`, each case's results
+ * must also be bitwise equal to that backend's (threads against one thread).
+ */
 export async function runFuzz(backend: string, set: FuzzSet, seed: number, count: number, start = 0, sameAs?: string): Promise<FuzzReport> {
   const report: FuzzReport = { set, backend, seed, tried: 0, agreeing: 0, failures: [] };
   for (let i = start; i < start + count; i++) {

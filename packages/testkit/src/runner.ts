@@ -276,10 +276,10 @@ function recorder() {
   };
 }
 
-/** Runs one case on `backend` and returns what differs from the reference. */
 /**
- * Runs case `c` on `backend`. `record`, when given, receives every result as read (output, mask,
- * indices, dx, dbeta; U, dv, dmask): to compare two backends bit for bit (threads).
+ * Runs case `c` on `backend` and returns what differs from the reference. `record`, when given,
+ * receives every result as read (output, mask, indices, dx, dbeta; U, dv, dmask): to compare two
+ * backends bit for bit (threads).
  */
 export async function runParityCase(c: ParityCase, backend: string, record?: Recorder): Promise<CaseResult> {
   return c.kind === 'unpool' ? runUnpoolCase(c, backend, record) : runPoolCase(c, backend, record);

@@ -13,6 +13,23 @@ import { chooseBuild, createWasmBackend, type WasmTensor } from '../dist/index.j
 
 const dist = (f: string) => readFileSync(new URL(`../dist/${f}`, import.meta.url));
 
+/**
+ * `fn` with a backend 'wasm' of 1 and then of 2 threads (2: every call split, threadMinWork 0),
+ * each registered for the call and then removed and destroyed.
+ */
+async function onOneAndTwoThreads(fn: (threads: number) => Promise<void>): Promise<void> {
+  for (const threads of [1, 2]) {
+    const b = await createWasmBackend({ threads, threadMinWork: 0, name: 'wasm' });
+    ap.registerBackend(b);
+    try {
+      await fn(threads);
+    } finally {
+      ap.removeBackend('wasm');
+      b.destroy();
+    }
+  }
+}
+
 afterEach(() => {
   if (ap.listBackends().includes('wasm')) ap.removeBackend('wasm');
   ap.setBackend('js');
@@ -179,29 +196,22 @@ describe('resident tensors', () => {
   });
 
   it('read / readSync with { into } copy straight out of Wasm memory into the caller\'s array (threaded backend too)', async () => {
-    for (const threads of [1, 2]) {
-      const b = await createWasmBackend({ threads, name: 'wasm' });
-      ap.registerBackend(b);
-      try {
-        const x = ap.tensor(Float32Array.from({ length: 2 * 8 * 64 * 64 }, (_, i) => Math.sin(i)), [2, 8, 64, 64], { backend: 'wasm' });
-        const y = ap.softPool2d(x);
-        const want = y.readSync();
-        const into = new Float32Array(y.size);
-        expect(await y.read({ into })).toBe(into);
-        expect(into).toEqual(want);
-        const shared = new Float32Array(new SharedArrayBuffer(y.size * 4));
-        expect(y.readSync({ into: shared })).toBe(shared);
-        expect(Array.from(shared)).toEqual(Array.from(want));
-        const { indices } = ap.maxPool2d(x, { returnMask: true }) as { indices: ap.Tensor };
-        const ix = new Int32Array(indices.size);
-        expect(Array.from(indices.readSync({ into: ix }))).toEqual(Array.from(indices.readSync()));
-        expect(() => y.readSync({ into: new Float32Array(3) })).toThrow(/options\.into must have the tensor's/);
-        for (const t of [x, y, indices]) t.dispose();
-      } finally {
-        ap.removeBackend('wasm');
-        b.destroy();
-      }
-    }
+    await onOneAndTwoThreads(async () => {
+      const x = ap.tensor(Float32Array.from({ length: 2 * 8 * 64 * 64 }, (_, i) => Math.sin(i)), [2, 8, 64, 64], { backend: 'wasm' });
+      const y = ap.softPool2d(x);
+      const want = y.readSync();
+      const into = new Float32Array(y.size);
+      expect(await y.read({ into })).toBe(into);
+      expect(into).toEqual(want);
+      const shared = new Float32Array(new SharedArrayBuffer(y.size * 4));
+      expect(y.readSync({ into: shared })).toBe(shared);
+      expect(Array.from(shared)).toEqual(Array.from(want));
+      const { indices } = ap.maxPool2d(x, { returnMask: true }) as { indices: ap.Tensor };
+      const ix = new Int32Array(indices.size);
+      expect(Array.from(indices.readSync({ into: ix }))).toEqual(Array.from(indices.readSync()));
+      expect(() => y.readSync({ into: new Float32Array(3) })).toThrow(/options\.into must have the tensor's/);
+      for (const t of [x, y, indices]) t.dispose();
+    });
   });
 
   it('kernels read inputs in place without changing them; live results survive other calls; memory is reused in any dispose order', async () => {
@@ -259,75 +269,61 @@ describe('dense runs (lanes across outputs, width-2 stride-2 windows)', () => {
 
 describe('dense pair gradients that store dx (windows tile the input) where a row ends in an overlapping tail group', () => {
   it('store every tap once, keep the overlapped lanes\' taps, and need no zeroed dx: avg, max (ties, NaN), soft (±∞ redone), 1 and 2 threads', async () => {
-    for (const threads of [1, 2]) {
-      const b = await createWasmBackend({ threads, threadMinWork: 0, name: 'wasm' });
-      ap.registerBackend(b);
-      try {
-        // output widths 5, 6, 7, 14: a tail group over the last 4 outputs overlaps the one before by 3, 2, 1, 2 lanes
-        for (const W of [10, 12, 14, 28]) {
-          const shape = [2, 3, 6, W];
-          const n = shape.reduce((p, d) => p * d, 1);
-          const data = Float32Array.from({ length: n }, (_, i) => [1, 1, 2, 0.5, 3, 3, -1, 2, 0, 4][i % 10] + (i % 7) * 0.25);
-          data[W - 1] = NaN; // a tail lane of the first row
-          data[2 * W - 3] = NaN;
-          const soft = data.map((v, i) => (Number.isNaN(v) ? (i % 2 ? Infinity : -Infinity) : v)); // ±∞: the tail groups go to the region path
-          const clean = data.map((v) => (Number.isNaN(v) ? 0.5 : v));
-          const outShape = [2, 3, 3, W / 2];
-          const dy = Float32Array.from({ length: outShape.reduce((p, d) => p * d, 1) }, (_, i) => 1 + (i % 5) * 0.5);
-          const run = (backend: string) => {
-            // poison the arena: the gradients' blocks come from memory that held NaN
-            ap.tensor(new Float32Array(8 * n).fill(NaN), [8 * n], { backend }).dispose();
-            const [x, s, c] = [data, soft, clean].map((d) => ap.tensor(d, shape, { backend }));
-            const g = ap.tensor(dy, outShape, { backend });
-            const o = { kernelSize: 2, backend };
-            const r = [ap.avgPoolGrad(x, g, o), ap.maxPoolGrad(x, g, o), ap.softPoolGrad(s, g, o), ap.softPoolGrad(c, g, o)];
-            const out = r.map((t) => Array.from(t.readSync()));
-            for (const t of [x, s, c, g, ...r]) t.dispose();
-            return out;
-          };
-          const got = run('wasm');
-          const ref = run('js');
-          expect(got[1].map(String), `maxPoolGrad W=${W} threads=${threads}`).toEqual(ref[1].map(String));
-          for (const i of [0, 2, 3]) expect(compare(`W=${W} threads=${threads} #${i}`, Float32Array.from(got[i]), Float32Array.from(ref[i]), TOLERANCE.grad)).toBeUndefined();
-        }
-      } finally {
-        ap.removeBackend('wasm');
-        b.destroy();
+    await onOneAndTwoThreads(async (threads) => {
+      // output widths 5, 6, 7, 14: a tail group over the last 4 outputs overlaps the one before by 3, 2, 1, 2 lanes
+      for (const W of [10, 12, 14, 28]) {
+        const shape = [2, 3, 6, W];
+        const n = shape.reduce((p, d) => p * d, 1);
+        const data = Float32Array.from({ length: n }, (_, i) => [1, 1, 2, 0.5, 3, 3, -1, 2, 0, 4][i % 10] + (i % 7) * 0.25);
+        data[W - 1] = NaN; // a tail lane of the first row
+        data[2 * W - 3] = NaN;
+        const soft = data.map((v, i) => (Number.isNaN(v) ? (i % 2 ? Infinity : -Infinity) : v)); // ±∞: the tail groups go to the region path
+        const clean = data.map((v) => (Number.isNaN(v) ? 0.5 : v));
+        const outShape = [2, 3, 3, W / 2];
+        const dy = Float32Array.from({ length: outShape.reduce((p, d) => p * d, 1) }, (_, i) => 1 + (i % 5) * 0.5);
+        const run = (backend: string) => {
+          // poison the arena: the gradients' blocks come from memory that held NaN
+          ap.tensor(new Float32Array(8 * n).fill(NaN), [8 * n], { backend }).dispose();
+          const [x, s, c] = [data, soft, clean].map((d) => ap.tensor(d, shape, { backend }));
+          const g = ap.tensor(dy, outShape, { backend });
+          const o = { kernelSize: 2, backend };
+          const r = [ap.avgPoolGrad(x, g, o), ap.maxPoolGrad(x, g, o), ap.softPoolGrad(s, g, o), ap.softPoolGrad(c, g, o)];
+          const out = r.map((t) => Array.from(t.readSync()));
+          for (const t of [x, s, c, g, ...r]) t.dispose();
+          return out;
+        };
+        const got = run('wasm');
+        const ref = run('js');
+        expect(got[1].map(String), `maxPoolGrad W=${W} threads=${threads}`).toEqual(ref[1].map(String));
+        for (const i of [0, 2, 3]) expect(compare(`W=${W} threads=${threads} #${i}`, Float32Array.from(got[i]), Float32Array.from(ref[i]), TOLERANCE.grad)).toBeUndefined();
       }
-    }
+    });
   });
 });
 
 describe('softPool over width-3 stride-2 windows in bands of rows (band.ts: one exponential an input, a shift per column of groups)', () => {
   it('matches the reference where a column spans a wide range (windows far below its shift go to the region path), with NaN/±∞, 1 and 2 threads', async () => {
-    for (const threads of [1, 2]) {
-      const b = await createWasmBackend({ threads, threadMinWork: 0, name: 'wasm' });
-      ap.registerBackend(b);
-      try {
-        // 2 × 3 planes of 21 × 37: rows of 18 outputs (4 full groups and a tail), 10 rows
-        const shape = [2, 3, 21, 37];
-        const n = shape.reduce((p, d) => p * d, 1);
-        const base = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) * 2);
-        const wide = base.slice();
-        for (let p = 0; p < 6; p++) {
-          wide[p * 21 * 37 + 3] = 100; // a column's shift 100 at its top row
-          for (let c = 0; c < 9; c++) wide[p * 21 * 37 + 18 * 37 + c] = 10 + (c % 3) * 2; // windows 84–90 below it, rows later
-        }
-        const extreme = wide.slice();
-        extreme[5 * 37 + 20] = NaN;
-        extreme[21 * 37 + 8 * 37 + 2] = Infinity;
-        extreme[2 * 21 * 37 + 30] = -Infinity;
-        for (const [name, data] of [['ordinary', base], ['wide', wide], ['extreme', extreme]] as const) {
-          const run = (backend: string) => Array.from(ap.softPool2d(ap.tensor(data, shape, { backend }), { kernelSize: 3, stride: 2, backend }).readSync());
-          const got = Float32Array.from(run('wasm'));
-          const ref = Float32Array.from(run('js'));
-          expect(compare(`${name} threads=${threads}`, got, ref, TOLERANCE.forward)).toBeUndefined();
-        }
-      } finally {
-        ap.removeBackend('wasm');
-        b.destroy();
+    await onOneAndTwoThreads(async (threads) => {
+      // 2 × 3 planes of 21 × 37: rows of 18 outputs (4 full groups and a tail), 10 rows
+      const shape = [2, 3, 21, 37];
+      const n = shape.reduce((p, d) => p * d, 1);
+      const base = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) * 2);
+      const wide = base.slice();
+      for (let p = 0; p < 6; p++) {
+        wide[p * 21 * 37 + 3] = 100; // a column's shift 100 at its top row
+        for (let c = 0; c < 9; c++) wide[p * 21 * 37 + 18 * 37 + c] = 10 + (c % 3) * 2; // windows 84–90 below it, rows later
       }
-    }
+      const extreme = wide.slice();
+      extreme[5 * 37 + 20] = NaN;
+      extreme[21 * 37 + 8 * 37 + 2] = Infinity;
+      extreme[2 * 21 * 37 + 30] = -Infinity;
+      for (const [name, data] of [['ordinary', base], ['wide', wide], ['extreme', extreme]] as const) {
+        const run = (backend: string) => Array.from(ap.softPool2d(ap.tensor(data, shape, { backend }), { kernelSize: 3, stride: 2, backend }).readSync());
+        const got = Float32Array.from(run('wasm'));
+        const ref = Float32Array.from(run('js'));
+        expect(compare(`${name} threads=${threads}`, got, ref, TOLERANCE.forward)).toBeUndefined();
+      }
+    });
   });
 });
 
