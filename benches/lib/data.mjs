@@ -8,21 +8,25 @@ export function betaData(shape) {
   return { data: Float32Array.from({ length: C }, (_, c) => 0.2 + (0.6 * c) / Math.max(1, C - 1)), shape: [C, ...new Array(shape.length - 2).fill(1)] };
 }
 
-/** Channels-first <-> channels-last copies (any rank >= 3). */
-export function toChannelsLast(a, shape) {
+/** Channels-first <-> channels-last copies (any rank >= 3; `shape` channels-first). */
+function moveChannels(a, shape, toLast) {
   const [N, C] = shape;
   const S = a.length / (N * C);
   const out = new Float32Array(a.length);
-  for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let s = 0; s < S; s++) out[(n * S + s) * C + c] = a[(n * C + c) * S + s];
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      for (let s = 0; s < S; s++) {
+        const first = (n * C + c) * S + s;
+        const last = (n * S + s) * C + c;
+        if (toLast) out[last] = a[first];
+        else out[first] = a[last];
+      }
+    }
+  }
   return out;
 }
-export function toChannelsFirst(a, shape) {
-  const [N, C] = shape;
-  const S = a.length / (N * C);
-  const out = new Float32Array(a.length);
-  for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let s = 0; s < S; s++) out[(n * C + c) * S + s] = a[(n * S + s) * C + c];
-  return out;
-}
+export const toChannelsLast = (a, shape) => moveChannels(a, shape, true);
+export const toChannelsFirst = (a, shape) => moveChannels(a, shape, false);
 export const lastLayout = (shape) => [shape[0], ...shape.slice(2), shape[1]];
 
 /** mulberry32: a small deterministic generator. */
